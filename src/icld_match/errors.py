@@ -26,3 +26,7 @@ class ProblemError(Exception):
         count = len(self.issues)
         head = f"{count} problem{'s' if count != 1 else ''} in the input"
         super().__init__(head + ":\n" + "\n".join(f"  {issue}" for issue in self.issues))
+
+    @classmethod
+    def single(cls, record: str, field: str, message: str) -> ProblemError:
+        return cls([ProblemIssue(record, field, message)])

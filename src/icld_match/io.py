@@ -38,7 +38,7 @@ def read_allocation(path: str | Path) -> Allocation:
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write via a temporary file in the same folder and rename, so readers never see half a file."""
+    """Write a temporary file beside the target, then rename: readers never see half a file."""
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:

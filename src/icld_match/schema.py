@@ -87,8 +87,9 @@ class Participant(Record):
     cohort: Id = Field(description="Id of the participant's cohort.")
     country: str = Field(min_length=1, description="Partner country, e.g. 'Kenya'.")
     organisation: str | None = Field(
-        None, description="Home organisation (municipality, ministry, NGO); drives the "
-        "same-organisation policy."
+        None,
+        description="Home organisation (municipality, ministry, NGO); drives the "
+        "same-organisation policy.",
     )
     gender: str | None = Field(None, description="Optional; used only in reports.")
     languages: list[Tag] = Field(

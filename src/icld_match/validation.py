@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -30,15 +31,16 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
     def add(record: str, field: str, message: str) -> None:
         issues.append(ProblemIssue(record, field, message))
 
-    for name, records in (
-        ("cohorts", problem.cohorts),
-        ("participants", problem.participants),
-        ("hosts", problem.hosts),
-    ):
-        dup = _duplicates(r.id for r in records)
-        for i, r in enumerate(records):
-            if r.id in dup:
-                add(_label(name, i, r.id), "id", f"duplicate id {r.id!r}")
+    id_lists: dict[str, list[str]] = {
+        "cohorts": [c.id for c in problem.cohorts],
+        "participants": [p.id for p in problem.participants],
+        "hosts": [h.id for h in problem.hosts],
+    }
+    for name, ids in id_lists.items():
+        dup = _duplicates(ids)
+        for i, record_id in enumerate(ids):
+            if record_id in dup:
+                add(_label(name, i, record_id), "id", f"duplicate id {record_id!r}")
 
     cohort_ids = {c.id for c in problem.cohorts}
     host_ids = {h.id for h in problem.hosts}
@@ -70,14 +72,18 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
             for tag in _duplicates(t.casefold() for t in getattr(p, field)):
                 add(label, field, f"tag {tag!r} listed twice (tags ignore case)")
 
-    for i, h in enumerate(problem.hosts):
+    for i, host in enumerate(problem.hosts):
         for field in ("languages", "themes", "accessibility"):
-            for tag in _duplicates(t.casefold() for t in getattr(h, field)):
-                add(_label("hosts", i, h.id), field, f"tag {tag!r} listed twice (tags ignore case)")
+            for tag in _duplicates(t.casefold() for t in getattr(host, field)):
+                add(
+                    _label("hosts", i, host.id),
+                    field,
+                    f"tag {tag!r} listed twice (tags ignore case)",
+                )
 
-    members = Counter(p.cohort for p in problem.participants)
+    head_count = Counter(p.cohort for p in problem.participants)
     for i, c in enumerate(problem.cohorts):
-        if members[c.id] == 0:
+        if head_count[c.id] == 0:
             add(_label("cohorts", i, c.id), "id", "cohort has no participants")
 
     pinned: dict[str, str] = {}
@@ -87,18 +93,27 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
         unknown_hosts(label, "host", [pin.host])
         earlier = pinned.setdefault(pin.participant, pin.host)
         if earlier != pin.host:
-            add(label, "participant", f"{pin.participant!r} is pinned to both {earlier!r} "
-                f"and {pin.host!r}")
+            add(
+                label,
+                "participant",
+                f"{pin.participant!r} is pinned to both {earlier!r} and {pin.host!r}",
+            )
 
-    for name, groups in (("keep_together", problem.keep_together),
-                         ("keep_apart", problem.keep_apart)):
-        for i, group in enumerate(groups):
+    for name, member_lists in (
+        ("keep_together", [g.members for g in problem.keep_together]),
+        ("keep_apart", [g.members for g in problem.keep_apart]),
+    ):
+        for i, members in enumerate(member_lists):
             label = _label(name, i)
-            unknown_participants(label, "members", group.members)
-            cohorts = {participant_cohort[m] for m in group.members if m in participant_cohort}
+            unknown_participants(label, "members", members)
+            cohorts = {participant_cohort[m] for m in members if m in participant_cohort}
             if name == "keep_together" and len(cohorts) > 1:
-                add(label, "members", f"members come from different cohorts ({', '.join(sorted(cohorts))}); "
-                    "a team holds one cohort only")
+                add(
+                    label,
+                    "members",
+                    "members come from different cohorts "
+                    f"({', '.join(sorted(cohorts))}); a team holds one cohort only",
+                )
 
     seen_pairs: set[tuple[str, str]] = set()
     for i, a in enumerate(problem.affinities):
@@ -126,10 +141,8 @@ def issues_from_validation_error(error: ValidationError, data: Any) -> list[Prob
         if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
             collection, index = loc[0], loc[1]
             record_id = None
-            try:
+            with contextlib.suppress(KeyError, IndexError, TypeError, AttributeError):
                 record_id = data[collection][index].get("id")
-            except (KeyError, IndexError, TypeError, AttributeError):
-                pass
             record = _label(collection, index, record_id)
             field = ".".join(str(part) for part in loc[2:])
         elif loc:
@@ -158,7 +171,12 @@ def parse_problem_json(text: str | bytes) -> Problem:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ProblemError(
-            [ProblemIssue("file", f"line {error.lineno} column {error.colno}",
-                          f"not valid JSON: {error.msg}")]
+            [
+                ProblemIssue(
+                    "file",
+                    f"line {error.lineno} column {error.colno}",
+                    f"not valid JSON: {error.msg}",
+                )
+            ]
         ) from None
     return parse_problem(data)

@@ -1,0 +1,107 @@
+"""Command line: ``icld-match solve | validate | schema``. Calls the public API only.
+
+Exit codes: 0 success; 1 no valid allocation (solve) or violations found (validate);
+2 bad input (unreadable file, bad JSON, schema or cross-record errors), one line per error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .check import check
+from .errors import ProblemError
+from .io import read_allocation, read_problem, write_text_atomic
+from .schema import json_schema
+from .solve import Progress, solve
+
+EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="icld-match", description="Plan ICLD internship teams and hosts with CP-SAT."
+    )
+    parser.add_argument("--version", action="version", version=f"icld-match {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("solve", help="Form teams, pick hosts, write the allocation.")
+    run.add_argument("problem", help="Problem JSON file.")
+    run.add_argument("--out", help="Where to write the allocation JSON (atomically).")
+    run.add_argument("--time-limit", type=float, default=30.0, help="Seconds (default 30).")
+    run.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
+    run.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: cores).")
+    run.add_argument("--progress", action="store_true", help="Print each improving solution.")
+    run.add_argument("--log", action="store_true", help="Show CP-SAT's search log.")
+
+    validate = commands.add_parser("validate", help="Check an allocation against a problem.")
+    validate.add_argument("problem", help="Problem JSON file.")
+    validate.add_argument("allocation", help="Allocation JSON file.")
+
+    commands.add_parser("schema", help="Print the JSON Schema of problem and allocation.")
+    return parser
+
+
+def _print_progress(progress: Progress) -> None:
+    print(
+        f"  solution {progress.solutions}: objective {progress.objective:.3f} "
+        f"(bound {progress.best_bound:.3f}) at {progress.wall_time:.2f}s",
+        file=sys.stderr,
+    )
+
+
+def _solve(args: argparse.Namespace) -> int:
+    if args.time_limit <= 0:
+        raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
+    if args.workers is not None and args.workers < 1:
+        raise ProblemError.single("--workers", "", "must be at least 1")
+    problem = read_problem(args.problem)
+    allocation = solve(
+        problem,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        log=args.log,
+        on_progress=_print_progress if args.progress else None,
+    )
+    if args.out:
+        write_text_atomic(args.out, allocation.to_json() + "\n")
+    print(allocation.summary(problem))
+    return EXIT_OK if allocation.is_feasible() else EXIT_NO_SOLUTION
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problem = read_problem(args.problem)
+    allocation = read_allocation(args.allocation)
+    violations = check(problem, allocation)
+    for violation in violations:
+        print(f"{violation.rule}: {violation.message}")
+    if violations:
+        print(f"invalid: {len(violations)} violation{'s' * (len(violations) != 1)}")
+        return EXIT_NO_SOLUTION
+    print(f"valid: {len(allocation.teams)} teams, every hard rule holds")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "solve":
+            return _solve(args)
+        if args.command == "validate":
+            return _validate(args)
+        print(json_schema())
+        return EXIT_OK
+    except ProblemError as error:
+        for issue in error.issues:
+            print(f"error: {issue}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The CP-SAT formulation's shared state: team slots, assignment literals and named terms.
+
+A *slot* is one possible team of one cohort at one host. A host that can take ``k`` teams
+of a cohort at once gets ``k`` slots for it; ``x[p, s]`` says participant ``p`` travels in
+slot ``s``. Variables exist only for pairs the index allows, so the pair rules (dates,
+language, access, blocked hosts, pins) cost nothing in the model. Each rule module in
+:mod:`icld_match.rules` reads this context and adds its constraints or objective terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+from .index import ProblemIndex
+
+#: Objective coefficients are weights x values rounded to 1/SCALE.
+SCALE = 1000
+
+
+@dataclass(frozen=True)
+class Slot:
+    cohort: int
+    host: int
+    rank: int  # 0 for the first team of this cohort at this host, 1 for the second, ...
+
+
+@dataclass
+class Term:
+    """A named objective term: raw value = constant + sum(coef * var)."""
+
+    name: str
+    sense: Literal["reward", "penalty"]
+    weight: float
+    coefficients: list[tuple[float, cp_model.IntVar]] = field(default_factory=list)
+    constant: float = 0.0
+
+    def add(self, coef: float, var: cp_model.IntVar) -> None:
+        if coef:
+            self.coefficients.append((coef, var))
+
+    def value(self, var_value: Callable[[cp_model.IntVar], int]) -> float:
+        return self.constant + sum(c * var_value(v) for c, v in self.coefficients)
+
+
+@dataclass
+class ModelContext:
+    """Everything the rule modules need to add their part to one CP-SAT model."""
+
+    index: ProblemIndex
+    model: cp_model.CpModel
+    slots: list[Slot]
+    slots_at: dict[tuple[int, int], list[int]]
+    x: dict[tuple[int, int], cp_model.IntVar]
+    in_slot: list[list[int]]
+    of_participant: list[list[int]]
+    used: list[cp_model.IntVar]
+    terms: list[Term] = field(default_factory=list)
+
+    def size(self, slot: int) -> cp_model.LinearExpr:
+        return sum(self.x[p, slot] for p in self.in_slot[slot])  # type: ignore[return-value]
+
+    def var(self, participant: int, slot: int) -> cp_model.IntVar | int:
+        """The literal for (participant, slot), or 0 where the pair is not allowed."""
+        return self.x.get((participant, slot), 0)
+
+    def team_size_bounds(self, cohort: int) -> tuple[int, int]:
+        size = self.index.problem.cohorts[cohort].team_size
+        return size.min, size.max
+
+    def new_term(self, name: str, sense: Literal["reward", "penalty"], weight: float) -> Term:
+        term = Term(name, sense, weight)
+        self.terms.append(term)
+        return term
+
+
+def slot_count(index: ProblemIndex, cohort: int, host: int, candidates: int) -> int:
+    """How many teams of a cohort a host could ever hold at once; never more than needed."""
+    h = index.problem.hosts[host]
+    size = index.problem.cohorts[cohort].team_size
+    limits = [h.capacity.max_teams, candidates // size.min, h.capacity.max_participants // size.min]
+    if h.season_max_teams is not None:
+        limits.append(h.season_max_teams)
+    return max(0, min(limits))
+
+
+def build_context(index: ProblemIndex) -> ModelContext:
+    """Create slots and assignment literals for every allowed (participant, host) pair."""
+    model = cp_model.CpModel()
+    slots: list[Slot] = []
+    slots_at: dict[tuple[int, int], list[int]] = {}
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    in_slot: list[list[int]] = []
+    of_participant: list[list[int]] = [[] for _ in range(index.n_participants)]
+    used: list[cp_model.IntVar] = []
+    problem = index.problem
+    for c, cohort in enumerate(problem.cohorts):
+        members = index.members(c)
+        for h, host in enumerate(problem.hosts):
+            candidates = [int(p) for p in members if index.allowed[p, h]]
+            for rank in range(slot_count(index, c, h, len(candidates))):
+                s = len(slots)
+                slots.append(Slot(c, h, rank))
+                slots_at.setdefault((c, h), []).append(s)
+                used.append(model.new_bool_var(f"used[{cohort.id},{host.id},{rank}]"))
+                in_slot.append(candidates)
+                for p in candidates:
+                    x[p, s] = model.new_bool_var(
+                        f"x[{problem.participants[p].id},{host.id},{rank}]"
+                    )
+                    of_participant[p].append(s)
+    return ModelContext(index, model, slots, slots_at, x, in_slot, of_participant, used)

@@ -1,0 +1,95 @@
+"""Cheap necessary conditions, checked before any search, reported in the user's terms.
+
+Each check is a counting argument a coordinator can verify by hand: a cohort smaller than
+its minimum team, a participant no host can take, hosts whose places do not add up to the
+head count, a keep-together group that cannot fit in one team. If one fails, no
+allocation exists, and the message says which records to change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .index import PAIR_RULES, ProblemIndex
+from .model import slot_count
+
+_WHY = {
+    "host_dates": "not available on the internship dates",
+    "language": "share no working language",
+    "access": "lack a needed access feature",
+    "blocked": "are blocked",
+    "pin": "are excluded by a pin",
+}
+
+
+def _team_counts(n: int, low: int, high: int, slots: int) -> bool:
+    """Can n people form k teams of size low..high for some 1 <= k <= slots?"""
+    return any(k * low <= n <= k * high for k in range(1, slots + 1))
+
+
+def precheck(index: ProblemIndex) -> list[str]:
+    problem = index.problem
+    reasons: list[str] = []
+    allowed = index.allowed
+
+    for row, p in enumerate(problem.participants):
+        if allowed[row].any():
+            continue
+        counts = []
+        still_open = np.ones(index.n_hosts, dtype=np.bool_)
+        for rule in PAIR_RULES:
+            closed = still_open & ~index.pair_masks[rule][row]
+            if closed.any():
+                counts.append(f"{int(closed.sum())} {_WHY[rule]}")
+            still_open &= ~closed
+        reasons.append(
+            f"Participant {p.name} ({p.id}, languages {', '.join(p.languages)}"
+            + (f", needs {', '.join(p.access_needs)}" if p.access_needs else "")
+            + f") can go to no host: of {index.n_hosts} hosts, {'; '.join(counts)}."
+        )
+
+    for c, cohort in enumerate(problem.cohorts):
+        members = index.members(c)
+        n, size = len(members), cohort.team_size
+        if n < size.min:
+            reasons.append(
+                f"Cohort {cohort.id} has {n} participant{'s' * (n != 1)}, fewer than its "
+                f"minimum team size {size.min}."
+            )
+            continue
+        slots, places = 0, 0
+        for h, host in enumerate(problem.hosts):
+            candidates = int(allowed[members, h].sum())
+            k = slot_count(index, c, h, candidates)
+            slots += k
+            places += min(candidates, host.capacity.max_participants, k * size.max)
+        if places < n:
+            reasons.append(
+                f"Cohort {cohort.id} needs places for {n} participants on {cohort.internship}, "
+                f"but the hosts that can take its members offer at most {places}."
+            )
+        elif not _team_counts(n, size.min, size.max, slots):
+            reasons.append(
+                f"Cohort {cohort.id} cannot split {n} participants into teams of "
+                f"{size.min}-{size.max} using the {slots} team places its hosts offer."
+            )
+
+    apart_pairs = {
+        frozenset((a, b))
+        for group in problem.keep_apart
+        for a in group.members
+        for b in group.members
+        if a != b
+    }
+    for i, group in enumerate(problem.keep_together):
+        rows = index.participant_rows(group.members)
+        limit = problem.cohort(problem.participant(group.members[0]).cohort).team_size.max
+        label = f"keep_together[{i}] ({', '.join(group.members)})"
+        if len(rows) > limit:
+            reasons.append(f"{label} has {len(rows)} members, more than the team maximum {limit}.")
+        clash = [sorted(pair) for pair in apart_pairs if pair <= set(group.members)]
+        for a, b in sorted(clash):
+            reasons.append(f"{label} requires {a} and {b} together, but keep_apart separates them.")
+        if not np.logical_and.reduce(allowed[rows], axis=0).any():
+            reasons.append(f"{label}: no host can take all of its members together.")
+    return reasons

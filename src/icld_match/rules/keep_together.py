@@ -1,0 +1,19 @@
+"""Hard: the members of a keep-together group travel in the same team."""
+
+from collections.abc import Sequence
+
+from ..model import ModelContext
+
+
+def tie(ctx: ModelContext, members: Sequence[int]) -> None:
+    """Every member is in a slot exactly when the first member is (0 where not allowed)."""
+    first, *others = members
+    slots = {s for p in members for s in ctx.of_participant[p]}
+    for s in sorted(slots):
+        for p in others:
+            ctx.model.add(ctx.var(p, s) == ctx.var(first, s))
+
+
+def apply(ctx: ModelContext) -> None:
+    for group in ctx.index.problem.keep_together:
+        tie(ctx, ctx.index.participant_rows(group.members))

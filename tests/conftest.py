@@ -1,0 +1,114 @@
+"""Shared test helpers: small problem and allocation builders.
+
+Plain functions rather than fixtures, so tests can call them with arguments; import them
+with ``from conftest import ...`` (pytest puts ``tests/`` on ``sys.path``). Add new
+helpers under a section header of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from icld_match.result import Allocation, Status, Team
+from icld_match.schema import Problem
+
+# --------------------------------------------------------------------------------------
+# Problem builders (records as plain dicts, validated once by Problem)
+# --------------------------------------------------------------------------------------
+
+#: The default cohort's two internship days.
+START = date(2026, 5, 4)
+END = date(2026, 5, 5)
+
+
+def cohort(
+    cid: str = "C1",
+    start: date = START,
+    end: date = END,
+    team_size: tuple[int, int] = (2, 4),
+    **fields: Any,
+) -> dict[str, Any]:
+    """A cohort record; ``team_size`` is (min, max)."""
+    return {
+        "id": cid,
+        "name": f"Cohort {cid}",
+        "internship": {"start": start, "end": end},
+        "team_size": {"min": team_size[0], "max": team_size[1]},
+        **fields,
+    }
+
+
+def participant(
+    pid: str,
+    cohort: str = "C1",
+    country: str = "Kenya",
+    languages: Sequence[str] = ("en",),
+    **fields: Any,
+) -> dict[str, Any]:
+    """A participant record speaking English unless told otherwise."""
+    return {
+        "id": pid,
+        "name": f"Person {pid}",
+        "cohort": cohort,
+        "country": country,
+        "languages": list(languages),
+        **fields,
+    }
+
+
+def host(hid: str, languages: Sequence[str] = ("en",), **fields: Any) -> dict[str, Any]:
+    """A host record working in English; default capacity is one team of up to four."""
+    return {
+        "id": hid,
+        "name": f"Host {hid}",
+        "municipality": f"Municipality {hid}",
+        "languages": list(languages),
+        **fields,
+    }
+
+
+def tiny_problem(**overrides: Any) -> Problem:
+    """One cohort C1 (4-5 May 2026, teams of 2-4), hosts H1 and H2, four participants.
+
+    P1 and P2 come from Kenya, P3 and P4 from Uganda. Keyword arguments replace whole
+    top-level fields of the problem (``participants=[...]``, ``rules={...}``, ...).
+    """
+    data: dict[str, Any] = {
+        "cohorts": [cohort()],
+        "participants": [
+            participant("P1", country="Kenya"),
+            participant("P2", country="Kenya"),
+            participant("P3", country="Uganda"),
+            participant("P4", country="Uganda"),
+        ],
+        "hosts": [host("H1"), host("H2")],
+    }
+    data.update(overrides)
+    return Problem.model_validate(data)
+
+
+# --------------------------------------------------------------------------------------
+# Allocation builders
+# --------------------------------------------------------------------------------------
+
+
+def team(
+    tid: str,
+    host: str,
+    members: Sequence[str],
+    cohort: str = "C1",
+    start: date = START,
+    end: date = END,
+    fit: float = 0.0,
+) -> Team:
+    """A team of the default cohort's dates unless told otherwise."""
+    return Team(
+        id=tid, cohort=cohort, host=host, members=list(members), start=start, end=end, fit=fit
+    )
+
+
+def allocation(*teams: Team) -> Allocation:
+    """A feasible allocation holding exactly these teams."""
+    return Allocation(status=Status.FEASIBLE, teams=list(teams))
