@@ -123,6 +123,10 @@ class _Search:
         }
         self.options: dict[tuple[str, Block], list[tuple[Host, float]]] = {}
         self.best: tuple[float, list[tuple[str, Block]], list[str]] | None = None
+        # the combination being searched: its teams, allowed hosts and optimistic rests
+        self.blocks: list[tuple[str, Block]] = []
+        self.choices: list[list[tuple[Host, float]]] = []
+        self.rest: list[float] = []
 
     # ---- cheap rules on one team, independent of its host ----------------------------
 
@@ -213,11 +217,13 @@ class _Search:
         """Allowed hosts of one team with the team's objective part there (memoised)."""
         key = (cohort_id, block)
         if key not in self.options:
-            self.options[key] = [
+            allowed = [
                 (h, self._team_value(block, h))
                 for h in self.hosts
                 if self._host_ok(cohort_id, block, h)
             ]
+            # best first, so that the bounds below bite early; ties keep problem order
+            self.options[key] = sorted(allowed, key=lambda option: -option[1])
         return self.options[key]
 
     # ---- search -----------------------------------------------------------------------
@@ -236,12 +242,25 @@ class _Search:
                 options.append((value, [(c.id, b) for b in split]))
             per_cohort.append(options)
 
+        # Branch and bound: visit combinations most promising first, and cut any branch
+        # whose optimistic value cannot beat the best found (ties keep the first found).
+        spread = problem.weights.host_spread
+        queue: list[tuple[float, float, list[tuple[str, Block]], list[list[tuple[Host, float]]]]]
+        queue = []
         for combo in itertools.product(*per_cohort):
             blocks = [b for _, split in combo for b in split]
             choices = [self._hosts_for(c, b) for c, b in blocks]
             if all(choices):
                 base = sum(v for v, _ in combo)
-                self._descend(blocks, choices, 0, [], base, {}, Counter(), Counter())
+                bound = base + sum(c[0][1] for c in choices) + spread * len(blocks)
+                queue.append((bound, base, blocks, choices))
+        queue.sort(key=lambda item: -item[0])
+        for bound, base, blocks, choices in queue:
+            if self.best is not None and bound <= self.best[0] + TOLERANCE:
+                break
+            self.blocks, self.choices = blocks, choices
+            self.rest = [sum(c[0][1] for c in choices[d:]) for d in range(len(choices) + 1)]
+            self._descend(0, [], base, {}, Counter(), Counter())
 
         if self.best is None:
             return None
@@ -259,8 +278,6 @@ class _Search:
 
     def _descend(
         self,
-        blocks: list[tuple[str, Block]],
-        choices: list[list[tuple[Host, float]]],
         depth: int,
         chosen: list[str],
         value: float,
@@ -269,13 +286,18 @@ class _Search:
         pairs: Counter[tuple[str, str]],
     ) -> None:
         """Try every allowed host for team ``depth``, keeping per-day loads within capacity."""
+        blocks, spread = self.blocks, self.problem.weights.host_spread
         if depth == len(blocks):
-            total = value + self.problem.weights.host_spread * len(pairs)
+            total = value + spread * len(pairs)
             if self.best is None or total > self.best[0] + TOLERANCE:
                 self.best = (total, list(blocks), list(chosen))
             return
+        if self.best is not None:
+            bound = value + self.rest[depth] + spread * (len(pairs) + len(blocks) - depth)
+            if bound <= self.best[0] + TOLERANCE:
+                return
         cohort_id, block = blocks[depth]
-        for host, team_value in choices[depth]:
+        for host, team_value in self.choices[depth]:
             if host.season_max_teams is not None and season[host.id] >= host.season_max_teams:
                 continue
             cap, size = host.capacity, len(block)
@@ -288,8 +310,7 @@ class _Search:
             season[host.id] += 1
             pairs[(cohort_id, host.id)] += 1
             chosen.append(host.id)
-            self._descend(blocks, choices, depth + 1, chosen, value + team_value, load,
-                          season, pairs)
+            self._descend(depth + 1, chosen, value + team_value, load, season, pairs)
             chosen.pop()
             pairs[(cohort_id, host.id)] -= 1
             if not pairs[(cohort_id, host.id)]:

@@ -482,3 +482,16 @@ def test_exhaustive_eight_participants_four_hosts_is_quick() -> None:
     started = time.perf_counter()
     assert exhaustive.best_objective(problem) is not None
     assert time.perf_counter() - started < 10
+
+
+def test_malformed_allocation_is_reported_not_raised() -> None:
+    alloc = allocation(
+        team("T1", "H1", ["P1", "P3", "PX"], cohort="C9"),
+        team("T2", "H9", ["P2"], start=date(2026, 5, 6), end=date(2026, 5, 5)),
+        team("T3", "H2", ["P4"], start=date(2026, 5, 4), end=date.max),
+        team("T4", "H2", ["P4"], start=date.max, end=date.max),
+    )
+    rules = {v.rule for v in check(tiny_problem(), alloc)}
+    assert rules == {"placement", "team_cohort", "team_size", "host_known", "team_dates",
+                     "host_capacity"}
+    assert score(tiny_problem(), alloc)  # terms still computed, unknown ids skipped

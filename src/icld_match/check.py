@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import pairwise
 from typing import Literal
 
@@ -104,7 +104,7 @@ def _spans(spans: Sequence[tuple[date, date]]) -> str:
     """Inclusive day spans as compact 'a..b' text, merging spans that touch."""
     merged: list[tuple[date, date]] = []
     for first, last in sorted(spans):
-        if merged and first <= merged[-1][1] + timedelta(1):
+        if merged and first.toordinal() <= merged[-1][1].toordinal() + 1:
             merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
         else:
             merged.append((first, last))
@@ -262,24 +262,27 @@ def _check_host_capacity(index: _Index, teams: Sequence[Team]) -> list[Violation
             by_host[team.host].append(team)
     for host_id, host_teams in by_host.items():
         cap = index.hosts[host_id].capacity
-        cuts = sorted({t.start for t in host_teams} | {t.end + timedelta(1) for t in host_teams})
-        breaches: dict[tuple[str, ...], list[tuple[date, date]]] = {}
-        for lo, hi in pairwise(cuts):
-            last = hi - timedelta(1)
-            present = [t for t in host_teams if t.start <= lo and last <= t.end]
+        # day ordinals, so that a team ending on date.max cannot overflow
+        bounds = [(t.start.toordinal(), t.end.toordinal(), t) for t in host_teams]
+        cuts = sorted({lo for lo, _, _ in bounds} | {hi + 1 for _, hi, _ in bounds})
+        breaches: dict[tuple[int, ...], tuple[list[Team], list[tuple[date, date]]]] = {}
+        for first, after in pairwise(cuts):
+            present = [t for lo, hi, t in bounds if lo <= first and after - 1 <= hi]
             people = sum(len(t.members) for t in present)
             if len(present) > cap.max_teams or people > cap.max_participants:
-                breaches.setdefault(tuple(t.id for t in present), []).append((lo, last))
-        for key, spans in breaches.items():
-            present = [t for t in host_teams if t.id in key]
+                key = tuple(id(t) for t in present)
+                span = (date.fromordinal(first), date.fromordinal(after - 1))
+                breaches.setdefault(key, (present, []))[1].append(span)
+        for present, spans in breaches.values():
             people = sum(len(t.members) for t in present)
+            team_ids = [t.id for t in present]
             out.append(
                 Violation(
                     "host_capacity",
                     f"host {host_id} receives {len(present)} teams (limit {cap.max_teams}) and "
                     f"{people} participants (limit {cap.max_participants}) on {_spans(spans)}: "
-                    f"teams {_ids(key)}",
-                    (host_id, *_unique(key)),
+                    f"teams {_ids(team_ids)}",
+                    (host_id, *_unique(team_ids)),
                 )
             )
     return out

@@ -8,7 +8,7 @@ explanations can say *which* rule keeps a participant away from a host.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -175,6 +175,15 @@ class ProblemIndex:
         for mask in self.pair_masks.values():
             allowed &= mask
         return allowed
+
+    def relaxed(self, rules: Iterable[str]) -> ProblemIndex:
+        """A copy in which the named pair rules allow every pair (what-if, tests)."""
+        names = set(rules)
+        masks = {
+            name: np.ones_like(mask) if name in names else mask
+            for name, mask in self.pair_masks.items()
+        }
+        return replace(self, pair_masks=masks)
 
     def members(self, cohort: int) -> IntArray:
         return np.flatnonzero(self.cohort_of == cohort)

@@ -77,14 +77,20 @@ class ModelContext:
         return term
 
 
-def slot_count(index: ProblemIndex, cohort: int, host: int, candidates: int) -> int:
-    """How many teams of a cohort a host could ever hold at once; never more than needed."""
+def team_limit(index: ProblemIndex, cohort: int, host: int) -> int:
+    """Teams of a cohort a host can hold at once, by its capacity and season cap."""
     h = index.problem.hosts[host]
-    size = index.problem.cohorts[cohort].team_size
-    limits = [h.capacity.max_teams, candidates // size.min, h.capacity.max_participants // size.min]
+    smallest = index.problem.cohorts[cohort].team_size.min
+    limits = [h.capacity.max_teams, h.capacity.max_participants // smallest]
     if h.season_max_teams is not None:
         limits.append(h.season_max_teams)
     return max(0, min(limits))
+
+
+def slot_count(index: ProblemIndex, cohort: int, host: int, candidates: int) -> int:
+    """Team slots to create: the host's limit, but never more than the candidates can fill."""
+    smallest = index.problem.cohorts[cohort].team_size.min
+    return min(team_limit(index, cohort, host), candidates // smallest)
 
 
 def build_context(index: ProblemIndex) -> ModelContext:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .index import PAIR_RULES, ProblemIndex
-from .model import slot_count
+from .model import team_limit
 
 _WHY = {
     "host_dates": "not available on the internship dates",
@@ -60,7 +60,9 @@ def precheck(index: ProblemIndex) -> list[str]:
         slots, places = 0, 0
         for h, host in enumerate(problem.hosts):
             candidates = int(allowed[members, h].sum())
-            k = slot_count(index, c, h, candidates)
+            if candidates == 0:
+                continue
+            k = team_limit(index, c, h)
             slots += k
             places += min(candidates, host.capacity.max_participants, k * size.max)
         if places < n:

@@ -115,13 +115,33 @@ def solve(
     ``reasons`` says why. With ``workers=1`` and the same seed the answer is reproducible
     (for one OR-Tools version, recorded in the result).
     """
+    return solve_index(
+        ProblemIndex.build(problem),
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        log=log,
+        on_progress=on_progress,
+    )
+
+
+def solve_index(
+    index: ProblemIndex,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    workers: int | None = None,
+    log: bool = False,
+    on_progress: Callable[[Progress], None] | None = None,
+    skip_rules: frozenset[str] = frozenset(),
+) -> Allocation:
+    """:func:`solve` on a prebuilt index; ``skip_rules`` drops named rules (what-if, tests)."""
     started = time.perf_counter()
     workers = default_workers() if workers is None else workers
     if not time_limit > 0:
         raise ValueError(f"time_limit must be positive, got {time_limit}")
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    index = ProblemIndex.build(problem)
 
     def answer(status: Status, solve_time: float = 0.0, **fields: Any) -> Allocation:
         return Allocation(
@@ -135,11 +155,13 @@ def solve(
             **fields,
         )
 
-    reasons = precheck(index)
+    if skip_rules:
+        index = index.relaxed(skip_rules)
+    reasons = [] if skip_rules else precheck(index)
     if reasons:
         return answer(Status.INFEASIBLE, reasons=reasons)
     ctx = build_context(index)
-    apply_all(ctx)
+    apply_all(ctx, skip_rules)
     offset = set_objective(ctx)
 
     solver = cp_model.CpSolver()
