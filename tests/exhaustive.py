@@ -54,10 +54,17 @@ def build_allocation(
     for number, ((cohort_id, members), host_id) in enumerate(zip(blocks, hosts, strict=True), 1):
         window = cohorts[cohort_id].internship
         fits = [thematic_fit(problem, m, host_id) for m in members]
-        teams.append(Team(
-            id=f"T{number:02d}", cohort=cohort_id, host=host_id, members=sorted(members),
-            start=window.start, end=window.end, fit=sum(fits) / len(fits),
-        ))
+        teams.append(
+            Team(
+                id=f"T{number:02d}",
+                cohort=cohort_id,
+                host=host_id,
+                members=sorted(members),
+                start=window.start,
+                end=window.end,
+                fit=sum(fits) / len(fits),
+            )
+        )
     return Allocation(status=Status.FEASIBLE, teams=teams)
 
 

@@ -103,8 +103,11 @@ def test_team_cohort() -> None:
         team("T1", "H1", ["P1", "P2", "Q1"]), team("T2", "H1", ["P3", "P4", "Q2"], **C2_DATES)
     )
     found = of("team_cohort", problem, mixed)
-    assert {v.records for v in found} == {("T1", "Q1", "C1"), ("T2", "P3", "C2"),
-                                          ("T2", "P4", "C2")}
+    assert {v.records for v in found} == {
+        ("T1", "Q1", "C1"),
+        ("T2", "P3", "C2"),
+        ("T2", "P4", "C2"),
+    }
 
 
 def test_team_cohort_unknown() -> None:
@@ -139,29 +142,40 @@ def test_team_dates() -> None:
 
 
 def test_host_dates() -> None:
-    covered = tiny_problem(hosts=[
-        host("H1"),
-        host("H2", available=[
-            {"start": "2026-01-01", "end": "2026-01-31"},
-            {"start": "2026-05-01", "end": "2026-05-05"},
-        ]),
-    ])
+    covered = tiny_problem(
+        hosts=[
+            host("H1"),
+            host(
+                "H2",
+                available=[
+                    {"start": "2026-01-01", "end": "2026-01-31"},
+                    {"start": "2026-05-01", "end": "2026-05-05"},
+                ],
+            ),
+        ]
+    )
     assert of("host_dates", covered, base()) == []
     # two ranges together cover the internship, but no single one does
-    split = tiny_problem(hosts=[
-        host("H1"),
-        host("H2", available=[
-            {"start": "2026-05-01", "end": "2026-05-04"},
-            {"start": "2026-05-05", "end": "2026-05-09"},
-        ]),
-    ])
+    split = tiny_problem(
+        hosts=[
+            host("H1"),
+            host(
+                "H2",
+                available=[
+                    {"start": "2026-05-01", "end": "2026-05-04"},
+                    {"start": "2026-05-05", "end": "2026-05-09"},
+                ],
+            ),
+        ]
+    )
     assert only("host_dates", split, base()).records == ("T2", "H2", "C1")
 
 
 def test_host_capacity_teams() -> None:
     alloc = allocation(team("T1", "H1", ["P1", "P3"]), team("T2", "H1", ["P2", "P4"]))
-    roomy = tiny_problem(hosts=[host("H1", capacity={"max_teams": 2, "max_participants": 4}),
-                                host("H2")])
+    roomy = tiny_problem(
+        hosts=[host("H1", capacity={"max_teams": 2, "max_participants": 4}), host("H2")]
+    )
     assert of("host_capacity", roomy, alloc) == []
     v = only("host_capacity", tiny_problem(), alloc)  # default: one team at a time
     assert v.records == ("H1", "T1", "T2")
@@ -169,12 +183,14 @@ def test_host_capacity_teams() -> None:
 
 
 def test_host_capacity_participants() -> None:
-    problem = tiny_problem(hosts=[host("H1", capacity={"max_teams": 2, "max_participants": 3}),
-                                  host("H2")])
+    problem = tiny_problem(
+        hosts=[host("H1", capacity={"max_teams": 2, "max_participants": 3}), host("H2")]
+    )
     alloc = allocation(team("T1", "H1", ["P1", "P3"]), team("T2", "H1", ["P2", "P4"]))
     assert only("host_capacity", problem, alloc).records == ("H1", "T1", "T2")
-    single = tiny_problem(hosts=[host("H1", capacity={"max_teams": 1, "max_participants": 1}),
-                                 host("H2")])
+    single = tiny_problem(
+        hosts=[host("H1", capacity={"max_teams": 1, "max_participants": 1}), host("H2")]
+    )
     assert only("host_capacity", single, base()).records == ("H1", "T1")
 
 
@@ -184,9 +200,9 @@ def test_host_capacity_counts_only_shared_days() -> None:
         team("T1", "H1", ["P1", "P2", "P3", "P4"]), team("T2", "H1", ["Q1", "Q2"], **C2_DATES)
     )
     assert of("host_capacity", apart, alloc) == []
-    overlapping = two_cohorts(cohorts=[
-        cohort("C1"), cohort("C2", date(2026, 5, 5), date(2026, 5, 6))
-    ])
+    overlapping = two_cohorts(
+        cohorts=[cohort("C1"), cohort("C2", date(2026, 5, 5), date(2026, 5, 6))]
+    )
     shifted = allocation(
         team("T1", "H1", ["P1", "P2", "P3", "P4"]),
         team("T2", "H1", ["Q1", "Q2"], cohort="C2", start=date(2026, 5, 5), end=date(2026, 5, 6)),
@@ -218,8 +234,11 @@ def test_language_ignores_case() -> None:
     assert of("language", problem, base()) == []
     swapped = allocation(team("T1", "H2", ["P1", "P3"]), team("T2", "H1", ["P2", "P4"]))
     found = of("language", problem, swapped)
-    assert {v.records for v in found} == {("P1", "H2", "T1"), ("P2", "H1", "T2"),
-                                          ("P4", "H1", "T2")}
+    assert {v.records for v in found} == {
+        ("P1", "H2", "T1"),
+        ("P2", "H1", "T2"),
+        ("P4", "H1", "T2"),
+    }
 
 
 def test_access() -> None:
@@ -230,8 +249,10 @@ def test_access() -> None:
             participant("P3", country="Uganda"),
             participant("P4", country="Uganda"),
         ],
-        hosts=[host("H1", accessibility=["STEP-FREE", "Hearing Loop"]),
-               host("H2", accessibility=["step-free"])],
+        hosts=[
+            host("H1", accessibility=["STEP-FREE", "Hearing Loop"]),
+            host("H2", accessibility=["step-free"]),
+        ],
     )
     assert of("access", problem, base()) == []
     swapped = allocation(team("T1", "H2", ["P1", "P3"]), team("T2", "H1", ["P2", "P4"]))
@@ -241,12 +262,14 @@ def test_access() -> None:
 
 
 def test_blocked() -> None:
-    problem = tiny_problem(participants=[
-        participant("P1", blocked_hosts=["H2"]),
-        participant("P2"),
-        participant("P3", country="Uganda"),
-        participant("P4", country="Uganda"),
-    ])
+    problem = tiny_problem(
+        participants=[
+            participant("P1", blocked_hosts=["H2"]),
+            participant("P2"),
+            participant("P3", country="Uganda"),
+            participant("P4", country="Uganda"),
+        ]
+    )
     assert of("blocked", problem, base()) == []
     swapped = allocation(team("T1", "H2", ["P1", "P3"]), team("T2", "H1", ["P2", "P4"]))
     assert only("blocked", problem, swapped).records == ("P1", "H2", "T1")
@@ -296,8 +319,9 @@ def test_mixed_countries_single_country_cohort() -> None:
 def _with_orgs(orgs: dict[str, str], **rules: str) -> Problem:
     countries = {"P1": "Kenya", "P2": "Kenya", "P3": "Uganda", "P4": "Uganda"}
     return tiny_problem(
-        participants=[participant(p, country=c, organisation=orgs.get(p))
-                      for p, c in countries.items()],
+        participants=[
+            participant(p, country=c, organisation=orgs.get(p)) for p, c in countries.items()
+        ],
         rules=rules,
     )
 
@@ -320,8 +344,9 @@ def test_organisation_together() -> None:
 
 
 def test_organisation_neutral_hard_checks_nothing() -> None:
-    problem = _with_orgs({"P1": "Nairobi", "P3": "Nairobi"}, organisation="neutral",
-                         organisation_strictness="hard")
+    problem = _with_orgs(
+        {"P1": "Nairobi", "P3": "Nairobi"}, organisation="neutral", organisation_strictness="hard"
+    )
     assert check(problem, base()) == []
 
 
@@ -334,8 +359,9 @@ def scored_problem(**rules: str) -> Problem:
     """Themes, an affinity, organisations and wishes with easy numbers."""
     return tiny_problem(
         participants=[
-            participant("P1", themes={"water": 1, "Schools": 3}, organisation="A",
-                        wishes=["H2", "H1"]),
+            participant(
+                "P1", themes={"water": 1, "Schools": 3}, organisation="A", wishes=["H2", "H1"]
+            ),
             participant("P2", organisation="B", wishes=["H2"]),
             participant("P3", country="Uganda", themes={"water": 0}, organisation="A"),
             participant("P4", country="Uganda", wishes=["H1"]),
@@ -393,8 +419,13 @@ def test_score_together_and_switched_off_terms() -> None:
 
 
 def test_score_uses_weights() -> None:
-    problem = scored_problem().model_copy(update={"weights": scored_problem().weights.model_copy(
-        update={"thematic_fit": 2.0, "host_spread": 0.0})})
+    problem = scored_problem().model_copy(
+        update={
+            "weights": scored_problem().weights.model_copy(
+                update={"thematic_fit": 2.0, "host_spread": 0.0}
+            )
+        }
+    )
     terms = {t.name: t for t in score(problem, base())}
     assert terms["thematic_fit"].contribution == pytest.approx(2.8)
     assert terms["host_spread"].contribution == 0
@@ -418,8 +449,13 @@ def oracle_problem(**overrides: Any) -> Problem:
             {"participant": "P1", "host": "H1", "value": 1.0},
             {"participant": "P2", "host": "H1", "value": 1.0},
         ],
-        "weights": {"thematic_fit": 1, "country_mix": 0.4, "organisation": 0, "wishes": 0,
-                    "host_spread": 0},
+        "weights": {
+            "thematic_fit": 1,
+            "country_mix": 0.4,
+            "organisation": 0,
+            "wishes": 0,
+            "host_spread": 0,
+        },
     }
     data.update(overrides)
     return tiny_problem(**data)
@@ -440,13 +476,16 @@ def test_exhaustive_infeasible() -> None:
     assert exhaustive.best_objective(problem) is None
 
 
-@pytest.mark.parametrize("rules", [
-    {},
-    {"mixed_countries": "hard"},
-    {"organisation": "together"},
-    {"organisation": "together", "organisation_strictness": "hard"},
-    {"organisation_strictness": "hard"},
-])
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {},
+        {"mixed_countries": "hard"},
+        {"organisation": "together"},
+        {"organisation": "together", "organisation_strictness": "hard"},
+        {"organisation_strictness": "hard"},
+    ],
+)
 def test_exhaustive_fast_path_matches_brute_force(rules: dict[str, str]) -> None:
     problem = tiny_problem(
         cohorts=[cohort(team_size=(1, 3))],
@@ -473,8 +512,12 @@ def test_exhaustive_eight_participants_four_hosts_is_quick() -> None:
     countries = ["Kenya", "Uganda", "Laos", "Kenya", "Uganda", "Laos", "Kenya", "Uganda"]
     problem = tiny_problem(
         participants=[
-            participant(f"P{i}", country=c, themes={"water": i % 3, "schools": 1},
-                        organisation="A" if i % 2 else None)
+            participant(
+                f"P{i}",
+                country=c,
+                themes={"water": i % 3, "schools": 1},
+                organisation="A" if i % 2 else None,
+            )
             for i, c in enumerate(countries, 1)
         ],
         hosts=[host(f"H{j}", themes={"water": j / 4, "schools": 1 - j / 4}) for j in range(1, 5)],
@@ -492,6 +535,12 @@ def test_malformed_allocation_is_reported_not_raised() -> None:
         team("T4", "H2", ["P4"], start=date.max, end=date.max),
     )
     rules = {v.rule for v in check(tiny_problem(), alloc)}
-    assert rules == {"placement", "team_cohort", "team_size", "host_known", "team_dates",
-                     "host_capacity"}
+    assert rules == {
+        "placement",
+        "team_cohort",
+        "team_size",
+        "host_known",
+        "team_dates",
+        "host_capacity",
+    }
     assert score(tiny_problem(), alloc)  # terms still computed, unknown ids skipped

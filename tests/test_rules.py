@@ -45,8 +45,9 @@ def offers(hid: str, theme: str, strength: float = 1.0, **fields: Any) -> dict[s
     return host(hid, themes={theme: strength}, **fields)
 
 
-def strong_and_weak(h1: dict[str, Any] | None = None, team: tuple[int, int] = (2, 2),
-                    **fields: Any) -> Problem:
+def strong_and_weak(
+    h1: dict[str, Any] | None = None, team: tuple[int, int] = (2, 2), **fields: Any
+) -> Problem:
     """P1, P2 work on 'a'; H1 is the better host unless a rule forbids it for P1."""
     p1 = themed("P1", "a", **fields.pop("p1", {}))
     return build(
@@ -76,8 +77,12 @@ BINDING: dict[str, Callable[[], Problem]] = {
         ],
     ),
     "season_cap": lambda: build(
-        [themed("P1", "a"), themed("P2", "a"),
-         themed("Q1", "a", cohort="C2"), themed("Q2", "a", cohort="C2")],
+        [
+            themed("P1", "a"),
+            themed("P2", "a"),
+            themed("Q1", "a", cohort="C2"),
+            themed("Q2", "a", cohort="C2"),
+        ],
         [offers("H1", "a", season_max_teams=1), offers("H2", "a", 0.2)],
         cohorts=[cohort("C1"), cohort("C2", start=date(2026, 9, 7), end=date(2026, 9, 8))],
     ),
@@ -94,19 +99,30 @@ BINDING: dict[str, Callable[[], Problem]] = {
         keep_apart=[{"members": ["P1", "P2"]}],
     ),
     "country_mix": lambda: build(
-        [themed("P1", "a", country="Kenya"), themed("P2", "a", country="Kenya"),
-         themed("P3", "b", country="Serbia"), themed("P4", "b", country="Serbia")],
+        [
+            themed("P1", "a", country="Kenya"),
+            themed("P2", "a", country="Kenya"),
+            themed("P3", "b", country="Serbia"),
+            themed("P4", "b", country="Serbia"),
+        ],
         [offers("H1", "a"), offers("H2", "b")],
         team_size=(2, 2),
         rules={"mixed_countries": "hard", "organisation": "neutral"},
     ),
     "organisation": lambda: build(
-        [themed("P1", "a", organisation="X"), themed("P2", "a", organisation="X"),
-         themed("P3", "b"), themed("P4", "b")],
+        [
+            themed("P1", "a", organisation="X"),
+            themed("P2", "a", organisation="X"),
+            themed("P3", "b"),
+            themed("P4", "b"),
+        ],
         [offers("H1", "a"), offers("H2", "b")],
         team_size=(2, 2),
-        rules={"mixed_countries": "off", "organisation": "apart",
-               "organisation_strictness": "hard"},
+        rules={
+            "mixed_countries": "off",
+            "organisation": "apart",
+            "organisation_strictness": "hard",
+        },
     ),
     "host_dates": lambda: strong_and_weak({"available": SEPTEMBER}),
     "language": lambda: strong_and_weak({"languages": ["sv"]}, p1={"languages": ["en"]}),
@@ -120,12 +136,19 @@ CHECKED_AS = {"country_mix": "mixed_countries"}
 
 def _organisation_together() -> Problem:
     return build(
-        [themed("P1", "a", organisation="X"), themed("P2", "b", organisation="X"),
-         themed("P3", "a"), themed("P4", "b")],
+        [
+            themed("P1", "a", organisation="X"),
+            themed("P2", "b", organisation="X"),
+            themed("P3", "a"),
+            themed("P4", "b"),
+        ],
         [offers("H1", "a"), offers("H2", "b")],
         team_size=(2, 2),
-        rules={"mixed_countries": "off", "organisation": "together",
-               "organisation_strictness": "hard"},
+        rules={
+            "mixed_countries": "off",
+            "organisation": "together",
+            "organisation_strictness": "hard",
+        },
     )
 
 
@@ -173,23 +196,26 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
         ["P1", "share no working language"],
     ),
     "host_dates": (
-        lambda: build([themed("P1", "a"), themed("P2", "a")],
-                      [offers("H1", "a", available=SEPTEMBER)]),
+        lambda: build(
+            [themed("P1", "a"), themed("P2", "a")], [offers("H1", "a", available=SEPTEMBER)]
+        ),
         ["P1", "not available on the internship dates"],
     ),
     "access": (
-        lambda: build([themed("P1", "a", access_needs=["hearing-loop"]), themed("P2", "a")],
-                      [offers("H1", "a", accessibility=["step-free"])]),
+        lambda: build(
+            [themed("P1", "a", access_needs=["hearing-loop"]), themed("P2", "a")],
+            [offers("H1", "a", accessibility=["step-free"])],
+        ),
         ["P1", "lack a needed access feature"],
     ),
     "blocked": (
-        lambda: build([themed("P1", "a", blocked_hosts=["H1"]), themed("P2", "a")],
-                      [offers("H1", "a")]),
+        lambda: build(
+            [themed("P1", "a", blocked_hosts=["H1"]), themed("P2", "a")], [offers("H1", "a")]
+        ),
         ["P1", "are blocked"],
     ),
     "pin": (
-        lambda: strong_and_weak({"languages": ["sv"]},
-                                pins=[{"participant": "P1", "host": "H1"}]),
+        lambda: strong_and_weak({"languages": ["sv"]}, pins=[{"participant": "P1", "host": "H1"}]),
         ["P1", "excluded by a pin", "share no working language"],
     ),
     "team_size_small_cohort": (
@@ -197,48 +223,66 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
         ["C1", "fewer than its minimum team size 2"],
     ),
     "team_size_split": (
-        lambda: build([themed(f"P{i}", "a") for i in range(5)],
-                      [offers("H1", "a", capacity={"max_teams": 3, "max_participants": 9})],
-                      team_size=(2, 2)),
+        lambda: build(
+            [themed(f"P{i}", "a") for i in range(5)],
+            [offers("H1", "a", capacity={"max_teams": 3, "max_participants": 9})],
+            team_size=(2, 2),
+        ),
         ["C1", "cannot split 5 participants into teams of 2-2"],
     ),
     "host_capacity": (
-        lambda: build([themed(f"P{i}", "a") for i in range(4)],
-                      [offers("H1", "a", capacity={"max_teams": 1, "max_participants": 2})]),
+        lambda: build(
+            [themed(f"P{i}", "a") for i in range(4)],
+            [offers("H1", "a", capacity={"max_teams": 1, "max_participants": 2})],
+        ),
         ["C1", "needs places for 4", "at most 2"],
     ),
     "keep_together_size": (
-        lambda: build([themed(f"P{i}", "a") for i in range(1, 5)],
-                      [offers("H1", "a"), offers("H2", "a")], team_size=(2, 2),
-                      keep_together=[{"members": ["P1", "P2", "P3"]}]),
+        lambda: build(
+            [themed(f"P{i}", "a") for i in range(1, 5)],
+            [offers("H1", "a"), offers("H2", "a")],
+            team_size=(2, 2),
+            keep_together=[{"members": ["P1", "P2", "P3"]}],
+        ),
         ["keep_together[0]", "more than the team maximum 2"],
     ),
     "keep_together_vs_apart": (
-        lambda: build([themed(f"P{i}", "a") for i in range(1, 5)],
-                      [offers("H1", "a"), offers("H2", "a")],
-                      keep_together=[{"members": ["P1", "P2"]}],
-                      keep_apart=[{"members": ["P2", "P1"]}]),
+        lambda: build(
+            [themed(f"P{i}", "a") for i in range(1, 5)],
+            [offers("H1", "a"), offers("H2", "a")],
+            keep_together=[{"members": ["P1", "P2"]}],
+            keep_apart=[{"members": ["P2", "P1"]}],
+        ),
         ["keep_together[0]", "P1 and P2", "keep_apart"],
     ),
     "keep_together_no_common_host": (
-        lambda: build([themed("P1", "a", languages=["fr"]), themed("P2", "a", languages=["sw"])],
-                      [offers("H1", "a", languages=["fr"]), offers("H2", "a", languages=["sw"])],
-                      keep_together=[{"members": ["P1", "P2"]}]),
+        lambda: build(
+            [themed("P1", "a", languages=["fr"]), themed("P2", "a", languages=["sw"])],
+            [offers("H1", "a", languages=["fr"]), offers("H2", "a", languages=["sw"])],
+            keep_together=[{"members": ["P1", "P2"]}],
+        ),
         ["keep_together[0]", "no host can take all of its members"],
     ),
     # The following pass every pre-check; CP-SAT proves them infeasible.
     "season_cap": (
         lambda: build(
-            [themed("P1", "a"), themed("P2", "a"),
-             themed("Q1", "a", cohort="C2"), themed("Q2", "a", cohort="C2")],
+            [
+                themed("P1", "a"),
+                themed("P2", "a"),
+                themed("Q1", "a", cohort="C2"),
+                themed("Q2", "a", cohort="C2"),
+            ],
             [offers("H1", "a", season_max_teams=1)],
             cohorts=[cohort("C1"), cohort("C2", start=date(2026, 9, 7), end=date(2026, 9, 8))],
         ),
         ["No allocation satisfies all hard rules"],
     ),
     "keep_apart": (
-        lambda: build([themed("P1", "a"), themed("P2", "a")], [offers("H1", "a")],
-                      keep_apart=[{"members": ["P1", "P2"]}]),
+        lambda: build(
+            [themed("P1", "a"), themed("P2", "a")],
+            [offers("H1", "a")],
+            keep_apart=[{"members": ["P1", "P2"]}],
+        ),
         ["No allocation satisfies all hard rules"],
     ),
     "mixed_countries": (
@@ -255,8 +299,11 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
         lambda: build(
             [themed("P1", "a", organisation="X"), themed("P2", "a", organisation="X")],
             [offers("H1", "a")],
-            rules={"mixed_countries": "off", "organisation": "apart",
-                   "organisation_strictness": "hard"},
+            rules={
+                "mixed_countries": "off",
+                "organisation": "apart",
+                "organisation_strictness": "hard",
+            },
         ),
         ["No allocation satisfies all hard rules"],
     ),
