@@ -178,7 +178,7 @@ def solve_index(
             sense=t.sense,
             value=(value := t.value(solver.value)),
             weight=t.weight,
-            contribution=(value if t.sense == "reward" else -value) * t.weight,
+            contribution=(value if t.sense == "reward" else -value) * t.weight + 0.0,  # no -0.0
         )
         for t in ctx.terms
     ]
