@@ -275,7 +275,7 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
             [offers("H1", "a", season_max_teams=1)],
             cohorts=[cohort("C1"), cohort("C2", start=date(2026, 9, 7), end=date(2026, 9, 8))],
         ),
-        ["No allocation satisfies all hard rules"],
+        ["minimal set", "Host H1 takes at most 1 team(s) in the season", "Person P", "Person Q"],
     ),
     "keep_apart": (
         lambda: build(
@@ -283,7 +283,7 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
             [offers("H1", "a")],
             keep_apart=[{"members": ["P1", "P2"]}],
         ),
-        ["No allocation satisfies all hard rules"],
+        ["minimal set", "no two of P1, P2 share a team (keep_apart[0])", "have 2 to 4 members"],
     ),
     "mixed_countries": (
         lambda: build(
@@ -293,7 +293,7 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
             team_size=(2, 2),
             rules={"mixed_countries": "hard", "organisation": "neutral"},
         ),
-        ["No allocation satisfies all hard rules"],
+        ["every team of cohort C1 mixes countries", "teams of cohort C1 have 2 to 2 members"],
     ),
     "organisation": (
         lambda: build(
@@ -305,7 +305,7 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
                 "organisation_strictness": "hard",
             },
         ),
-        ["No allocation satisfies all hard rules"],
+        ["minimal set", "colleagues from X in C1 are kept apart (hard rule): P1, P2"],
     ),
 }
 

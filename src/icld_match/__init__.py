@@ -11,6 +11,7 @@ Typical use::
 
 from .check import Violation, check, score
 from .errors import ProblemError, ProblemIssue
+from .explain import Explanation, explain
 from .index import ProblemIndex, fit_matrix
 from .result import Allocation, Status, Team, TermValue
 from .schema import (
@@ -39,6 +40,7 @@ __all__ = [
     "Capacity",
     "Cohort",
     "DateRange",
+    "Explanation",
     "Host",
     "KeepApart",
     "KeepTogether",
@@ -58,6 +60,7 @@ __all__ = [
     "Weights",
     "__version__",
     "check",
+    "explain",
     "fit_matrix",
     "json_schema",
     "score",

@@ -1,4 +1,4 @@
-"""Command line: ``icld-match solve | validate | schema``. Calls the public API only.
+"""Command line: ``icld-match solve | validate | explain | schema``. Calls the public API only.
 
 Exit codes: 0 success; 1 no valid allocation (solve) or violations found (validate);
 2 bad input (unreadable file, bad JSON, schema or cross-record errors), one line per error.
@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from . import __version__
 from .check import check
 from .errors import ProblemError
+from .explain import explain
 from .io import read_allocation, read_problem, write_text_atomic
 from .schema import json_schema
 from .solve import Progress, solve
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
+_INT32_MAX = 2**31 - 1  # CP-SAT's seed and worker count are 32-bit parameters
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("problem", help="Problem JSON file.")
     validate.add_argument("allocation", help="Allocation JSON file.")
 
+    why = commands.add_parser("explain", help="Explain every team, host and score term.")
+    why.add_argument("problem", help="Problem JSON file.")
+    why.add_argument("allocation", help="Allocation JSON file.")
+    why.add_argument("--json", action="store_true", help="Print the explanation as JSON.")
+
     commands.add_parser("schema", help="Print the JSON Schema of problem and allocation.")
     return parser
 
@@ -53,10 +60,14 @@ def _print_progress(progress: Progress) -> None:
 
 
 def _solve(args: argparse.Namespace) -> int:
-    if args.time_limit <= 0:
+    if not args.time_limit > 0:  # also rejects nan, which `<= 0` lets through
         raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
-    if args.workers is not None and args.workers < 1:
-        raise ProblemError.single("--workers", "", "must be at least 1")
+    if args.workers is not None and not 1 <= args.workers <= _INT32_MAX:
+        raise ProblemError.single("--workers", "", f"must be between 1 and {_INT32_MAX}")
+    if not -_INT32_MAX - 1 <= args.seed <= _INT32_MAX:
+        raise ProblemError.single(
+            "--seed", "", f"must be between {-_INT32_MAX - 1} and {_INT32_MAX}"
+        )
     problem = read_problem(args.problem)
     allocation = solve(
         problem,
@@ -85,6 +96,13 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _explain(args: argparse.Namespace) -> int:
+    """Explaining never fails on a broken allocation: breaches are part of the report."""
+    explanation = explain(read_problem(args.problem), read_allocation(args.allocation))
+    print(explanation.model_dump_json(indent=2) if args.json else explanation.to_text())
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -92,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _solve(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "explain":
+            return _explain(args)
         print(json_schema())
         return EXIT_OK
     except ProblemError as error:

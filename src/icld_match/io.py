@@ -37,12 +37,24 @@ def read_allocation(path: str | Path) -> Allocation:
         ) from None
 
 
+def _mode_for(target: Path) -> int:
+    """An existing target's permissions, else what ``open()`` would give under the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_text_atomic(path: str | Path, text: str) -> None:
     """Write a temporary file beside the target, then rename: readers never see half a file."""
     target = Path(path)
+    mode = _mode_for(target)  # mkstemp creates 0600; give the file the usual permissions
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.chmod(tmp, mode)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

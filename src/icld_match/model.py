@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
@@ -46,6 +46,16 @@ class Term:
         return self.constant + sum(c * var_value(v) for c, v in self.coefficients)
 
 
+@dataclass(frozen=True)
+class Assumption:
+    """One named rule instance that diagnosis may switch off (an assumption literal)."""
+
+    literal: cp_model.IntVar
+    rule: str
+    label: str
+    records: tuple[str, ...]
+
+
 @dataclass
 class ModelContext:
     """Everything the rule modules need to add their part to one CP-SAT model."""
@@ -59,9 +69,32 @@ class ModelContext:
     of_participant: list[list[int]]
     used: list[cp_model.IntVar]
     terms: list[Term] = field(default_factory=list)
+    #: Participants may stay unplaced (relaxed mode); placing them is then a first objective.
+    allow_unplaced: bool = False
+    #: When diagnosing, every rule instance is guarded by a named assumption literal.
+    assumptions: dict[str, Assumption] | None = None
 
-    def size(self, slot: int) -> cp_model.LinearExpr:
-        return sum(self.x[p, slot] for p in self.in_slot[slot])  # type: ignore[return-value]
+    def guard(self, rule: str, label: str, records: tuple[str, ...]) -> list[cp_model.IntVar]:
+        """Enforcement literals for one rule instance: none, or its assumption when diagnosing."""
+        if self.assumptions is None:
+            return []
+        key = f"{rule}:{label}"
+        if key not in self.assumptions:
+            literal = self.model.new_bool_var(key)
+            self.assumptions[key] = Assumption(literal, rule, label, records)
+        return [self.assumptions[key].literal]
+
+    def require(
+        self, constraint: Any, rule: str, label: str, records: tuple[str, ...] = ()
+    ) -> None:
+        """Add a hard constraint that belongs to a named rule instance."""
+        self.model.add(constraint).only_enforce_if(self.guard(rule, label, records))
+
+    def size(self, slot: int) -> Any:
+        return sum(self.x[p, slot] for p in self.in_slot[slot])
+
+    def placed(self, participant: int) -> Any:
+        return sum(self.x[participant, s] for s in self.of_participant[participant])
 
     def var(self, participant: int, slot: int) -> cp_model.IntVar | int:
         """The literal for (participant, slot), or 0 where the pair is not allowed."""
@@ -87,13 +120,22 @@ def team_limit(index: ProblemIndex, cohort: int, host: int) -> int:
     return max(0, min(limits))
 
 
-def slot_count(index: ProblemIndex, cohort: int, host: int, candidates: int) -> int:
-    """Team slots to create: the host's limit, but never more than the candidates can fill."""
+def slot_count(
+    index: ProblemIndex, cohort: int, host: int, candidates: int, diagnose: bool = False
+) -> int:
+    """Team slots to create: the host's limit, but never more than the candidates can fill.
+
+    When diagnosing, capacity and team sizes must be able to show up as named rules in a
+    conflict, so a host gets up to two slots beyond what those rules allow.
+    """
     smallest = index.problem.cohorts[cohort].team_size.min
-    return min(team_limit(index, cohort, host), candidates // smallest)
+    limit = min(team_limit(index, cohort, host), candidates // smallest)
+    return min(candidates, limit + 2) if diagnose else limit
 
 
-def build_context(index: ProblemIndex) -> ModelContext:
+def build_context(
+    index: ProblemIndex, *, allow_unplaced: bool = False, diagnose: bool = False
+) -> ModelContext:
     """Create slots and assignment literals for every allowed (participant, host) pair."""
     model = cp_model.CpModel()
     slots: list[Slot] = []
@@ -107,7 +149,7 @@ def build_context(index: ProblemIndex) -> ModelContext:
         members = index.members(c)
         for h, host in enumerate(problem.hosts):
             candidates = [int(p) for p in members if index.allowed[p, h]]
-            for rank in range(slot_count(index, c, h, len(candidates))):
+            for rank in range(slot_count(index, c, h, len(candidates), diagnose)):
                 s = len(slots)
                 slots.append(Slot(c, h, rank))
                 slots_at.setdefault((c, h), []).append(s)
@@ -118,4 +160,15 @@ def build_context(index: ProblemIndex) -> ModelContext:
                         f"x[{problem.participants[p].id},{host.id},{rank}]"
                     )
                     of_participant[p].append(s)
-    return ModelContext(index, model, slots, slots_at, x, in_slot, of_participant, used)
+    return ModelContext(
+        index,
+        model,
+        slots,
+        slots_at,
+        x,
+        in_slot,
+        of_participant,
+        used,
+        allow_unplaced=allow_unplaced,
+        assumptions={} if diagnose else None,
+    )

@@ -12,6 +12,8 @@ import numpy as np
 
 from .index import PAIR_RULES, ProblemIndex
 from .model import team_limit
+from .result import Unplaced
+from .schema import Participant
 
 _WHY = {
     "host_dates": "not available on the internship dates",
@@ -20,6 +22,40 @@ _WHY = {
     "blocked": "are blocked",
     "pin": "are excluded by a pin",
 }
+
+
+def _who(p: Participant) -> str:
+    needs = f", needs {', '.join(p.access_needs)}" if p.access_needs else ""
+    return f"{p.name} ({p.id}, languages {', '.join(p.languages)}{needs})"
+
+
+def exclusions(index: ProblemIndex, row: int) -> list[str]:
+    """How many hosts each pair rule closes to a participant, first rule first."""
+    counts = []
+    still_open = np.ones(index.n_hosts, dtype=np.bool_)
+    for rule in PAIR_RULES:
+        closed = still_open & ~index.pair_masks[rule][row]
+        if closed.any():
+            counts.append(f"{int(closed.sum())} {_WHY[rule]}")
+        still_open &= ~closed
+    return counts
+
+
+def explain_unplaced(index: ProblemIndex, participant_id: str) -> Unplaced:
+    """Why a participant was left out in relaxed mode, in terms of the hosts open to them."""
+    row = index.participant_pos[participant_id]
+    problem = index.problem
+    open_hosts = [problem.hosts[h].id for h in np.flatnonzero(index.allowed[row])]
+    closed = "; ".join(exclusions(index, row)) or "none"
+    if not open_hosts:
+        why = f"No host can take them: of {index.n_hosts} hosts, {closed}."
+    else:
+        why = (
+            f"{len(open_hosts)} host(s) are open to them ({', '.join(open_hosts)}; closed: "
+            f"{closed}), but placing them too would leave someone else out or break a hard "
+            "rule; the reasons list the rules in conflict."
+        )
+    return Unplaced(participant=participant_id, open_hosts=open_hosts, why=why)
 
 
 def _team_counts(n: int, low: int, high: int, slots: int) -> bool:
@@ -33,20 +69,11 @@ def precheck(index: ProblemIndex) -> list[str]:
     allowed = index.allowed
 
     for row, p in enumerate(problem.participants):
-        if allowed[row].any():
-            continue
-        counts = []
-        still_open = np.ones(index.n_hosts, dtype=np.bool_)
-        for rule in PAIR_RULES:
-            closed = still_open & ~index.pair_masks[rule][row]
-            if closed.any():
-                counts.append(f"{int(closed.sum())} {_WHY[rule]}")
-            still_open &= ~closed
-        reasons.append(
-            f"Participant {p.name} ({p.id}, languages {', '.join(p.languages)}"
-            + (f", needs {', '.join(p.access_needs)}" if p.access_needs else "")
-            + f") can go to no host: of {index.n_hosts} hosts, {'; '.join(counts)}."
-        )
+        if not allowed[row].any():
+            reasons.append(
+                f"Participant {_who(p)} can go to no host: of {index.n_hosts} hosts, "
+                f"{'; '.join(exclusions(index, row))}."
+            )
 
     for c, cohort in enumerate(problem.cohorts):
         members = index.members(c)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
+    from .explain import Explanation
     from .schema import Problem
 
 
@@ -47,6 +48,16 @@ class TermValue(BaseModel):
     contribution: float = Field(description="Signed weight * value added to the objective.")
 
 
+class Unplaced(BaseModel):
+    """A participant left out in relaxed mode, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    participant: str = Field(description="Participant id.")
+    open_hosts: list[str] = Field(description="Hosts every pair rule allows for them.")
+    why: str = Field(description="Plain-language reason.")
+
+
 class Allocation(BaseModel):
     """A solver answer; check it with :func:`icld_match.check` against its problem."""
 
@@ -61,7 +72,12 @@ class Allocation(BaseModel):
     )
     terms: list[TermValue] = Field(default_factory=list, description="Objective by term.")
     reasons: list[str] = Field(
-        default_factory=list, description="Plain-language reasons when no allocation is given."
+        default_factory=list,
+        description="Plain-language reasons when no allocation (or, in relaxed mode, no "
+        "complete one) exists.",
+    )
+    unplaced: list[Unplaced] = Field(
+        default_factory=list, description="Participants left out (relaxed mode only)."
     )
     wall_time: float = Field(0.0, description="Seconds spent, model building included.")
     solve_time: float = Field(0.0, description="Seconds spent inside CP-SAT.")
@@ -83,6 +99,12 @@ class Allocation(BaseModel):
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
+    def explain(self, problem: Problem) -> Explanation:
+        """Every choice explained; see :func:`icld_match.explain.explain`."""
+        from .explain import explain  # lazy: explain imports check, which imports this module
+
+        return explain(problem, self)
+
     @classmethod
     def from_json(cls, text: str | bytes) -> Allocation:
         return cls.model_validate_json(text)
@@ -98,6 +120,7 @@ class Allocation(BaseModel):
             f"time: {self.wall_time:.2f}s (CP-SAT {self.solve_time:.2f}s)  seed {self.seed}  "
             f"workers {self.workers}  OR-Tools {self.ortools_version}"
         )
+        lines += [f"unplaced: {u.participant}: {u.why}" for u in self.unplaced]
         lines += [f"reason: {r}" for r in self.reasons]
         if self.terms:
             lines.append("")

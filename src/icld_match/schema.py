@@ -13,7 +13,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[
     str,
@@ -22,6 +29,10 @@ Id = Annotated[
 ]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Strictness = Literal["off", "soft", "hard"]
+
+#: Upper bound of every size and capacity count, so that CP-SAT's 64-bit arithmetic
+#: never overflows (a larger value would otherwise escape as a solver traceback).
+MAX_COUNT = 1_000_000
 
 
 class Record(BaseModel):
@@ -59,8 +70,8 @@ class DateRange(Record):
 class TeamSize(Record):
     """How many participants travel together to one host."""
 
-    min: int = Field(2, ge=1, description="Smallest team allowed.")
-    max: int = Field(4, ge=1, description="Largest team allowed.")
+    min: int = Field(2, ge=1, le=MAX_COUNT, description="Smallest team allowed.")
+    max: int = Field(4, ge=1, le=MAX_COUNT, description="Largest team allowed.")
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Self:
@@ -110,19 +121,22 @@ class Participant(Record):
         default_factory=list, description="Hosts this participant must not be sent to."
     )
 
-    @model_validator(mode="after")
-    def _non_negative_themes(self) -> Self:
-        bad = [tag for tag, weight in self.themes.items() if weight < 0]
+    @field_validator("themes")
+    @classmethod
+    def _non_negative_themes(cls, themes: dict[str, float]) -> dict[str, float]:
+        bad = [tag for tag, weight in themes.items() if weight < 0]
         if bad:
             raise ValueError(f"theme weights must be >= 0 (negative: {', '.join(bad)})")
-        return self
+        return themes
 
 
 class Capacity(Record):
     """What a host can receive at any one time (one cohort's internship, or overlapping ones)."""
 
-    max_teams: int = Field(1, ge=0, description="Teams received at the same time.")
-    max_participants: int = Field(4, ge=0, description="Participants received at the same time.")
+    max_teams: int = Field(1, ge=0, le=MAX_COUNT, description="Teams received at the same time.")
+    max_participants: int = Field(
+        4, ge=0, le=MAX_COUNT, description="Participants received at the same time."
+    )
 
 
 class Host(Record):
@@ -149,15 +163,19 @@ class Host(Record):
         "can come only if one range covers its whole internship.",
     )
     season_max_teams: int | None = Field(
-        None, ge=0, description="Cap on teams over all cohorts of the problem (season cap)."
+        None,
+        ge=0,
+        le=MAX_COUNT,
+        description="Cap on teams over all cohorts of the problem (season cap).",
     )
 
-    @model_validator(mode="after")
-    def _strengths_in_unit_interval(self) -> Self:
-        bad = [tag for tag, s in self.themes.items() if not 0 <= s <= 1]
+    @field_validator("themes")
+    @classmethod
+    def _strengths_in_unit_interval(cls, themes: dict[str, float]) -> dict[str, float]:
+        bad = [tag for tag, s in themes.items() if not 0 <= s <= 1]
         if bad:
             raise ValueError(f"theme strengths must lie in [0, 1] (out of range: {', '.join(bad)})")
-        return self
+        return themes
 
     def is_available(self, window: DateRange) -> bool:
         return self.available is None or any(r.covers(window) for r in self.available)

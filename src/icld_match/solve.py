@@ -11,9 +11,10 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from .diagnose import diagnose_index
 from .index import ProblemIndex
 from .model import SCALE, ModelContext, build_context
-from .precheck import precheck
+from .precheck import explain_unplaced, precheck
 from .result import Allocation, Status, Team, TermValue
 from .rules import apply_all
 from .schema import Problem
@@ -108,12 +109,17 @@ def solve(
     workers: int | None = None,
     log: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
+    allow_unplaced: bool = False,
+    hint: Allocation | None = None,
 ) -> Allocation:
     """Form the teams and pick their hosts, maximising the weighted objective.
 
     Never raises on an impossible problem: the allocation's status says infeasible and
-    ``reasons`` says why. With ``workers=1`` and the same seed the answer is reproducible
-    (for one OR-Tools version, recorded in the result).
+    ``reasons`` says why (pre-checks, then a core of conflicting rules). With
+    ``allow_unplaced`` it places as many participants as it can first, then optimises,
+    and lists who is unplaced and why. ``hint`` warm-starts the search from an earlier
+    allocation. With ``workers=1`` and the same seed the answer is reproducible (for one
+    OR-Tools version, recorded in the result).
     """
     return solve_index(
         ProblemIndex.build(problem),
@@ -122,6 +128,8 @@ def solve(
         workers=workers,
         log=log,
         on_progress=on_progress,
+        allow_unplaced=allow_unplaced,
+        hint=hint,
     )
 
 
@@ -133,15 +141,24 @@ def solve_index(
     workers: int | None = None,
     log: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
+    allow_unplaced: bool = False,
+    hint: Allocation | None = None,
     skip_rules: frozenset[str] = frozenset(),
+    primary: Callable[[ModelContext], Any] | None = None,
 ) -> Allocation:
-    """:func:`solve` on a prebuilt index; ``skip_rules`` drops named rules (what-if, tests)."""
+    """:func:`solve` on a prebuilt index.
+
+    ``skip_rules`` drops named rules (what-if, tests). ``primary`` builds an expression
+    that is maximised first; the weighted objective is then maximised without letting it
+    drop (a lexicographic objective, as re-planning needs).
+    """
     started = time.perf_counter()
     workers = default_workers() if workers is None else workers
     if not time_limit > 0:
         raise ValueError(f"time_limit must be positive, got {time_limit}")
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    deadline = started + time_limit
 
     def answer(status: Status, solve_time: float = 0.0, **fields: Any) -> Allocation:
         return Allocation(
@@ -157,20 +174,42 @@ def solve_index(
 
     if skip_rules:
         index = index.relaxed(skip_rules)
-    reasons = [] if skip_rules else precheck(index)
-    if reasons:
-        return answer(Status.INFEASIBLE, reasons=reasons)
-    ctx = build_context(index)
+    if not (skip_rules or allow_unplaced):
+        failed = precheck(index)
+        if failed:
+            return answer(Status.INFEASIBLE, reasons=failed)
+    ctx = build_context(index, allow_unplaced=allow_unplaced)
     apply_all(ctx, skip_rules)
-    offset = set_objective(ctx)
+    if hint is not None:
+        add_hint(ctx, hint)
 
+    first = [primary(ctx)] if primary else []
+    if allow_unplaced:
+        placed = sum(ctx.placed(p) for p in range(index.n_participants))
+        first = [placed * (index.n_participants + 1) + (first[0] if first else 0)]
     solver = cp_model.CpSolver()
-    configure(solver.parameters, time_limit=time_limit, seed=seed, workers=workers, log=log)
+    solve_time = 0.0
+    if first:
+        ctx.model.maximize(first[0])
+        configure(solver.parameters, time_limit=time_limit, seed=seed, workers=workers, log=log)
+        code = solver.solve(ctx.model)
+        solve_time += solver.wall_time
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            status = _STATUS.get(code, Status.UNKNOWN)
+            return answer(status, solve_time, reasons=_no_solution(status, index, time_limit))
+        ctx.model.add(first[0] >= round(solver.objective_value))
+        ctx.model.clear_hints()  # type: ignore[no-untyped-call]
+        for var in ctx.x.values():
+            ctx.model.add_hint(var, solver.boolean_value(var))
+
+    offset = set_objective(ctx)
+    left = max(deadline - time.perf_counter(), 0.1 * time_limit)
+    configure(solver.parameters, time_limit=left, seed=seed, workers=workers, log=log)
     callback = _ProgressCallback(on_progress, offset) if on_progress else None
     status = _STATUS.get(solver.solve(ctx.model, callback), Status.UNKNOWN)
+    solve_time += solver.wall_time
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
-        reason = _no_solution_reason(status, time_limit, ctx)
-        return answer(status, solver.wall_time, reasons=[reason])
+        return answer(status, solve_time, reasons=_no_solution(status, index, time_limit))
 
     terms = [
         TermValue(
@@ -186,27 +225,54 @@ def solve_index(
     objective = sum(t.contribution for t in terms)
     # The exact objective can differ from CP-SAT's by coefficient rounding (< 1/SCALE each).
     bound = objective if status is Status.OPTIMAL else max(objective, scaled_bound / SCALE + offset)
+    teams = decode_teams(ctx, solver)
+    unplaced, reasons = [], []
+    if allow_unplaced:
+        placed_ids = {m for team in teams for m in team.members}
+        left_out = [p for p in index.problem.participants if p.id not in placed_ids]
+        if left_out:
+            unplaced = [explain_unplaced(index, p.id) for p in left_out]
+            reasons = diagnose_index(index, time_limit=min(10.0, time_limit)).reasons()
     return answer(
         status,
-        solver.wall_time,
-        teams=decode_teams(ctx, solver),
+        solve_time,
+        teams=teams,
         objective=objective,
         best_bound=bound,
         gap=abs(scaled_bound - scaled_objective) / max(SCALE, abs(scaled_objective)),
         terms=terms,
+        unplaced=unplaced,
+        reasons=reasons,
     )
 
 
-def _no_solution_reason(status: Status, time_limit: float, ctx: ModelContext) -> str:
+def add_hint(ctx: ModelContext, allocation: Allocation) -> None:
+    """Warm-start from an allocation: each member to the same-rank slot at their host."""
+    index = ctx.index
+    at_host: dict[tuple[int, int], list[list[int]]] = {}
+    for team in allocation.teams:
+        if team.host in index.host_pos and team.cohort in index.cohort_pos:
+            members = sorted(
+                index.participant_pos[m] for m in team.members if m in index.participant_pos
+            )
+            key = (index.cohort_pos[team.cohort], index.host_pos[team.host])
+            if members:
+                at_host.setdefault(key, []).append(members)
+    hinted: set[tuple[int, int]] = set()
+    for key, teams in at_host.items():
+        # the symmetry rule orders a host's slots by their lowest-indexed member
+        for slot, members in zip(ctx.slots_at.get(key, []), sorted(teams), strict=False):
+            hinted.update((p, slot) for p in members if (p, slot) in ctx.x)
+    for key, var in ctx.x.items():
+        ctx.model.add_hint(var, key in hinted)
+
+
+def _no_solution(status: Status, index: ProblemIndex, time_limit: float) -> list[str]:
     if status is Status.INFEASIBLE:
-        return (
-            "No allocation satisfies all hard rules together, although every pre-check "
-            "passed: the combination of capacities, pins, keep-together/keep-apart groups "
-            "and hard policies leaves no way to place everyone."
-        )
+        return diagnose_index(index, time_limit=min(10.0, time_limit)).reasons()
     if status is Status.INVALID:
-        return f"CP-SAT rejected the model: {ctx.model.validate()}"
-    return f"No allocation was found within the time limit of {time_limit:g} s."
+        return ["CP-SAT rejected the model (a bug in icld-match: please report it)."]
+    return [f"No allocation was found within the time limit of {time_limit:g} s."]
 
 
 def decode_teams(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Team]:

@@ -179,4 +179,6 @@ def parse_problem_json(text: str | bytes) -> Problem:
                 )
             ]
         ) from None
+    except RecursionError:
+        raise ProblemError.single("file", "", "not valid JSON: nested too deeply") from None
     return parse_problem(data)

@@ -1,7 +1,8 @@
 """One module per rule. Each exposes ``apply(ctx)``, adding constraints or a named term.
 
 Pair rules (host dates, language, access, blocked hosts, pins) live in the index masks:
-a forbidden pair never gets a variable. Everything else is listed here in model order.
+a forbidden pair never gets a variable (pins also have a module, used when diagnosing).
+Everything else is listed here in model order.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from . import (
     keep_apart,
     keep_together,
     organisation,
+    pins,
     season_cap,
     symmetry,
     team_size,
@@ -34,6 +36,7 @@ RULES: tuple[tuple[str, str, Rule], ...] = (
     ("season_cap", "hard", season_cap.apply),
     ("keep_together", "hard", keep_together.apply),
     ("keep_apart", "hard", keep_apart.apply),
+    ("pin", "hard", pins.apply),
     ("symmetry", "model", symmetry.apply),
     ("thematic_fit", "soft", thematic_fit.apply),
     ("country_mix", "hard/soft", country_mix.apply),

@@ -31,5 +31,7 @@ def apply(ctx: ModelContext) -> None:
             ctx.model.add(present <= sum(members))
             term.add(1.0, present)
             if policy == "hard" and cohort_countries[slot.cohort] >= 2:
-                ctx.model.add(sum(members) <= ctx.size(s) - ctx.used[s])
+                cohort_id = problem.cohorts[slot.cohort].id
+                one_country = sum(members) <= ctx.size(s) - ctx.used[s]
+                ctx.require(one_country, "mixed_countries", cohort_id, (cohort_id,))
         term.add(-1.0, ctx.used[s])

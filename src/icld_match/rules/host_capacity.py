@@ -8,11 +8,16 @@ from ..model import ModelContext
 
 
 def apply(ctx: ModelContext) -> None:
-    hosts = ctx.index.problem.hosts
+    problem = ctx.index.problem
     for group in ctx.index.concurrent_cohorts:
-        for h, host in enumerate(hosts):
+        cohort_ids = tuple(problem.cohorts[c].id for c in sorted(group))
+        for h, host in enumerate(problem.hosts):
             slots = [s for c in group for s in ctx.slots_at.get((c, h), [])]
             if not slots:
                 continue
-            ctx.model.add(sum(ctx.used[s] for s in slots) <= host.capacity.max_teams)
-            ctx.model.add(sum(ctx.size(s) for s in slots) <= host.capacity.max_participants)
+            label = f"{host.id} for {', '.join(cohort_ids)}"
+            records = (host.id, *cohort_ids)
+            teams = sum(ctx.used[s] for s in slots)
+            people = sum(ctx.size(s) for s in slots)
+            ctx.require(teams <= host.capacity.max_teams, "host_capacity", label, records)
+            ctx.require(people <= host.capacity.max_participants, "host_capacity", label, records)

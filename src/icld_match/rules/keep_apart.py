@@ -4,10 +4,11 @@ from ..model import ModelContext
 
 
 def apply(ctx: ModelContext) -> None:
-    for group in ctx.index.problem.keep_apart:
+    for i, group in enumerate(ctx.index.problem.keep_apart):
         members = ctx.index.participant_rows(group.members)
         slots = {s for p in members for s in ctx.of_participant[p]}
         for s in sorted(slots):
             present = [ctx.x[p, s] for p in members if (p, s) in ctx.x]
             if len(present) > 1:
-                ctx.model.add_at_most_one(present)
+                label = f"keep_apart[{i}]"
+                ctx.require(sum(present) <= 1, "keep_apart", label, tuple(group.members))

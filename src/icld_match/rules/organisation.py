@@ -29,11 +29,15 @@ def apply(ctx: ModelContext) -> None:
     hard = rules.organisation_strictness == "hard"
     term = ctx.new_term("organisation", "penalty", weights.organisation)
     model = ctx.model
+    participants = ctx.index.problem.participants
     for group in colleagues(ctx):
+        first = participants[group[0]]
+        label = f"{first.organisation} in {first.cohort}"
+        records = tuple(participants[p].id for p in group)
         slots = sorted({s for p in group for s in ctx.of_participant[p]})
         if rules.organisation == "together":
             if hard:
-                tie(ctx, group)
+                tie(ctx, group, "organisation", label)
                 continue
             term.constant -= 1.0
             for s in slots:
@@ -48,7 +52,7 @@ def apply(ctx: ModelContext) -> None:
             if len(present) < 2:
                 continue
             if hard:
-                model.add_at_most_one(present)
+                ctx.require(sum(present) <= 1, "organisation", label, records)
             else:
                 excess = model.new_int_var(0, len(present) - 1, f"org_excess[{s},{group[0]}]")
                 model.add(excess >= sum(present) - 1)

@@ -9,4 +9,5 @@ def apply(ctx: ModelContext) -> None:
             continue
         slots = [s for s, slot in enumerate(ctx.slots) if slot.host == h]
         if slots:
-            ctx.model.add(sum(ctx.used[s] for s in slots) <= host.season_max_teams)
+            teams = sum(ctx.used[s] for s in slots)
+            ctx.require(teams <= host.season_max_teams, "season_cap", host.id, (host.id,))

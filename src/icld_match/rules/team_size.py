@@ -4,8 +4,11 @@ from ..model import ModelContext
 
 
 def apply(ctx: ModelContext) -> None:
+    cohorts = ctx.index.problem.cohorts
     for s, slot in enumerate(ctx.slots):
-        low, high = ctx.team_size_bounds(slot.cohort)
-        size = ctx.size(s)
-        ctx.model.add(size >= low * ctx.used[s])
-        ctx.model.add(size <= high * ctx.used[s])
+        cohort = cohorts[slot.cohort]
+        size, used = ctx.size(s), ctx.used[s]
+        ctx.model.add(size <= len(ctx.in_slot[s]) * used)  # a closed slot is empty, always
+        bounds = f"{cohort.id} ({cohort.team_size.min}-{cohort.team_size.max})"
+        ctx.require(size >= cohort.team_size.min * used, "team_size", bounds, (cohort.id,))
+        ctx.require(size <= cohort.team_size.max * used, "team_size", bounds, (cohort.id,))
