@@ -89,9 +89,8 @@ def _cohort_partitions(problem: Problem, c: Cohort) -> list[tuple[Block, ...]]:
     return list(partitions(members, c.team_size.min, c.team_size.max))
 
 
-def _brute(problem: Problem) -> Allocation | None:
-    """The definition, without shortcuts: check and score every candidate in full."""
-    best: tuple[float, Allocation] | None = None
+def valid_allocations(problem: Problem) -> Iterator[Allocation]:
+    """Every valid allocation, by the definition: each candidate is checked in full."""
     per_cohort = [
         [[(c.id, b) for b in split] for split in _cohort_partitions(problem, c)]
         for c in problem.cohorts
@@ -101,11 +100,17 @@ def _brute(problem: Problem) -> Allocation | None:
         blocks = [b for split in combo for b in split]
         for hosts in itertools.product(host_ids, repeat=len(blocks)):
             candidate = build_allocation(problem, blocks, hosts)
-            if check(problem, candidate):
-                continue
-            value = objective(problem, candidate)
-            if best is None or value > best[0] + TOLERANCE:
-                best = (value, candidate)
+            if not check(problem, candidate):
+                yield candidate
+
+
+def _brute(problem: Problem) -> Allocation | None:
+    """The definition, without shortcuts: check and score every candidate in full."""
+    best: tuple[float, Allocation] | None = None
+    for candidate in valid_allocations(problem):
+        value = objective(problem, candidate)
+        if best is None or value > best[0] + TOLERANCE:
+            best = (value, candidate)
     return None if best is None else best[1]
 
 

@@ -498,14 +498,14 @@ def test_nan_host_strength_in_json_text_is_rejected() -> None:
 )
 def test_bad_json_syntax_names_line_and_column(text: str, field: str) -> None:
     (issue,) = json_issues_of(text)
-    assert (issue.record, issue.field) == ("file", field)
-    assert issue.message.startswith("not valid JSON: ")
-    assert str(issue) == f"file.{field}: {issue.message}"
+    assert (issue.record, issue.field) == ("input", "")
+    assert issue.message.startswith(f"not valid JSON at {field}: ")
+    assert str(issue) == f"input: {issue.message}"
 
 
 def test_json_nested_too_deeply_is_an_input_error() -> None:
     (issue,) = json_issues_of("[" * 100_000 + "]" * 100_000)
-    assert (issue.record, issue.field) == ("file", "")
+    assert (issue.record, issue.field) == ("input", "")
     assert "nested too deeply" in issue.message
 
 

@@ -643,8 +643,8 @@ def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
             sentences.append(f"it is their wish {wish_rank}")
         elif p.wishes:
             sentences.append(f"none of their wishes ({', '.join(p.wishes)}) was met")
-        if len(placed) > 1:
-            sentences.append(f"they are also listed in {', '.join(t.id for t in placed[1:])}")
+    if len(placed) > 1:
+        sentences.append(f"they are also listed in {', '.join(t.id for t in placed[1:])}")
     sentences += _rule_facts(ctx, p)
     return ParticipantReport(
         id=p.id,
@@ -775,7 +775,8 @@ def _render(e: Explanation, limit: int) -> str:
             if p.fit is not None:
                 where += f", fit {p.fit:.2f}"
             if p.host_rank is not None:
-                where += f", rank {p.host_rank} of {p.open_hosts} open hosts"
+                plural = "s" * (p.open_hosts != 1)
+                where += f", rank {p.host_rank} of {p.open_hosts} open host{plural}"
         lines.append(f"  {p.id} {p.name} ({p.country}): {where}")
         lines.append(f"    {p.why}")
     return "\n".join(lines)

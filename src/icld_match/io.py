@@ -23,7 +23,7 @@ def _read_text(path: str | Path) -> str:
 
 def read_problem(path: str | Path) -> Problem:
     """Load a problem JSON file; every error is reported at once as a ProblemError."""
-    return parse_problem_json(_read_text(path))
+    return parse_problem_json(_read_text(path), source=str(path))
 
 
 def read_allocation(path: str | Path) -> Allocation:

@@ -58,6 +58,44 @@ def explain_unplaced(index: ProblemIndex, participant_id: str) -> Unplaced:
     return Unplaced(participant=participant_id, open_hosts=open_hosts, why=why)
 
 
+def _places(index: ProblemIndex, cohort: int, people: list[int], hosts: list[int]) -> int:
+    """Most of ``people`` that ``hosts`` can take in one internship, by capacity alone."""
+    size = index.problem.cohorts[cohort].team_size
+    total = 0
+    for h in hosts:
+        candidates = int(index.allowed[people, h].sum())
+        capacity = index.problem.hosts[h].capacity.max_participants
+        total += min(candidates, capacity, team_limit(index, cohort, h) * size.max)
+    return total
+
+
+def _crowded_host_sets(index: ProblemIndex, cohort: int) -> list[str]:
+    """Hall's condition per group: participants whose open hosts all lie in a set S need
+    no more places than S offers. Checked for each participant's own open set."""
+    problem, allowed = index.problem, index.allowed
+    members = [int(p) for p in index.members(cohort)]
+    reasons, seen = [], set()
+    for p in members:
+        open_set = frozenset(int(h) for h in np.flatnonzero(allowed[p]))
+        if not open_set or open_set in seen:
+            continue
+        seen.add(open_set)
+        group = [q for q in members if set(np.flatnonzero(allowed[q])) <= open_set]
+        if len(group) == len(members):
+            continue  # the whole cohort: the head-count check below says it
+        places = _places(index, cohort, group, sorted(open_set))
+        if len(group) > places:
+            ids = ", ".join(problem.participants[q].id for q in group)
+            names = ", ".join(problem.hosts[h].name for h in sorted(open_set))
+            languages = sorted({lang for q in group for lang in problem.participants[q].languages})
+            reasons.append(
+                f"{len(group)} participants of cohort {problem.cohorts[cohort].id} ({ids}; "
+                f"languages {', '.join(languages)}) can go only to {names}, which can take at "
+                f"most {places} of them on {problem.cohorts[cohort].internship}."
+            )
+    return reasons
+
+
 def _team_counts(n: int, low: int, high: int, slots: int) -> bool:
     """Can n people form k teams of size low..high for some 1 <= k <= slots?"""
     return any(k * low <= n <= k * high for k in range(1, slots + 1))
@@ -84,14 +122,10 @@ def precheck(index: ProblemIndex) -> list[str]:
                 f"minimum team size {size.min}."
             )
             continue
-        slots, places = 0, 0
-        for h, host in enumerate(problem.hosts):
-            candidates = int(allowed[members, h].sum())
-            if candidates == 0:
-                continue
-            k = team_limit(index, c, h)
-            slots += k
-            places += min(candidates, host.capacity.max_participants, k * size.max)
+        hosts = [h for h in range(index.n_hosts) if allowed[members, h].any()]
+        slots = sum(team_limit(index, c, h) for h in hosts)
+        places = _places(index, c, [int(p) for p in members], hosts)
+        reasons += _crowded_host_sets(index, c)
         if places < n:
             reasons.append(
                 f"Cohort {cohort.id} needs places for {n} participants on {cohort.internship}, "

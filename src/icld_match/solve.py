@@ -188,7 +188,7 @@ def solve_index(
         placed = sum(ctx.placed(p) for p in range(index.n_participants))
         first = [placed * (index.n_participants + 1) + (first[0] if first else 0)]
     solver = cp_model.CpSolver()
-    solve_time = 0.0
+    solve_time, first_proven = 0.0, True
     if first:
         ctx.model.maximize(first[0])
         configure(solver.parameters, time_limit=time_limit, seed=seed, workers=workers, log=log)
@@ -197,6 +197,7 @@ def solve_index(
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             status = _STATUS.get(code, Status.UNKNOWN)
             return answer(status, solve_time, reasons=_no_solution(status, index, time_limit))
+        first_proven = code == cp_model.OPTIMAL
         ctx.model.add(first[0] >= round(solver.objective_value))
         ctx.model.clear_hints()  # type: ignore[no-untyped-call]
         for var in ctx.x.values():
@@ -210,6 +211,8 @@ def solve_index(
     solve_time += solver.wall_time
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return answer(status, solve_time, reasons=_no_solution(status, index, time_limit))
+    if not first_proven:
+        status = Status.FEASIBLE  # the first objective's optimum was not proven
 
     terms = [
         TermValue(

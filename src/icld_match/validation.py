@@ -166,19 +166,13 @@ def parse_problem(data: Any) -> Problem:
         raise ProblemError(issues_from_validation_error(error, data)) from None
 
 
-def parse_problem_json(text: str | bytes) -> Problem:
+def parse_problem_json(text: str | bytes, source: str = "input") -> Problem:
+    """Parse JSON text; ``source`` (e.g. the file name) labels syntax errors."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ProblemError(
-            [
-                ProblemIssue(
-                    "file",
-                    f"line {error.lineno} column {error.colno}",
-                    f"not valid JSON: {error.msg}",
-                )
-            ]
-        ) from None
+        where = f"line {error.lineno} column {error.colno}"
+        raise ProblemError.single(source, "", f"not valid JSON at {where}: {error.msg}") from None
     except RecursionError:
-        raise ProblemError.single("file", "", "not valid JSON: nested too deeply") from None
+        raise ProblemError.single(source, "", "not valid JSON: nested too deeply") from None
     return parse_problem(data)
