@@ -9,11 +9,23 @@ Typical use::
     assert check(problem, allocation) == []
 """
 
+from .changes import (
+    AddParticipant,
+    Change,
+    Dropout,
+    Forbid,
+    Force,
+    HostCancels,
+    SetCapacity,
+    apply_changes,
+)
 from .check import Violation, check, score
+from .diagnose import CoreRule, Diagnosis, diagnose
 from .errors import ProblemError, ProblemIssue
 from .explain import Explanation, explain
 from .index import ProblemIndex, fit_matrix
-from .result import Allocation, Status, Team, TermValue
+from .replan import Move, PlanChange, replan, what_if
+from .result import Allocation, Status, Team, TermValue, Unplaced
 from .schema import (
     Affinity,
     Capacity,
@@ -35,34 +47,50 @@ from .solve import Progress, solve
 __version__ = "0.1.0"
 
 __all__ = [
+    "AddParticipant",
     "Affinity",
     "Allocation",
     "Capacity",
+    "Change",
     "Cohort",
+    "CoreRule",
     "DateRange",
+    "Diagnosis",
+    "Dropout",
     "Explanation",
+    "Forbid",
+    "Force",
     "Host",
+    "HostCancels",
     "KeepApart",
     "KeepTogether",
+    "Move",
     "Participant",
     "Pin",
+    "PlanChange",
     "Problem",
     "ProblemError",
     "ProblemIndex",
     "ProblemIssue",
     "Progress",
     "Rules",
+    "SetCapacity",
     "Status",
     "Team",
     "TeamSize",
     "TermValue",
+    "Unplaced",
     "Violation",
     "Weights",
     "__version__",
+    "apply_changes",
     "check",
+    "diagnose",
     "explain",
     "fit_matrix",
     "json_schema",
+    "replan",
     "score",
     "solve",
+    "what_if",
 ]

@@ -1,7 +1,8 @@
-"""Command line: ``icld-match solve | validate | explain | schema``. Calls the public API only.
+"""Command line: ``icld-match solve | validate | explain | diagnose | replan | what-if | schema``.
 
-Exit codes: 0 success; 1 no valid allocation (solve) or violations found (validate);
-2 bad input (unreadable file, bad JSON, schema or cross-record errors), one line per error.
+Exit codes: 0 success; 1 no valid allocation (solve, replan, what-if, diagnose) or
+violations found (validate); 2 bad input (unreadable file, bad JSON, schema or
+cross-record errors), one line per error.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .check import check
+from .diagnose import diagnose
 from .errors import ProblemError
 from .explain import explain
-from .io import read_allocation, read_problem, write_text_atomic
+from .io import read_allocation, read_changes, read_problem, write_text_atomic
+from .replan import replan, what_if
 from .schema import json_schema
 from .solve import Progress, solve
 
@@ -32,11 +36,30 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("solve", help="Form teams, pick hosts, write the allocation.")
     run.add_argument("problem", help="Problem JSON file.")
     run.add_argument("--out", help="Where to write the allocation JSON (atomically).")
-    run.add_argument("--time-limit", type=float, default=30.0, help="Seconds (default 30).")
-    run.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
-    run.add_argument("--workers", type=int, default=None, help="CP-SAT workers (default: cores).")
+    run.add_argument(
+        "--allow-unplaced",
+        action="store_true",
+        help="Place everyone who can be placed; list the others and why.",
+    )
+    _solver_options(run)
     run.add_argument("--progress", action="store_true", help="Print each improving solution.")
     run.add_argument("--log", action="store_true", help="Show CP-SAT's search log.")
+
+    for name, text in (
+        ("replan", "Re-plan after changes, moving as few participants as possible."),
+        ("what-if", "Re-solve after changes and compare the score per term."),
+    ):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("problem", help="Problem JSON file.")
+        sub.add_argument("allocation", help="The current allocation JSON file.")
+        sub.add_argument("changes", help="JSON list of changes (see the README).")
+        sub.add_argument("--out", help="Where to write the new allocation JSON.")
+        sub.add_argument("--problem-out", help="Where to write the changed problem JSON.")
+        _solver_options(sub)
+
+    diagnose_cmd = commands.add_parser("diagnose", help="Say why no allocation exists.")
+    diagnose_cmd.add_argument("problem", help="Problem JSON file.")
+    diagnose_cmd.add_argument("--time-limit", type=float, default=30.0, help="Seconds.")
 
     validate = commands.add_parser("validate", help="Check an allocation against a problem.")
     validate.add_argument("problem", help="Problem JSON file.")
@@ -59,7 +82,15 @@ def _print_progress(progress: Progress) -> None:
     )
 
 
-def _solve(args: argparse.Namespace) -> int:
+def _solver_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--time-limit", type=float, default=30.0, help="Seconds (default 30).")
+    parser.add_argument("--seed", type=int, default=0, help="Random seed (default 0).")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="CP-SAT workers (default: cores)."
+    )
+
+
+def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
     if not args.time_limit > 0:  # also rejects nan, which `<= 0` lets through
         raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
     if args.workers is not None and not 1 <= args.workers <= _INT32_MAX:
@@ -68,14 +99,18 @@ def _solve(args: argparse.Namespace) -> int:
         raise ProblemError.single(
             "--seed", "", f"must be between {-_INT32_MAX - 1} and {_INT32_MAX}"
         )
+    return {"time_limit": args.time_limit, "seed": args.seed, "workers": args.workers}
+
+
+def _solve(args: argparse.Namespace) -> int:
+    options = _checked_options(args)
     problem = read_problem(args.problem)
     allocation = solve(
         problem,
-        time_limit=args.time_limit,
-        seed=args.seed,
-        workers=args.workers,
         log=args.log,
         on_progress=_print_progress if args.progress else None,
+        allow_unplaced=args.allow_unplaced,
+        **options,
     )
     if args.out:
         write_text_atomic(args.out, allocation.to_json() + "\n")
@@ -103,6 +138,32 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _replan(args: argparse.Namespace) -> int:
+    options = _checked_options(args)
+    problem = read_problem(args.problem)
+    allocation = read_allocation(args.allocation)
+    changes = read_changes(args.changes)
+    run = replan if args.command == "replan" else what_if
+    outcome = run(problem, allocation, changes, **options)
+    if args.out:
+        write_text_atomic(args.out, outcome.allocation.to_json() + "\n")
+    if args.problem_out:
+        write_text_atomic(args.problem_out, outcome.problem.to_json() + "\n")
+    print(outcome.summary())
+    return EXIT_OK if outcome.allocation.is_feasible() else EXIT_NO_SOLUTION
+
+
+def _diagnose(args: argparse.Namespace) -> int:
+    if not args.time_limit > 0:
+        raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
+    diagnosis = diagnose(read_problem(args.problem), time_limit=args.time_limit)
+    if diagnosis.feasible:
+        print("feasible: an allocation satisfying every hard rule exists")
+        return EXIT_OK
+    print("\n".join(diagnosis.reasons()))
+    return EXIT_NO_SOLUTION
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -112,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "explain":
             return _explain(args)
+        if args.command in ("replan", "what-if"):
+            return _replan(args)
+        if args.command == "diagnose":
+            return _diagnose(args)
         print(json_schema())
         return EXIT_OK
     except ProblemError as error:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from .changes import Change, parse_changes
 from .errors import ProblemError, ProblemIssue
 from .result import Allocation
 from .schema import Problem
@@ -45,6 +47,19 @@ def _mode_for(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def read_changes(path: str | Path) -> list[Change]:
+    """Load a JSON list of changes (dropouts, additions, host changes, force/forbid)."""
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno} column {error.colno}"
+        raise ProblemError.single(
+            str(path), "", f"not valid JSON at {where}: {error.msg}"
+        ) from None
+    return parse_changes(data)
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
