@@ -76,13 +76,15 @@ def parse_changes(data: Any) -> list[Change]:
     try:
         return _CHANGES.validate_python(data)
     except ValidationError as error:
-        issues = issues_from_validation_error(error, None)
-        raise ProblemError(
-            [
-                ProblemIssue(f"changes{i.record.removeprefix('problem')}", i.field, i.message)
-                for i in issues
-            ]
-        ) from None
+        issues = []
+        for issue, e in zip(issues_from_validation_error(error, None), error.errors(), strict=True):
+            loc = e["loc"]  # (index, kind tag, field, ...) or (index,) or ()
+            if loc and isinstance(loc[0], int):
+                record, field = f"changes[{loc[0]}]", ".".join(str(x) for x in loc[2:])
+            else:
+                record, field = "changes", issue.field
+            issues.append(ProblemIssue(record, field, issue.message))
+        raise ProblemError(issues) from None
 
 
 def _who(change: Force | Forbid, base: Allocation | None, label: str) -> list[str]:

@@ -59,6 +59,8 @@ def read_changes(path: str | Path) -> list[Change]:
         raise ProblemError.single(
             str(path), "", f"not valid JSON at {where}: {error.msg}"
         ) from None
+    except RecursionError:
+        raise ProblemError.single(str(path), "", "not valid JSON: nested too deeply") from None
     return parse_changes(data)
 
 

@@ -23,12 +23,12 @@ from .solve import solve_index
 
 
 class Move(BaseModel):
-    """A participant whose host changed (or who lost or gained a place)."""
+    """A participant whose host changed, or who lost their place."""
 
     model_config = ConfigDict(frozen=True)
 
     participant: str
-    from_host: str | None = Field(description="Host before; None for a late addition.")
+    from_host: str = Field(description="Host before.")
     to_host: str | None = Field(description="Host after; None if now unplaced or dropped.")
     why: str
 
@@ -42,7 +42,10 @@ class PlanChange(BaseModel):
     changes: list[Change]
     problem: Problem = Field(description="The problem after the changes.")
     allocation: Allocation = Field(description="The new allocation.")
-    moves: list[Move] = Field(description="Every participant whose host changed.")
+    moves: list[Move] = Field(
+        description="Every participant of the old plan (not dropped out) whose host changed."
+    )
+    added: list[str] = Field(description="Participants placed now who had no place before.")
     kept: int = Field(description="Participants of the old plan still at the same host.")
     term_deltas: dict[str, float] = Field(description="Change of each term's contribution.")
     objective_delta: float | None = Field(description="New objective minus old.")
@@ -50,10 +53,11 @@ class PlanChange(BaseModel):
     def summary(self) -> str:
         lines = [
             f"{self.mode}: {len(self.changes)} change(s), status {self.allocation.status.value}",
-            f"kept {self.kept} participant(s) in place, moved {len(self.moves)}",
+            f"kept {self.kept} participant(s) in place, moved {len(self.moves)}, "
+            f"placed {len(self.added)} new",
         ]
         lines += [
-            f"  {m.participant}: {m.from_host or '-'} -> {m.to_host or '-'}  ({m.why})"
+            f"  {m.participant}: {m.from_host} -> {m.to_host or '-'}  ({m.why})"
             for m in self.moves
         ]
         if self.objective_delta is not None:
@@ -86,14 +90,12 @@ def _stay_expression(previous: dict[str, str]) -> Callable[[ModelContext], Any]:
 def _why(
     mode: Literal["replan", "what_if"],
     pid: str,
-    old_host: str | None,
+    old_host: str,
     new_host: str | None,
     index: ProblemIndex,
     changes: list[Change],
     before: Allocation,
 ) -> str:
-    if old_host is None:
-        return "late addition"
     if pid not in index.participant_pos:
         return "dropped out"
     for change in changes:
@@ -137,13 +139,14 @@ def compare(
     moves = [
         Move(
             participant=pid,
-            from_host=old.get(pid),
+            from_host=old[pid],
             to_host=new.get(pid),
-            why=_why(mode, pid, old.get(pid), new.get(pid), index, changes, before),
+            why=_why(mode, pid, old[pid], new.get(pid), index, changes, before),
         )
-        for pid in sorted(set(old) | set(new))
-        if old.get(pid) != new.get(pid) and pid not in dropped
+        for pid in sorted(old)
+        if old[pid] != new.get(pid) and pid not in dropped
     ]
+    added = sorted(pid for pid in new if pid not in old)
     if after.is_feasible():
         before_terms = {t.name: t.contribution for t in before.terms}
         deltas = {t.name: t.contribution - before_terms.get(t.name, 0.0) for t in after.terms}
@@ -157,6 +160,7 @@ def compare(
         problem=problem,
         allocation=after,
         moves=moves if after.is_feasible() else [],
+        added=added,
         kept=kept,
         term_deltas=deltas,
         objective_delta=delta,
