@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -224,3 +225,20 @@ def test_relaxed_mode_with_a_participant_no_host_can_take() -> None:
     assert [u.participant for u in relaxed.unplaced] == ["sw"]
     assert "share no working language" in relaxed.unplaced[0].why
     assert check(p, relaxed)[0].records == ("sw",)
+
+
+def test_bundled_two_cohort_conflict_is_diagnosed_exactly() -> None:
+    path = Path(__file__).parents[1] / "examples" / "data" / "may-2026-two-cohorts.json"
+    d = diagnose(Problem.load(path))
+    assert d.feasible is False and d.minimal and d.prechecks == []
+    assert core_rules(d) == sorted(
+        [("placement", frozenset({pid})) for pid in ("p18", "g01", "g02", "g03")]
+        + [
+            ("host_capacity", frozenset({host, "ITP-LD-2026", "ITP-GE-2026"}))
+            for host in ("norrkoping", "gavle", "sundsvall")
+        ]
+        + [("keep_apart", frozenset({"g01", "g02", "g03"}))]
+    )
+    relaxed = solve(Problem.load(path), workers=1, allow_unplaced=True)
+    assert relaxed.status is Status.OPTIMAL and len(relaxed.unplaced) == 1
+    assert relaxed.unplaced[0].participant in {"p18", "g01", "g02", "g03"}
