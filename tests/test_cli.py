@@ -515,6 +515,224 @@ def test_schema_prints_problem_and_allocation_schemas(
 
 
 # --------------------------------------------------------------------------------------
+# replan and what-if
+# --------------------------------------------------------------------------------------
+
+
+def solve_to_file(capsys: pytest.CaptureFixture[str], problem_file: Path, out: Path) -> Path:
+    """``icld-match solve PROBLEM --out OUT`` (one worker), asserting it succeeds."""
+    code, _, err = run(capsys, "solve", problem_file, "--out", out, *FAST)
+    assert code == 0, err
+    return out
+
+
+def hosts_of(allocation_file: Path) -> dict[str, str]:
+    """Participant id -> host id in an allocation file."""
+    data = json.loads(allocation_file.read_text(encoding="utf-8"))
+    return {m: t["host"] for t in data["teams"] for m in t["members"]}
+
+
+def test_replan_keeps_most_in_place_and_explains_every_move(
+    capsys: pytest.CaptureFixture[str], problem_file: Path, tmp_path: Path
+) -> None:
+    alloc = solve_to_file(capsys, problem_file, tmp_path / "alloc.json")
+    changes = write_json(
+        tmp_path / "changes.json",
+        [{"kind": "dropout", "participant": "p07"}, {"kind": "host_cancels", "host": "umea"}],
+    )
+    inputs = {f: f.read_bytes() for f in (problem_file, alloc, changes)}
+    new, new_problem = tmp_path / "new.json", tmp_path / "new-problem.json"
+
+    code, out, err = run(
+        capsys,
+        "replan",
+        problem_file,
+        alloc,
+        changes,
+        "--out",
+        new,
+        "--problem-out",
+        new_problem,
+        *FAST,
+    )
+
+    assert (code, err) == (0, ""), out
+    assert {f: f.read_bytes() for f in inputs} == inputs  # inputs unchanged byte for byte
+    assert temp_files(tmp_path) == []
+    before, after = hosts_of(alloc), hosts_of(new)
+    assert "p07" not in after
+    assert "umea" not in after.values()
+    assert set(after) == set(before) - {"p07"}  # everyone else still placed
+    kept = sum(after.get(pid) == h for pid, h in before.items())
+    assert re.search(rf"^kept {kept} participant", out, re.MULTILINE), out
+    moved = sorted(pid for pid in after if after[pid] != before[pid])
+    assert moved, "umea's team had to move"
+    for pid in moved:
+        line = re.search(rf"^  {pid}: .*\((.+)\)$", out, re.MULTILINE)
+        assert line, (pid, out)
+        if before[pid] == "umea":
+            assert "umea" in line[1]
+
+    changed = Problem.load(new_problem)
+    assert "p07" not in {p.id for p in changed.participants}
+    assert changed.host("umea").available == []
+    code, out, err = run(capsys, "validate", new_problem, new)
+    assert (code, err) == (0, "")
+    assert out.startswith("valid: ")
+
+
+def test_what_if_reports_the_objective_change(
+    capsys: pytest.CaptureFixture[str], problem_file: Path, tmp_path: Path
+) -> None:
+    alloc = solve_to_file(capsys, problem_file, tmp_path / "alloc.json")
+    assert hosts_of(alloc)["p01"] != "lund"
+    changes = write_json(
+        tmp_path / "changes.json", [{"kind": "force", "participant": "p01", "host": "lund"}]
+    )
+    new = tmp_path / "new.json"
+
+    code, out, err = run(capsys, "what-if", problem_file, alloc, changes, "--out", new, *FAST)
+
+    assert (code, err) == (0, ""), out
+    assert "objective change" in out
+    assert re.search(r"^  p01: .*lund.*\(.+\)$", out, re.MULTILINE), out
+    assert hosts_of(new)["p01"] == "lund"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "alloc.json",
+        "changes.json",
+        "new.json",
+        "problem.json",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ('[{"kind": "dropout",\n  "participant": }]', ["{file}: not valid JSON at line 2"]),
+        ("[" * 100_000, ["{file}: not valid JSON"]),
+        ('{"kind": "dropout", "participant": "p07"}', ["changes: Input should be a valid list"]),
+        (
+            '[{"kind": "dropout", "participant": "p07"}, {"kind": "teleport", "host": "lund"}]',
+            ["changes[1]: Input tag 'teleport'"],
+        ),
+        ('[{"kind": "force", "host": "lund", "person": "p01"}]', ["changes[0].person: Extra"]),
+        (
+            '[{"kind": "dropout", "participant": "p99"}, {"kind": "host_cancels", "host": "x"},'
+            ' {"kind": "forbid", "team": "T99", "host": "lund"}]',
+            [
+                "changes[0].participant: unknown 'p99'",
+                "changes[1].host: unknown host 'x'",
+                "changes[2].team: no team 'T99'",
+            ],
+        ),
+    ],
+    ids=["bad JSON", "nested too deeply", "not a list", "unknown kind", "extra field", "ids"],
+)
+@pytest.mark.parametrize("command", ["replan", "what-if"])
+def test_bad_changes_file_is_bad_input(
+    capsys: pytest.CaptureFixture[str],
+    problem_file: Path,
+    tmp_path: Path,
+    solved: dict[str, Any],
+    command: str,
+    changes: str,
+    expected: list[str],
+) -> None:
+    alloc = write_json(tmp_path / "alloc.json", solved)
+    changes_file = tmp_path / "changes.json"
+    changes_file.write_text(changes, encoding="utf-8")
+    new, new_problem = tmp_path / "new.json", tmp_path / "new-problem.json"
+
+    lines = assert_bad_input(
+        *run(
+            capsys,
+            command,
+            problem_file,
+            alloc,
+            changes_file,
+            "--out",
+            new,
+            "--problem-out",
+            new_problem,
+            *FAST,
+        )
+    )
+
+    assert len(lines) == len(expected), lines
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith("error: " + start.format(file=changes_file)), (line, start)
+    assert not new.exists()
+    assert not new_problem.exists()
+
+
+# --------------------------------------------------------------------------------------
+# diagnose
+# --------------------------------------------------------------------------------------
+
+
+def test_diagnose_a_feasible_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "diagnose", EXAMPLE)
+    assert (code, err) == (0, "")
+    assert out.startswith("feasible")
+
+
+def test_diagnose_names_the_conflicting_rules(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = {  # one host takes one team, but P1 and P2 must not share one
+        "cohorts": [cohort("C1", team_size=(2, 4))],
+        "participants": [participant("P1"), participant("P2")],
+        "hosts": [host("H1")],
+        "keep_apart": [{"members": ["P1", "P2"]}],
+    }
+    problem_file = write_json(tmp_path / "problem.json", data)
+
+    code, out, err = run(capsys, "diagnose", problem_file)
+
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("No allocation satisfies")
+    assert all(line.startswith("- ") for line in lines[1:])
+    assert any("keep_apart[0]" in line for line in lines[1:]), out
+
+
+# --------------------------------------------------------------------------------------
+# solve --allow-unplaced
+# --------------------------------------------------------------------------------------
+
+
+def test_allow_unplaced_places_the_others_and_says_who_is_left_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = {  # P4 speaks only Swahili; no host does
+        "cohorts": [cohort("C1")],
+        "participants": [
+            participant("P1"),
+            participant("P2"),
+            participant("P3", country="Uganda"),
+            participant("P4", country="Uganda", languages=["sw"]),
+        ],
+        "hosts": [host("H1"), host("H2", languages=["en", "sv"])],
+    }
+    problem_file = write_json(tmp_path / "problem.json", data)
+    out_file = tmp_path / "a.json"
+
+    code, out, _ = run(capsys, "solve", problem_file, *FAST)
+    assert code == 1  # without the flag: no allocation
+
+    code, out, err = run(
+        capsys, "solve", problem_file, "--allow-unplaced", "--out", out_file, *FAST
+    )
+    assert (code, err) == (0, "")
+    assert re.search(r"^unplaced: P4\b", out, re.MULTILINE), out
+    allocation = json.loads(out_file.read_text(encoding="utf-8"))
+    assert [u["participant"] for u in allocation["unplaced"]] == ["P4"]
+    assert allocation["unplaced"][0]["why"]
+    placed = sorted(m for t in allocation["teams"] for m in t["members"])
+    assert placed == ["P1", "P2", "P3"]
+
+
+# --------------------------------------------------------------------------------------
 # The real entry point, in a separate process
 # --------------------------------------------------------------------------------------
 

@@ -135,9 +135,17 @@ def apply_changes(
                 for pid in members:
                     record = next((p for p in participants if p["id"] == pid), None)
                     if record is None:
-                        issues.append(ProblemIssue(label, "participant", f"unknown {pid!r}"))
-                    elif isinstance(change, Force):
-                        data["pins"] = [x for x in data["pins"] if x["participant"] != pid]
+                        if change.team is None:  # a team's member who left is skipped
+                            issues.append(ProblemIssue(label, "participant", f"unknown {pid!r}"))
+                        continue
+                    # a force replaces the participant's pin; a forbid drops a pin to that host
+                    data["pins"] = [
+                        x
+                        for x in data["pins"]
+                        if x["participant"] != pid
+                        or (isinstance(change, Forbid) and x["host"] != change.host)
+                    ]
+                    if isinstance(change, Force):
                         data["pins"].append({"participant": pid, "host": change.host})
                         record["blocked_hosts"] = [
                             h for h in record["blocked_hosts"] if h != change.host

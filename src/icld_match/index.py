@@ -185,6 +185,22 @@ class ProblemIndex:
         }
         return replace(self, pair_masks=masks)
 
+    def shortlisted(self, keep: int) -> ProblemIndex:
+        """A copy that allows each participant only their ``keep`` best open hosts.
+
+        Best by fit plus wish value; pinned and wished hosts always stay. This shrinks the
+        model for large instances at the price of global optimality (see solve's strategy).
+        """
+        value = np.where(self.allowed, self.fit + self.wish_value, -np.inf)
+        keep = min(keep, self.n_hosts)
+        top = np.argpartition(-value, keep - 1, axis=1)[:, :keep]
+        shortlist = np.zeros_like(self.allowed)
+        np.put_along_axis(shortlist, top, True, axis=1)
+        shortlist |= self.wish_value > 0
+        shortlist &= self.allowed
+        masks = {**self.pair_masks, "shortlist": shortlist}
+        return replace(self, pair_masks=masks)
+
     def members(self, cohort: int) -> IntArray:
         return np.flatnonzero(self.cohort_of == cohort)
 

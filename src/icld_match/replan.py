@@ -57,8 +57,7 @@ class PlanChange(BaseModel):
             f"placed {len(self.added)} new",
         ]
         lines += [
-            f"  {m.participant}: {m.from_host} -> {m.to_host or '-'}  ({m.why})"
-            for m in self.moves
+            f"  {m.participant}: {m.from_host} -> {m.to_host or '-'}  ({m.why})" for m in self.moves
         ]
         if self.objective_delta is not None:
             lines.append(f"objective change: {self.objective_delta:+.3f}")
