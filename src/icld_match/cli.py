@@ -77,7 +77,12 @@ def _parser() -> argparse.ArgumentParser:
 def _print_progress(progress: Progress) -> None:
     print(
         f"  solution {progress.solutions}: objective {progress.objective:.3f} "
-        f"(bound {progress.best_bound:.3f}) at {progress.wall_time:.2f}s",
+        + (
+            "(greedy start)"
+            if progress.best_bound is None
+            else f"(bound {progress.best_bound:.3f})"
+        )
+        + f" at {progress.wall_time:.2f}s",
         file=sys.stderr,
     )
 

@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from .result import Allocation
 from .schema import Problem
 
 BoolMatrix = npt.NDArray[np.bool_]
@@ -185,21 +186,34 @@ class ProblemIndex:
         }
         return replace(self, pair_masks=masks)
 
-    def shortlisted(self, keep: int) -> ProblemIndex:
+    def shortlisted(self, keep: int, anchor: BoolMatrix | None = None) -> ProblemIndex:
         """A copy that allows each participant only their ``keep`` best open hosts.
 
-        Best by fit plus wish value; pinned and wished hosts always stay. This shrinks the
-        model for large instances at the price of global optimality (see solve's strategy).
+        Best by fit plus wish value; wished hosts and the ``anchor`` pairs (e.g. a known
+        valid plan, so the shortlist stays feasible) always stay. This shrinks the model for
+        large instances at the price of global optimality (see ``solve``'s strategy).
         """
         value = np.where(self.allowed, self.fit + self.wish_value, -np.inf)
-        keep = min(keep, self.n_hosts)
+        keep = max(1, min(keep, self.n_hosts))
         top = np.argpartition(-value, keep - 1, axis=1)[:, :keep]
         shortlist = np.zeros_like(self.allowed)
         np.put_along_axis(shortlist, top, True, axis=1)
         shortlist |= self.wish_value > 0
-        shortlist &= self.allowed
-        masks = {**self.pair_masks, "shortlist": shortlist}
+        if anchor is not None:
+            shortlist |= anchor
+        masks = {**self.pair_masks, "shortlist": shortlist & self.allowed}
         return replace(self, pair_masks=masks)
+
+    def pairs_of(self, allocation: Allocation) -> BoolMatrix:
+        """participants x hosts: True where the allocation sends the participant."""
+        pairs = np.zeros((self.n_participants, self.n_hosts), dtype=np.bool_)
+        for team in allocation.teams:
+            h = self.host_pos.get(team.host)
+            for member in team.members:
+                p = self.participant_pos.get(member)
+                if p is not None and h is not None:
+                    pairs[p, h] = True
+        return pairs
 
     def members(self, cohort: int) -> IntArray:
         return np.flatnonzero(self.cohort_of == cohort)

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from .index import ProblemIndex
@@ -110,27 +112,43 @@ class ModelContext:
         return term
 
 
-def team_limit(index: ProblemIndex, cohort: int, host: int) -> int:
-    """Teams of a cohort a host can hold at once, by its capacity and season cap."""
-    h = index.problem.hosts[host]
-    smallest = index.problem.cohorts[cohort].team_size.min
-    limits = [h.capacity.max_teams, h.capacity.max_participants // smallest]
-    if h.season_max_teams is not None:
-        limits.append(h.season_max_teams)
-    return max(0, min(limits))
+def team_limits(index: ProblemIndex) -> npt.NDArray[np.int64]:
+    """cohort x host: teams of the cohort the host can hold at once (capacity, season cap)."""
+    problem = index.problem
+    smallest = np.array([c.team_size.min for c in problem.cohorts])[:, None]
+    hosts = problem.hosts
+    max_teams = np.array([h.capacity.max_teams for h in hosts])[None, :]
+    max_people = np.array([h.capacity.max_participants for h in hosts])[None, :]
+    no_cap = index.n_participants + 1
+    season = np.array(
+        [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts]
+    )[None, :]
+    limits: npt.NDArray[np.int64] = np.minimum(
+        np.minimum(max_teams, max_people // smallest), season
+    ).clip(min=0)
+    return limits
 
 
-def slot_count(
-    index: ProblemIndex, cohort: int, host: int, candidates: int, diagnose: bool = False
-) -> int:
-    """Team slots to create: the host's limit, but never more than the candidates can fill.
+def candidate_counts(index: ProblemIndex) -> npt.NDArray[np.int64]:
+    """cohort x host: participants of the cohort every pair rule allows at the host."""
+    counts: npt.NDArray[np.int64] = np.stack(
+        [index.allowed[index.members(c)].sum(axis=0) for c in range(len(index.problem.cohorts))]
+    )
+    return counts
+
+
+def slot_matrix(index: ProblemIndex, diagnose: bool = False) -> npt.NDArray[np.int64]:
+    """Team slots to create per cohort x host: the host's limit (capacity, season cap), but
+    never more than the cohort's candidates there can fill.
 
     When diagnosing, capacity and team sizes must be able to show up as named rules in a
     conflict, so a host gets up to two slots beyond what those rules allow.
     """
-    smallest = index.problem.cohorts[cohort].team_size.min
-    limit = min(team_limit(index, cohort, host), candidates // smallest)
-    return min(candidates, limit + 2) if diagnose else limit
+    smallest = np.array([c.team_size.min for c in index.problem.cohorts])[:, None]
+    candidates = candidate_counts(index)
+    limit = np.minimum(team_limits(index), candidates // smallest)
+    slots: npt.NDArray[np.int64] = np.minimum(candidates, limit + 2) if diagnose else limit
+    return slots
 
 
 def build_context(
@@ -145,11 +163,13 @@ def build_context(
     of_participant: list[list[int]] = [[] for _ in range(index.n_participants)]
     used: list[cp_model.IntVar] = []
     problem = index.problem
+    counts = slot_matrix(index, diagnose)
     for c, cohort in enumerate(problem.cohorts):
         members = index.members(c)
-        for h, host in enumerate(problem.hosts):
-            candidates = [int(p) for p in members if index.allowed[p, h]]
-            for rank in range(slot_count(index, c, h, len(candidates), diagnose)):
+        for h in map(int, np.flatnonzero(counts[c])):
+            host = problem.hosts[h]
+            candidates = [int(p) for p in members[index.allowed[members, h]]]
+            for rank in range(int(counts[c, h])):
                 s = len(slots)
                 slots.append(Slot(c, h, rank))
                 slots_at.setdefault((c, h), []).append(s)

@@ -9,9 +9,10 @@ allocation exists, and the message says which records to change.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from .index import PAIR_RULES, ProblemIndex
-from .model import team_limit
+from .model import candidate_counts, team_limits
 from .result import Unplaced
 from .schema import Participant
 
@@ -58,32 +59,42 @@ def explain_unplaced(index: ProblemIndex, participant_id: str) -> Unplaced:
     return Unplaced(participant=participant_id, open_hosts=open_hosts, why=why)
 
 
-def _places(index: ProblemIndex, cohort: int, people: list[int], hosts: list[int]) -> int:
+def _places(
+    index: ProblemIndex,
+    limits: npt.NDArray[np.int64],
+    cohort: int,
+    people: list[int],
+    hosts: npt.NDArray[np.int64],
+) -> int:
     """Most of ``people`` that ``hosts`` can take in one internship, by capacity alone."""
-    size = index.problem.cohorts[cohort].team_size
-    total = 0
-    for h in hosts:
-        candidates = int(index.allowed[people, h].sum())
-        capacity = index.problem.hosts[h].capacity.max_participants
-        total += min(candidates, capacity, team_limit(index, cohort, h) * size.max)
-    return total
+    largest = index.problem.cohorts[cohort].team_size.max
+    candidates = index.allowed[np.ix_(np.asarray(people), hosts)].sum(axis=0)
+    capacity = np.array([index.problem.hosts[h].capacity.max_participants for h in hosts])
+    teams = limits[cohort, hosts] * largest
+    return int(np.minimum(np.minimum(candidates, capacity), teams).sum())
 
 
-def _crowded_host_sets(index: ProblemIndex, cohort: int) -> list[str]:
+def _crowded_host_sets(
+    index: ProblemIndex, limits: npt.NDArray[np.int64], cohort: int
+) -> list[str]:
     """Hall's condition per group: participants whose open hosts all lie in a set S need
     no more places than S offers. Checked for each participant's own open set."""
     problem, allowed = index.problem, index.allowed
     members = [int(p) for p in index.members(cohort)]
+    capacity = np.array([h.capacity.max_participants for h in problem.hosts])
     reasons, seen = [], set()
     for p in members:
-        open_set = frozenset(int(h) for h in np.flatnonzero(allowed[p]))
+        open_hosts = np.flatnonzero(allowed[p])
+        if capacity[open_hosts].sum() >= len(members):
+            continue  # these hosts could take the whole cohort: no group can be crowded
+        open_set = frozenset(int(h) for h in open_hosts)
         if not open_set or open_set in seen:
             continue
         seen.add(open_set)
         group = [q for q in members if set(np.flatnonzero(allowed[q])) <= open_set]
         if len(group) == len(members):
             continue  # the whole cohort: the head-count check below says it
-        places = _places(index, cohort, group, sorted(open_set))
+        places = _places(index, limits, cohort, group, np.array(sorted(open_set)))
         if len(group) > places:
             ids = ", ".join(problem.participants[q].id for q in group)
             names = ", ".join(problem.hosts[h].name for h in sorted(open_set))
@@ -113,6 +124,7 @@ def precheck(index: ProblemIndex) -> list[str]:
                 f"{'; '.join(exclusions(index, row))}."
             )
 
+    limits, candidates = team_limits(index), candidate_counts(index)
     for c, cohort in enumerate(problem.cohorts):
         members = index.members(c)
         n, size = len(members), cohort.team_size
@@ -122,10 +134,10 @@ def precheck(index: ProblemIndex) -> list[str]:
                 f"minimum team size {size.min}."
             )
             continue
-        hosts = [h for h in range(index.n_hosts) if allowed[members, h].any()]
-        slots = sum(team_limit(index, c, h) for h in hosts)
-        places = _places(index, c, [int(p) for p in members], hosts)
-        reasons += _crowded_host_sets(index, c)
+        hosts = np.flatnonzero(candidates[c])
+        slots = int(limits[c, hosts].sum())
+        places = _places(index, limits, c, [int(p) for p in members], hosts)
+        reasons += _crowded_host_sets(index, limits, c)
         if places < n:
             reasons.append(
                 f"Cohort {cohort.id} needs places for {n} participants on {cohort.internship}, "

@@ -7,13 +7,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
-from typing import Any
+from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
+from .check import score
 from .diagnose import diagnose_index
+from .greedy import greedy_allocation
 from .index import ProblemIndex
-from .model import SCALE, ModelContext, build_context
+from .model import SCALE, ModelContext, build_context, candidate_counts, slot_matrix
 from .precheck import explain_unplaced, precheck
 from .result import Allocation, Status, Team, TermValue
 from .rules import apply_all
@@ -33,7 +35,7 @@ class Progress:
     """Reported to ``on_progress`` each time CP-SAT finds a better allocation."""
 
     objective: float
-    best_bound: float
+    best_bound: float | None  # None for a plan found outside CP-SAT (the greedy warm start)
     wall_time: float
     solutions: int
 
@@ -59,7 +61,15 @@ class _ProgressCallback(cp_model.CpSolverSolutionCallback):
 _FEW_WORKER_SUBSOLVERS = ("max_lp", "default_lp", "quick_restart", "reduced_costs", "core", "no_lp")
 
 
-def configure(params: object, *, time_limit: float, seed: int, workers: int, log: bool) -> None:
+def configure(
+    params: object,
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    log: bool,
+    light: bool = False,
+) -> None:
     """Set CP-SAT parameters.
 
     The team terms (countries present, hosts visited) are clauses that CP-SAT's default
@@ -72,10 +82,35 @@ def configure(params: object, *, time_limit: float, seed: int, workers: int, log
     p.random_seed = seed
     p.num_workers = workers
     p.log_search_progress = log
+    if light:
+        # large shortlisted models: presolve took 4 s of a 30 s budget on 1,000 people;
+        # the first solution comes from the hint and LNS, so search starts at once
+        p.cp_model_probing_level = 0
+        p.symmetry_level = 0
+        p.max_presolve_iterations = 1
     if workers == 1:
         p.linearization_level = 2
     elif workers < 8:
         p.subsolvers.extend(_FEW_WORKER_SUBSOLVERS)
+
+
+Strategy = Literal["auto", "exact", "shortlist"]
+#: Above this many assignment literals, "auto" switches from the exact model to a shortlist.
+EXACT_LIMIT = 60_000
+#: Assignment literals a shortlisted model aims at.
+SHORTLIST_TARGET = 40_000
+
+
+def exact_size(index: ProblemIndex) -> int:
+    """Assignment literals of the exact model: candidates x slots over cohorts and hosts."""
+    return int((slot_matrix(index) * candidate_counts(index)).sum())
+
+
+def shortlist_size(index: ProblemIndex) -> int:
+    """Hosts kept per participant so that the model has about SHORTLIST_TARGET literals."""
+    slots_per_host = max(1.0, float(slot_matrix(index).mean()))
+    wanted = SHORTLIST_TARGET / (index.n_participants * slots_per_host)
+    return int(min(30, max(6, wanted)))
 
 
 def default_workers() -> int:
@@ -111,6 +146,7 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     allow_unplaced: bool = False,
     hint: Allocation | None = None,
+    strategy: Strategy = "auto",
 ) -> Allocation:
     """Form the teams and pick their hosts, maximising the weighted objective.
 
@@ -120,6 +156,13 @@ def solve(
     and lists who is unplaced and why. ``hint`` warm-starts the search from an earlier
     allocation. With ``workers=1`` and the same seed the answer is reproducible (for one
     OR-Tools version, recorded in the result).
+
+    ``strategy``: "exact" solves the full model (proven optimum and bound); "shortlist"
+    first builds a greedy plan, then lets each participant keep only their best few hosts
+    (plus their greedy host) and improves that plan with CP-SAT: fast on thousands of
+    participants, but with no proven bound (status at best ``feasible``). "auto" (the
+    default) uses the exact model up to EXACT_LIMIT assignment literals. The result's
+    ``strategy`` says which was used ("exact", "shortlist-K" or "greedy").
     """
     return solve_index(
         ProblemIndex.build(problem),
@@ -130,6 +173,7 @@ def solve(
         on_progress=on_progress,
         allow_unplaced=allow_unplaced,
         hint=hint,
+        strategy=strategy,
     )
 
 
@@ -145,12 +189,14 @@ def solve_index(
     hint: Allocation | None = None,
     skip_rules: frozenset[str] = frozenset(),
     primary: Callable[[ModelContext], Any] | None = None,
+    strategy: Strategy = "auto",
 ) -> Allocation:
     """:func:`solve` on a prebuilt index.
 
     ``skip_rules`` drops named rules (what-if, tests). ``primary`` builds an expression
     that is maximised first; the weighted objective is then maximised without letting it
-    drop (a lexicographic objective, as re-planning needs).
+    drop (a lexicographic objective, as re-planning needs). ``strategy`` picks the
+    formulation (see :func:`solve`).
     """
     started = time.perf_counter()
     workers = default_workers() if workers is None else workers
@@ -159,6 +205,8 @@ def solve_index(
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     deadline = started + time_limit
+    fallback: Allocation | None = None
+    name = "exact"
 
     def answer(status: Status, solve_time: float = 0.0, **fields: Any) -> Allocation:
         return Allocation(
@@ -169,7 +217,17 @@ def solve_index(
             workers=workers,
             time_limit=time_limit,
             ortools_version=version("ortools"),
+            strategy=name,
             **fields,
+        )
+
+    def greedy_answer(plan: Allocation, solve_time: float) -> Allocation:
+        nonlocal name
+        name = "greedy"
+        terms = score(index.problem, plan)
+        objective = _objective(index.problem, plan)
+        return answer(
+            Status.FEASIBLE, solve_time, teams=plan.teams, objective=objective, terms=terms
         )
 
     if skip_rules:
@@ -178,6 +236,21 @@ def solve_index(
         failed = precheck(index)
         if failed:
             return answer(Status.INFEASIBLE, reasons=failed)
+    if strategy == "shortlist" or (
+        strategy == "auto"
+        and primary is None
+        and not (allow_unplaced or skip_rules)
+        and exact_size(index) > EXACT_LIMIT
+    ):
+        fallback = greedy_allocation(index)
+        if fallback is not None and on_progress is not None:
+            elapsed = time.perf_counter() - started
+            on_progress(Progress(_objective(index.problem, fallback), None, elapsed, 0))
+        keep = shortlist_size(index)
+        anchor = index.pairs_of(fallback) if fallback is not None else None
+        index = index.shortlisted(keep, anchor)
+        hint = hint or fallback
+        name = f"shortlist-{keep}"
     ctx = build_context(index, allow_unplaced=allow_unplaced)
     apply_all(ctx, skip_rules)
     if hint is not None:
@@ -205,11 +278,20 @@ def solve_index(
 
     offset = set_objective(ctx)
     left = max(deadline - time.perf_counter(), 0.1 * time_limit)
-    configure(solver.parameters, time_limit=left, seed=seed, workers=workers, log=log)
+    configure(
+        solver.parameters,
+        time_limit=left,
+        seed=seed,
+        workers=workers,
+        log=log,
+        light=name != "exact",
+    )
     callback = _ProgressCallback(on_progress, offset) if on_progress else None
     status = _STATUS.get(solver.solve(ctx.model, callback), Status.UNKNOWN)
     solve_time += solver.wall_time
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        if fallback is not None:
+            return greedy_answer(fallback, solve_time)
         return answer(status, solve_time, reasons=_no_solution(status, index, time_limit))
     if not first_proven:
         status = Status.FEASIBLE  # the first objective's optimum was not proven
@@ -227,7 +309,9 @@ def solve_index(
     scaled_objective, scaled_bound = solver.objective_value, solver.best_objective_bound
     objective = sum(t.contribution for t in terms)
     # The exact objective can differ from CP-SAT's by coefficient rounding (< 1/SCALE each).
-    bound = objective if status is Status.OPTIMAL else max(objective, scaled_bound / SCALE + offset)
+    bound: float | None = (
+        objective if status is Status.OPTIMAL else max(objective, scaled_bound / SCALE + offset)
+    )
     teams = decode_teams(ctx, solver)
     unplaced, reasons = [], []
     if allow_unplaced:
@@ -236,17 +320,27 @@ def solve_index(
         if left_out:
             unplaced = [explain_unplaced(index, p.id) for p in left_out]
             reasons = diagnose_index(index, time_limit=min(10.0, time_limit)).reasons()
+    gap: float | None = abs(scaled_bound - scaled_objective) / max(SCALE, abs(scaled_objective))
+    if name != "exact":
+        # optimal on the shortlist only: no proven bound for the whole problem
+        if fallback is not None and objective < _objective(index.problem, fallback):
+            return greedy_answer(fallback, solve_time)
+        status, bound, gap = Status.FEASIBLE, None, None
     return answer(
         status,
         solve_time,
         teams=teams,
         objective=objective,
         best_bound=bound,
-        gap=abs(scaled_bound - scaled_objective) / max(SCALE, abs(scaled_objective)),
+        gap=gap,
         terms=terms,
         unplaced=unplaced,
         reasons=reasons,
     )
+
+
+def _objective(problem: Problem, allocation: Allocation) -> float:
+    return sum(t.contribution for t in score(problem, allocation))
 
 
 def add_hint(ctx: ModelContext, allocation: Allocation) -> None:
@@ -268,6 +362,9 @@ def add_hint(ctx: ModelContext, allocation: Allocation) -> None:
             hinted.update((p, slot) for p in members if (p, slot) in ctx.x)
     for key, var in ctx.x.items():
         ctx.model.add_hint(var, key in hinted)
+    opened = {slot for _, slot in hinted}
+    for slot, var in enumerate(ctx.used):
+        ctx.model.add_hint(var, slot in opened)
 
 
 def _no_solution(status: Status, index: ProblemIndex, time_limit: float) -> list[str]:

@@ -1,0 +1,747 @@
+"""Seeded benchmark instances for icld-match: ``cohort``, ``season`` and ``stress`` families.
+
+Every instance is a plain :class:`icld_match.Problem` and depends only on its family,
+size and seed (``random.Random(f"{family}:{size}:{seed}")``), so the same call gives the
+same problem on every machine and Python version.
+
+Families
+========
+
+``cohort``
+    One cohort of 25 participants on 13-14 May 2026 and 15-30 hosts. Some hosts are
+    closed on the internship dates, a few speak French, Portuguese, Russian, Swahili or
+    Albanian, most are step-free. One pin, sometimes a keep-together pair of colleagues and
+    a keep-apart pair, a few wishes and blocked hosts.
+
+``season``
+    6-12 cohorts of 20-30 over 2026, each with its own two-day internship; about a third
+    start on (or one day after) an earlier cohort's dates, so host capacity is shared.
+    40-80 hosts with capacity 1-3 teams / 4-12 people, half of them with a season cap of
+    1-4 teams, availability windows (none, spring, autumn, or two six-week windows),
+    languages, access features and 2-5 of 20 municipal/SDG themes. Participants come from
+    ICLD partner countries (6-10 per cohort), all work in English except about 3 % who
+    only speak their country's second language ('fr', 'pt', 'ru', 'sw', 'sq'); colleagues
+    from one organisation appear in the same cohort; some cohorts have team size 3-4.
+
+``stress``
+    ``size`` participants (1,000 / 2,500 / 10,000) with 200 / 500 / 2,000 hosts, in
+    cohorts of about 25 (22-28) whose internships all fall in one week of October 2026,
+    starting Monday, Tuesday or Wednesday: on the busiest day two thirds of everybody is
+    in the field, so hosts are shared between many cohorts. Otherwise like ``season``
+    (lighter on pins and pair rules).
+
+Feasible by construction
+========================
+
+Capacities are drawn so that supply is well above need, and the generator then verifies
+:func:`counting_check` (necessary conditions with a safety margin ``MARGIN`` = 1.5):
+
+* every participant has at least ``MIN_OPEN`` = 3 open hosts (dates, language, access,
+  blocked hosts; a pinned participant needs only their pin host). A participant who
+  draws fewer is "repaired": given English and no access needs (counted in the
+  instance's ``repaired`` statistic, usually zero);
+* on every internship day, the hosts open that day offer at least MARGIN x the people
+  and MARGIN x the teams (ceil(n / max team size) per cohort) of all cohorts in the field;
+* over the season, the hosts' season caps leave MARGIN x the teams all cohorts need;
+* on every day, each non-English language and each access need is offered by hosts
+  with at least MARGIN x the places of the participants who depend on it;
+* each keep-together group fits in one team and has a common open host;
+* pins promise team places: the cohorts pinned to a host fit its capacity on every day
+  and its season cap (the generator only picks pin hosts that keep this true).
+
+These are necessary conditions, not a proof; with the margin they make infeasibility very
+unlikely, and every instance in the suite is confirmed by the benchmark run itself (a
+valid allocation from icld-match or one of its peers). ``generate`` raises
+``ValueError`` if the check fails, so an infeasible instance is never benchmarked silently.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from icld_match import Problem
+
+from .common import open_hosts
+
+FAMILIES: tuple[str, ...] = ("cohort", "season", "stress")
+#: Stress sizes (participants) and their host counts.
+STRESS_HOSTS: dict[int, int] = {1000: 200, 2500: 500, 10000: 2000}
+MARGIN = 1.5
+MIN_OPEN = 3
+
+THEMES: tuple[str, ...] = (
+    "citizen-dialogue",
+    "gender-mainstreaming",
+    "waste-management",
+    "climate-adaptation",
+    "public-procurement",
+    "social-services",
+    "urban-planning",
+    "schools",
+    "water-sanitation",
+    "integration",
+    "anti-corruption",
+    "youth-participation",
+    "digital-services",
+    "local-economic-development",
+    "public-health",
+    "elderly-care",
+    "public-transport",
+    "renewable-energy",
+    "human-rights",
+    "disaster-risk-reduction",
+)
+#: Popularity of each theme among participants (the first ones are the classic ICLD topics).
+THEME_POPULARITY: tuple[float, ...] = tuple(1.0 / (1 + 0.15 * i) for i in range(len(THEMES)))
+
+#: ICLD partner countries: second working language (or None), first names, surnames, cities.
+COUNTRIES: dict[str, tuple[str | None, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "Kenya": (
+        "sw",
+        ("Wanjiru", "Otieno", "Achieng", "Mwangi"),
+        ("Kamau", "Ochieng", "Kariuki", "Odhiambo"),
+        ("Kisumu", "Nakuru"),
+    ),
+    "Tanzania": (
+        "sw",
+        ("Neema", "Baraka", "Rehema", "Juma"),
+        ("Mushi", "Mwakyusa", "Said", "Hassan"),
+        ("Arusha", "Mwanza"),
+    ),
+    "Uganda": (
+        "sw",
+        ("Moses", "Sarah", "Grace", "Isaac"),
+        ("Okello", "Namusoke", "Nakato", "Ssempa"),
+        ("Jinja", "Gulu"),
+    ),
+    "Rwanda": (
+        "fr",
+        ("Aline", "Jean", "Claudine", "Eric"),
+        ("Uwase", "Habimana", "Mukamana", "Niyonzima"),
+        ("Huye", "Musanze"),
+    ),
+    "Mozambique": (
+        "pt",
+        ("Ana", "João", "Fátima", "Carlos"),
+        ("Macuácua", "Nhantumbo", "Cossa", "Sitoe"),
+        ("Maputo", "Beira"),
+    ),
+    "Zambia": (
+        None,
+        ("Chilufya", "Mulenga", "Bwalya", "Mwila"),
+        ("Mwansa", "Banda", "Phiri", "Tembo"),
+        ("Kitwe", "Ndola"),
+    ),
+    "Botswana": (
+        None,
+        ("Kagiso", "Neo", "Lesego", "Tumelo"),
+        ("Molefe", "Mokgosi", "Seretse", "Kgosi"),
+        ("Francistown", "Maun"),
+    ),
+    "South Africa": (
+        None,
+        ("Thabo", "Nomvula", "Sipho", "Lindiwe"),
+        ("Nkosi", "Dlamini", "Mokoena", "Khumalo"),
+        ("eThekwini", "Buffalo City"),
+    ),
+    "Indonesia": (
+        None,
+        ("Siti", "Agus", "Dewi", "Budi"),
+        ("Rahmawati", "Setiawan", "Anggraini", "Santoso"),
+        ("Surabaya", "Semarang"),
+    ),
+    "Ukraine": (
+        "ru",
+        ("Olena", "Andrii", "Iryna", "Taras"),
+        ("Kovalenko", "Bondarenko", "Shevchenko", "Melnyk"),
+        ("Lviv", "Vinnytsia"),
+    ),
+    "Moldova": (
+        "ru",
+        ("Ion", "Natalia", "Vasile", "Elena"),
+        ("Ciobanu", "Rusu", "Popa", "Munteanu"),
+        ("Bălți", "Cahul"),
+    ),
+    "Georgia": (
+        "ru",
+        ("Nino", "Giorgi", "Tamar", "Levan"),
+        ("Beridze", "Kapanadze", "Gelashvili", "Lomidze"),
+        ("Kutaisi", "Rustavi"),
+    ),
+    "Armenia": (
+        "ru",
+        ("Anahit", "Aram", "Lilit", "Gor"),
+        ("Hakobyan", "Petrosyan", "Sargsyan", "Grigoryan"),
+        ("Gyumri", "Vanadzor"),
+    ),
+    "Serbia": (
+        None,
+        ("Jelena", "Marko", "Milica", "Nikola"),
+        ("Marković", "Jovanović", "Petrović", "Nikolić"),
+        ("Niš", "Kragujevac"),
+    ),
+    "Kosovo": (
+        "sq",
+        ("Arta", "Besnik", "Drita", "Agron"),
+        ("Krasniqi", "Gashi", "Berisha", "Hoxha"),
+        ("Prizren", "Gjakova"),
+    ),
+    "Albania": (
+        "sq",
+        ("Elira", "Ardit", "Blerina", "Gentian"),
+        ("Hoxha", "Shehu", "Dervishi", "Leka"),
+        ("Shkodër", "Korçë"),
+    ),
+    "North Macedonia": (
+        "sq",
+        ("Elena", "Bojan", "Ardita", "Zoran"),
+        ("Stojanovska", "Trajkovski", "Ismaili", "Petrovski"),
+        ("Bitola", "Tetovo"),
+    ),
+    "Bosnia and Herzegovina": (
+        None,
+        ("Emir", "Amra", "Dino", "Selma"),
+        ("Hodžić", "Delić", "Kovačević", "Begić"),
+        ("Tuzla", "Mostar"),
+    ),
+}
+ORG_KINDS: tuple[str, ...] = ("Municipal Council", "Municipal Administration", "Planning Office")
+#: Second working languages a host may offer, with the share of hosts offering each.
+HOST_LANGUAGES: dict[str, float] = {"fr": 0.12, "pt": 0.08, "ru": 0.15, "sw": 0.12, "sq": 0.12}
+ACCESS: dict[str, tuple[float, float]] = {  # feature: (share of hosts, share of participants)
+    "step-free": (0.75, 0.03),
+    "hearing-loop": (0.35, 0.01),
+}
+MUNICIPALITIES: tuple[tuple[str, str], ...] = (
+    ("Umeå", "Västerbottens län"),
+    ("Lund", "Skåne län"),
+    ("Malmö", "Skåne län"),
+    ("Göteborg", "Västra Götalands län"),
+    ("Uppsala", "Uppsala län"),
+    ("Västerås", "Västmanlands län"),
+    ("Örebro", "Örebro län"),
+    ("Linköping", "Östergötlands län"),
+    ("Helsingborg", "Skåne län"),
+    ("Jönköping", "Jönköpings län"),
+    ("Norrköping", "Östergötlands län"),
+    ("Gävle", "Gävleborgs län"),
+    ("Borås", "Västra Götalands län"),
+    ("Södertälje", "Stockholms län"),
+    ("Eskilstuna", "Södermanlands län"),
+    ("Halmstad", "Hallands län"),
+    ("Växjö", "Kronobergs län"),
+    ("Karlstad", "Värmlands län"),
+    ("Sundsvall", "Västernorrlands län"),
+    ("Luleå", "Norrbottens län"),
+    ("Östersund", "Jämtlands län"),
+    ("Trollhättan", "Västra Götalands län"),
+    ("Botkyrka", "Stockholms län"),
+    ("Kalmar", "Kalmar län"),
+    ("Falun", "Dalarnas län"),
+    ("Skellefteå", "Västerbottens län"),
+    ("Kristianstad", "Skåne län"),
+    ("Karlskrona", "Blekinge län"),
+    ("Skövde", "Västra Götalands län"),
+    ("Uddevalla", "Västra Götalands län"),
+    ("Varberg", "Hallands län"),
+    ("Nyköping", "Södermanlands län"),
+    ("Borlänge", "Dalarnas län"),
+    ("Motala", "Östergötlands län"),
+    ("Piteå", "Norrbottens län"),
+    ("Kiruna", "Norrbottens län"),
+    ("Visby", "Gotlands län"),
+    ("Örnsköldsvik", "Västernorrlands län"),
+    ("Huddinge", "Stockholms län"),
+    ("Nacka", "Stockholms län"),
+    ("Solna", "Stockholms län"),
+    ("Sigtuna", "Stockholms län"),
+    ("Haninge", "Stockholms län"),
+    ("Järfälla", "Stockholms län"),
+    ("Mölndal", "Västra Götalands län"),
+    ("Kungsbacka", "Hallands län"),
+    ("Landskrona", "Skåne län"),
+    ("Trelleborg", "Skåne län"),
+    ("Ystad", "Skåne län"),
+    ("Hässleholm", "Skåne län"),
+    ("Alingsås", "Västra Götalands län"),
+    ("Lidköping", "Västra Götalands län"),
+    ("Enköping", "Uppsala län"),
+    ("Katrineholm", "Södermanlands län"),
+    ("Ludvika", "Dalarnas län"),
+    ("Hudiksvall", "Gävleborgs län"),
+    ("Sandviken", "Gävleborgs län"),
+    ("Värnamo", "Jönköpings län"),
+    ("Ljungby", "Kronobergs län"),
+    ("Arvika", "Värmlands län"),
+)
+
+YEAR = 2026
+COHORT_DATES = (date(2026, 5, 13), date(2026, 5, 14))
+STRESS_MONDAY = date(2026, 10, 5)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One benchmark instance: how it was made, and the problem."""
+
+    family: str
+    size: int
+    seed: int
+    problem: Problem
+    repaired: int  # participants given English / no access needs to keep 3 open hosts
+
+    @property
+    def name(self) -> str:
+        return instance_name(self.family, self.size, self.seed)
+
+
+def instance_name(family: str, size: int, seed: int) -> str:
+    return f"{family}-{size}-s{seed}" if family == "stress" else f"{family}-s{seed}"
+
+
+def generate(family: str, seed: int = 0, size: int | None = None) -> Problem:
+    """The problem of one family, seed and (stress only) size; see the module docstring."""
+    return generate_instance(family, seed, size).problem
+
+
+def generate_instance(family: str, seed: int = 0, size: int | None = None) -> Instance:
+    if family == "cohort":
+        return _cohort(seed, participants=size or 25)
+    if family == "season":
+        return _season(seed)
+    if family == "stress":
+        size = size or 1000
+        return _stress(seed, size)
+    raise ValueError(f"unknown family {family!r}; expected one of {', '.join(FAMILIES)}")
+
+
+# --------------------------------------------------------------------------------------
+# Families
+# --------------------------------------------------------------------------------------
+
+
+def _cohort(seed: int, participants: int = 25, hosts: int | None = None) -> Instance:
+    """One cohort (25 by default); ``participants``/``hosts`` shrink it for tests."""
+    rng = random.Random(f"cohort:{participants}:{seed}")
+    n_hosts = hosts if hosts is not None else rng.randint(15, 30)
+    start, end = COHORT_DATES
+    cohorts = [_cohort_record("ITP-LD-2026", "ITP Local Democracy 2026", start, end, (2, 4))]
+    may = [{"start": date(YEAR, 5, 4), "end": date(YEAR, 5, 29)}]
+    autumn = [{"start": date(YEAR, 9, 1), "end": date(YEAR, 10, 30)}]
+    windows: list[tuple[float, list[dict[str, date]] | None]] = [
+        (0.70, None),
+        (0.15, may),
+        (0.15, autumn),
+    ]
+    host_records = _hosts(rng, n_hosts, windows, season_cap=(0.2, 1, 1))
+    builder = _Builder(rng, cohorts, host_records)
+    builder.add_participants(0, participants, n_countries=rng.randint(8, 12))
+    return builder.finish("cohort", participants, seed, pin_share=1.0, group_share=0.5)
+
+
+def _season(seed: int) -> Instance:
+    rng = random.Random(f"season:0:{seed}")
+    n_cohorts = rng.randint(6, 12)
+    starts: list[date] = []
+    for i in range(n_cohorts):
+        # never more than two cohorts in the field on one day; cohorts 1 and 2 always share
+        alone = [
+            s
+            for i_s, s in enumerate(starts)
+            if all(abs((s - t).days) > 2 for i_t, t in enumerate(starts) if i_t != i_s)
+        ]
+        if alone and (i == 1 or rng.random() < 0.35):
+            starts.append(rng.choice(alone) + timedelta(days=rng.choice((0, 1))))
+            continue
+        for _ in range(100):
+            day = date(YEAR, 2, 2) + timedelta(days=rng.randrange(0, 42 * 7))
+            day -= timedelta(days=max(0, day.weekday() - 3))  # Monday to Thursday start
+            if all(abs((day - t).days) > 2 for t in starts):
+                break
+        starts.append(day)
+    starts.sort()
+    cohorts = [
+        _cohort_record(
+            f"ITP-{i + 1:02d}-{YEAR}",
+            f"ITP cohort {i + 1} {YEAR}",
+            s,
+            s + timedelta(days=1),
+            (3, 4) if rng.random() < 0.2 else (2, 4),
+        )
+        for i, s in enumerate(starts)
+    ]
+    spring = [{"start": date(YEAR, 2, 1), "end": date(YEAR, 6, 15)}]
+    autumn = [{"start": date(YEAR, 8, 15), "end": date(YEAR, 11, 30)}]
+    windows: list[tuple[float, list[dict[str, date]] | None]] = [
+        (0.50, None),
+        (0.125, spring),
+        (0.125, autumn),
+        (0.25, []),  # two random six-week windows, drawn per host
+    ]
+    host_records = _hosts(rng, rng.randint(40, 80), windows, season_cap=(0.5, 1, 4))
+    builder = _Builder(rng, cohorts, host_records)
+    total = 0
+    for c in range(n_cohorts):
+        n = rng.randint(20, 30)
+        total += n
+        builder.add_participants(c, n, n_countries=rng.randint(6, 10))
+    return builder.finish("season", total, seed, pin_share=0.5, group_share=0.5)
+
+
+def _stress(seed: int, size: int) -> Instance:
+    if size not in STRESS_HOSTS:
+        raise ValueError(f"stress size must be one of {sorted(STRESS_HOSTS)}, got {size}")
+    rng = random.Random(f"stress:{size}:{seed}")
+    n_cohorts = size // 25
+    sizes = [25] * n_cohorts
+    for _ in range(n_cohorts // 2):
+        a, b, d = rng.randrange(n_cohorts), rng.randrange(n_cohorts), rng.randint(0, 3)
+        sizes[a] += d
+        sizes[b] -= d
+    cohorts = []
+    for i in range(n_cohorts):
+        start = STRESS_MONDAY + timedelta(days=i % 3)
+        team = (3, 4) if rng.random() < 0.1 else (2, 4)
+        cohorts.append(
+            _cohort_record(
+                f"C{i + 1:04d}", f"Stress cohort {i + 1}", start, start + timedelta(days=1), team
+            )
+        )
+    week = [STRESS_MONDAY + timedelta(days=d) for d in range(5)]
+    windows: list[tuple[float, list[dict[str, date]] | None]] = [(0.8, None)]
+    for first in range(3):
+        windows.append((0.2 / 3, [{"start": week[first], "end": week[first + 2]}]))
+    host_records = _hosts(rng, STRESS_HOSTS[size], windows, season_cap=(0.3, 2, 8))
+    builder = _Builder(rng, cohorts, host_records)
+    for c, n in enumerate(sizes):
+        builder.add_participants(c, n, n_countries=rng.randint(6, 10))
+    return builder.finish("stress", size, seed, pin_share=0.25, group_share=0.25)
+
+
+# --------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------
+
+
+def _cohort_record(
+    cid: str, name: str, start: date, end: date, team_size: tuple[int, int]
+) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "name": name,
+        "programme": "International Training Programme",
+        "internship": {"start": start, "end": end},
+        "team_size": {"min": team_size[0], "max": team_size[1]},
+    }
+
+
+def _weighted(rng: random.Random, options: Sequence[tuple[float, Any]]) -> Any:
+    return rng.choices([o for _, o in options], weights=[w for w, _ in options])[0]
+
+
+def _six_weeks(rng: random.Random) -> list[dict[str, date]]:
+    firsts = sorted(rng.sample(range(1, 47), 2))
+    if firsts[1] - firsts[0] < 6:
+        firsts[1] = firsts[0] + 6
+    out = []
+    for week in firsts:
+        start = date(YEAR, 1, 5) + timedelta(weeks=week)
+        out.append({"start": start, "end": min(start + timedelta(weeks=6), date(YEAR, 12, 31))})
+    return out
+
+
+def _hosts(
+    rng: random.Random,
+    n: int,
+    windows: Sequence[tuple[float, list[dict[str, date]] | None]],
+    season_cap: tuple[float, int, int],
+) -> list[dict[str, Any]]:
+    """Host records; ``season_cap`` = (share of hosts with a cap, lowest, highest cap)."""
+    order = list(range(n))
+    rng.shuffle(order)
+    extra: dict[int, list[str]] = defaultdict(list)
+    cursor = 0
+    for lang, share in HOST_LANGUAGES.items():  # each language on a fixed share of hosts
+        for h in (order * 2)[cursor : cursor + max(4, round(share * n))]:
+            extra[h].append(lang)
+        cursor = (cursor + max(4, round(share * n))) % n
+    records = []
+    for h in range(n):
+        town, county = MUNICIPALITIES[h % len(MUNICIPALITIES)]
+        unit = h // len(MUNICIPALITIES)
+        suffix = "" if unit == 0 else f" {unit + 1}"
+        k = rng.randint(2, 5)
+        themes = rng.sample(THEMES, k)
+        teams = _weighted(rng, [(0.4, 1), (0.4, 2), (0.2, 3)])
+        people = {1: 4, 2: rng.randint(6, 8), 3: rng.randint(9, 12)}[teams]
+        available = _weighted(rng, windows)
+        if available == []:
+            available = _six_weeks(rng)
+        cap_share, cap_low, cap_high = season_cap
+        records.append(
+            {
+                "id": f"h{h + 1:04d}",
+                "name": f"{town} kommun{suffix}",
+                "municipality": f"{town}{suffix}",
+                "region": county,
+                "themes": {t: round(rng.uniform(0.3, 1.0), 1) for t in themes},
+                "languages": ["sv", "en", *extra[h]],
+                "accessibility": [a for a, (share, _) in ACCESS.items() if rng.random() < share],
+                "capacity": {"max_teams": teams, "max_participants": people},
+                "available": available,
+                "season_max_teams": rng.randint(cap_low, cap_high)
+                if rng.random() < cap_share
+                else None,
+            }
+        )
+    return records
+
+
+class _Builder:
+    """Adds participants cohort by cohort, then pair rules, then validates and checks."""
+
+    def __init__(
+        self, rng: random.Random, cohorts: list[dict[str, Any]], hosts: list[dict[str, Any]]
+    ) -> None:
+        self.rng, self.cohorts, self.hosts = rng, cohorts, hosts
+        self.participants: list[dict[str, Any]] = []
+
+    def add_participants(self, cohort: int, n: int, n_countries: int) -> None:
+        rng = self.rng
+        countries = rng.sample(sorted(COUNTRIES), min(n_countries, len(COUNTRIES), n))
+        shares = [rng.uniform(0.5, 1.5) for _ in countries]
+        drawn = list(countries) + rng.choices(countries, weights=shares, k=n - len(countries))
+        rng.shuffle(drawn)
+        cid = self.cohorts[cohort]["id"]
+        for country in drawn:
+            second, firsts, lasts, cities = COUNTRIES[country]
+            if second is not None and rng.random() < 0.05:
+                languages = [second]  # about 3 % of everybody: no English
+            elif second is not None and rng.random() < 0.6:
+                languages = ["en", second]
+            else:
+                languages = ["en"]
+            themes = rng.choices(THEMES, weights=THEME_POPULARITY, k=rng.randint(1, 3))
+            pid = f"p{len(self.participants) + 1:05d}"
+            self.participants.append(
+                {
+                    "id": pid,
+                    "name": f"{rng.choice(firsts)} {rng.choice(lasts)}",
+                    "cohort": cid,
+                    "country": country,
+                    "organisation": f"{rng.choice(cities)} {rng.choice(ORG_KINDS)}",
+                    "gender": rng.choice(("female", "male")),
+                    "languages": languages,
+                    "themes": {t: round(rng.uniform(0.5, 1.0), 1) for t in dict.fromkeys(themes)},
+                    "access_needs": [a for a, (_, share) in ACCESS.items() if rng.random() < share],
+                    "wishes": [],
+                    "blocked_hosts": [],
+                }
+            )
+
+    def _problem(self, **rules: Any) -> Problem:
+        return Problem.model_validate(
+            {
+                "cohorts": self.cohorts,
+                "participants": self.participants,
+                "hosts": self.hosts,
+                **rules,
+            }
+        )
+
+    def finish(
+        self, family: str, size: int, seed: int, pin_share: float, group_share: float
+    ) -> Instance:
+        rng = self.rng
+        problem = self._problem()
+        allowed = open_hosts(problem)
+        repaired = 0
+        for r, p in enumerate(self.participants):
+            if allowed[r].sum() < MIN_OPEN:
+                p["languages"] = sorted({"en", *p["languages"]})
+                p["access_needs"] = []
+                repaired += 1
+        if repaired:
+            problem = self._problem()
+            allowed = open_hosts(problem)
+        host_ids = [h["id"] for h in self.hosts]
+
+        # wishes (30 %) among open hosts, blocked hosts (3 %) only where many stay open
+        for r, p in enumerate(self.participants):
+            opened = [host_ids[h] for h in np.flatnonzero(allowed[r])]
+            if rng.random() < 0.3:
+                p["wishes"] = rng.sample(opened, min(len(opened), rng.randint(1, 3)))
+            if rng.random() < 0.03 and len(opened) > MIN_OPEN + 2:
+                choices = [h for h in opened if h not in p["wishes"]]
+                p["blocked_hosts"] = [rng.choice(choices)]
+                allowed[r, host_ids.index(p["blocked_hosts"][0])] = False
+
+        pins: list[dict[str, str]] = []
+        together: list[dict[str, Any]] = []
+        apart: list[dict[str, Any]] = []
+        by_cohort: dict[str, list[int]] = defaultdict(list)
+        for r, p in enumerate(self.participants):
+            by_cohort[p["cohort"]].append(r)
+        cohort_index = {c["id"]: i for i, c in enumerate(self.cohorts)}
+        windows = [(c["internship"]["start"], c["internship"]["end"]) for c in self.cohorts]
+        pinned_cohorts: dict[int, set[int]] = defaultdict(set)
+
+        def pin_fits(c: int, h: int) -> bool:
+            host, cohorts = self.hosts[h], pinned_cohorts[h] | {c}
+            cap, low = host["season_max_teams"], self.cohorts[c]["team_size"]["min"]
+            if cap is not None and len(cohorts) > cap:
+                return False
+            start, end = windows[c]
+            for day in (start, end):
+                there = [o for o in cohorts if windows[o][0] <= day <= windows[o][1]]
+                if len(there) > host["capacity"]["max_teams"]:
+                    return False
+                if len(there) * low > host["capacity"]["max_participants"]:
+                    return False
+            return True
+
+        for rows in by_cohort.values():
+            taken: set[int] = set()
+            if rng.random() < group_share:
+                by_org: dict[str, list[int]] = defaultdict(list)
+                for r in rows:
+                    by_org[self.participants[r]["organisation"]].append(r)
+                pairs = [g[:2] for g in by_org.values() if len(g) >= 2]
+                pairs = [g for g in pairs if (allowed[g[0]] & allowed[g[1]]).sum() >= MIN_OPEN]
+                if pairs:
+                    a, b = rng.choice(pairs)
+                    together.append(
+                        {
+                            "members": [self.participants[a]["id"], self.participants[b]["id"]],
+                            "reason": "joint change project",
+                        }
+                    )
+                    taken |= {a, b}
+            if rng.random() < group_share * 0.6:
+                free = [r for r in rows if r not in taken]
+                a, b = rng.sample(free, 2)
+                apart.append(
+                    {
+                        "members": [self.participants[a]["id"], self.participants[b]["id"]],
+                        "reason": "coordinator's choice",
+                    }
+                )
+                taken |= {a, b}
+            if rng.random() < pin_share:
+                free = [r for r in rows if r not in taken and not self.participants[r]["wishes"]]
+                r = rng.choice(free) if free else None
+                c = cohort_index[self.participants[rows[0]]["cohort"]]
+                # a pin promises a team place: never more than the host can keep
+                hosts = [] if r is None else [h for h in np.flatnonzero(allowed[r]).tolist()]
+                hosts = [h for h in hosts if pin_fits(c, h)]
+                if r is not None and hosts:
+                    h = rng.choice(hosts)
+                    pinned_cohorts[h].add(c)
+                    pins.append({"participant": self.participants[r]["id"], "host": host_ids[h]})
+        problem = self._problem(pins=pins, keep_together=together, keep_apart=apart)
+        failed = counting_check(problem)
+        if failed:
+            raise ValueError(
+                f"{family} size {size} seed {seed} fails the counting check: " + "; ".join(failed)
+            )
+        return Instance(family, size, seed, problem, repaired)
+
+
+# --------------------------------------------------------------------------------------
+# Counting check
+# --------------------------------------------------------------------------------------
+
+
+def counting_check(problem: Problem, margin: float = MARGIN) -> list[str]:
+    """Necessary conditions for feasibility, with a safety margin; empty means all hold.
+
+    See the module docstring. Cheap (vectorised), so it runs on every generated instance.
+    """
+    failed: list[str] = []
+    allowed = open_hosts(problem)
+    pinned = {pin.participant for pin in problem.pins}
+    for r, p in enumerate(problem.participants):
+        need = 1 if p.id in pinned else MIN_OPEN
+        if allowed[r].sum() < need:
+            failed.append(f"participant {p.id} has {int(allowed[r].sum())} open hosts")
+
+    cohorts, hosts = problem.cohorts, problem.hosts
+    size = defaultdict(int)
+    for p in problem.participants:
+        size[p.cohort] += 1
+    teams_needed = {c.id: math.ceil(size[c.id] / c.team_size.max) for c in cohorts}
+    open_for = np.asarray([[h.is_available(c.internship) for h in hosts] for c in cohorts])
+    people_cap = np.asarray([h.capacity.max_participants for h in hosts])
+    team_cap = np.asarray([h.capacity.max_teams for h in hosts])
+    day_cohorts: dict[date, list[int]] = defaultdict(list)
+    for c, cohort in enumerate(cohorts):
+        for day in cohort.internship.days():
+            day_cohorts[day].append(c)
+    cohort_pos = {c.id: i for i, c in enumerate(cohorts)}
+    for day, present in sorted(day_cohorts.items()):
+        usable = open_for[present].any(axis=0)
+        people = sum(size[cohorts[c].id] for c in present)
+        teams = sum(teams_needed[cohorts[c].id] for c in present)
+        if people_cap[usable].sum() < margin * people:
+            failed.append(f"{day}: {people_cap[usable].sum()} places for {people} people")
+        if team_cap[usable].sum() < margin * teams:
+            failed.append(f"{day}: {team_cap[usable].sum()} team places for {teams} teams")
+        # participants who depend on a non-English language or an access feature
+        dependants: dict[str, int] = defaultdict(int)
+        for p in problem.participants:
+            if cohort_pos[p.cohort] not in present:
+                continue
+            if "en" not in {lang.casefold() for lang in p.languages}:
+                for lang in p.languages:
+                    dependants[f"language {lang.casefold()}"] += 1
+            for need in p.access_needs:
+                dependants[f"access {need.casefold()}"] += 1
+        for key, count in dependants.items():
+            kind, tag = key.split(" ", 1)
+            tags = [h.languages if kind == "language" else h.accessibility for h in hosts]
+            offers = np.asarray([tag in {t.casefold() for t in ts} for ts in tags])
+            places = people_cap[usable & offers].sum()
+            if places < margin * count:
+                failed.append(f"{day}: {places} places with {key} for {count} who need it")
+
+    season_total = sum(teams_needed.values())
+    cap = 0
+    for h, usable in zip(hosts, open_for.any(axis=0), strict=True):
+        if usable:
+            limit = h.season_max_teams
+            cap += h.capacity.max_teams * len(cohorts) if limit is None else limit
+    if cap < margin * season_total:
+        failed.append(f"season caps leave {cap} teams for {season_total} needed")
+
+    # pins promise team places: per host, the pinned cohorts must fit its capacity and cap
+    cohort_of = {p.id: p.cohort for p in problem.participants}
+    pinned: dict[str, set[str]] = defaultdict(set)
+    for pin in problem.pins:
+        pinned[pin.host].add(cohort_of[pin.participant])
+    for host_id, cohort_ids in pinned.items():
+        host = problem.host(host_id)
+        if host.season_max_teams is not None and len(cohort_ids) > host.season_max_teams:
+            failed.append(f"host {host_id} is pinned by {len(cohort_ids)} cohorts over its cap")
+        for day in sorted({d for cid in cohort_ids for d in problem.cohort(cid).internship.days()}):
+            there = [cid for cid in cohort_ids if day in problem.cohort(cid).internship.days()]
+            low = min(problem.cohort(cid).team_size.min for cid in there)
+            if len(there) > host.capacity.max_teams or (
+                len(there) * low > host.capacity.max_participants
+            ):
+                failed.append(f"host {host_id} is pinned by {len(there)} cohorts on {day}")
+
+    row_of = {p.id: r for r, p in enumerate(problem.participants)}
+    for i, group in enumerate(problem.keep_together):
+        rows = [row_of[m] for m in group.members]
+        largest = problem.cohort(problem.participants[rows[0]].cohort).team_size.max
+        if len(rows) > largest or not np.logical_and.reduce(allowed[rows], axis=0).any():
+            failed.append(f"keep_together[{i}] cannot travel as one team")
+    return failed

@@ -1,0 +1,224 @@
+"""A coordinator's greedy plan: place teams one by one at the best host that still has room.
+
+Used as the warm start and shortlist anchor for large instances, and as the "greedy"
+peer in the benchmarks. It never breaks a hard rule knowingly, and its answer is passed
+through the independent checker: ``None`` means it did not find a valid plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .check import check
+from .index import ProblemIndex
+from .result import Allocation, Status, Team
+
+#: Small bonus for a team member from a country the team does not have yet.
+_NEW_COUNTRY_BONUS = 0.25
+
+
+@dataclass
+class _Load:
+    """Teams and people each host has taken, per set of overlapping cohorts and per season."""
+
+    teams: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
+    people: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
+    season: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _units(index: ProblemIndex, cohort: int) -> list[list[int]]:
+    """Participants that must travel together (keep-together groups), others alone."""
+    members = [int(p) for p in index.members(cohort)]
+    parent = {p: p for p in members}
+
+    def root(p: int) -> int:
+        while parent[p] != p:
+            p = parent[p]
+        return p
+
+    groups = [g.members for g in index.problem.keep_together]
+    if index.problem.rules.organisation == "together" and (
+        index.problem.rules.organisation_strictness == "hard"
+    ):
+        by_org: dict[int, list[str]] = defaultdict(list)
+        for p in members:
+            if index.organisation_of[p] >= 0:
+                by_org[int(index.organisation_of[p])].append(index.problem.participants[p].id)
+        groups += list(by_org.values())
+    for ids in groups:
+        rows = [index.participant_pos[i] for i in ids if index.participant_pos[i] in parent]
+        for p in rows[1:]:
+            parent[root(p)] = root(rows[0])
+    units: dict[int, list[int]] = defaultdict(list)
+    for p in members:
+        units[root(p)].append(p)
+    return list(units.values())
+
+
+class _Planner:
+    def __init__(self, index: ProblemIndex) -> None:
+        self.index = index
+        self.problem = index.problem
+        self.load = _Load()
+        self.apart: dict[int, set[int]] = defaultdict(set)
+        for group in self.problem.keep_apart:
+            rows = index.participant_rows(group.members)
+            for p in rows:
+                self.apart[p].update(q for q in rows if q != p)
+        self.groups_of = {
+            c: [i for i, g in enumerate(index.concurrent_cohorts) if c in g]
+            for c in range(len(self.problem.cohorts))
+        }
+        self.teams: list[tuple[int, int, list[int]]] = []
+        self.value = index.fit + index.wish_value
+
+    def room(self, cohort: int, host: int) -> tuple[int, int]:
+        """(teams, people) the host can still take for this cohort."""
+        cap = self.problem.hosts[host].capacity
+        teams = min(cap.max_teams - self.load.teams[host, g] for g in self._groups(cohort))
+        people = min(cap.max_participants - self.load.people[host, g] for g in self._groups(cohort))
+        season = self.problem.hosts[host].season_max_teams
+        if season is not None:
+            teams = min(teams, season - self.load.season[host])
+        return teams, people
+
+    def _groups(self, cohort: int) -> list[int]:
+        return self.groups_of[cohort]
+
+    def take(self, cohort: int, host: int, teams: int, people: int) -> None:
+        for g in self._groups(cohort):
+            self.load.teams[host, g] += teams
+            self.load.people[host, g] += people
+        self.load.season[host] += teams
+
+    def fits_team(self, team: list[int], unit: list[int]) -> bool:
+        if any(q in self.apart[p] for p in unit for q in team):
+            return False
+        rules = self.problem.rules
+        if rules.organisation == "apart" and rules.organisation_strictness == "hard":
+            orgs = {int(self.index.organisation_of[p]) for p in team} - {-1}
+            if any(int(self.index.organisation_of[p]) in orgs for p in unit):
+                return False
+        return True
+
+    def plan_cohort(self, cohort: int) -> bool:
+        index, size, value = self.index, self.problem.cohorts[cohort].team_size, self.value
+        left = sorted(
+            _units(index, cohort), key=lambda u: int(np.logical_and.reduce(index.allowed[u]).sum())
+        )
+        while left:
+            # aim for balanced teams: as few as the maximum size allows, evenly filled
+            remaining = sum(len(u) for u in left)
+            target = -(-remaining // -(-remaining // size.max))
+            unit = left.pop(0)
+            hosts = np.flatnonzero(np.logical_and.reduce(index.allowed[unit]))
+            ranked = hosts[np.argsort(-value[unit][:, hosts].sum(axis=0), kind="stable")]
+            for h in ranked:
+                team = self._fill(cohort, int(h), unit, left, size.min, min(size.max, target))
+                if team is not None:
+                    break
+            else:
+                if not self._join_existing(cohort, unit):
+                    return False
+        return True
+
+    def _fill(
+        self, cohort: int, host: int, unit: list[int], left: list[list[int]], low: int, high: int
+    ) -> list[int] | None:
+        teams_room, people_room = self.room(cohort, host)
+        limit = min(high, people_room)
+        if teams_room < 1 or len(unit) > limit:
+            return None
+        index = self.index
+        team = list(unit)
+        chosen: list[list[int]] = []
+        candidates = [u for u in left if index.allowed[u, host].all()]
+
+        def gain(u: list[int]) -> float:
+            countries = {int(index.country_of[p]) for p in team}
+            new = len({int(index.country_of[p]) for p in u} - countries)
+            return float((index.fit[u, host] + index.wish_value[u, host]).sum()) + (
+                _NEW_COUNTRY_BONUS * new
+            )
+
+        while len(team) < limit:
+            fitting = [
+                u
+                for u in candidates
+                if u not in chosen and len(team) + len(u) <= limit and self.fits_team(team, u)
+            ]
+            if not fitting:
+                break
+            best = max(fitting, key=gain)
+            chosen.append(best)
+            team += best
+        if len(team) < low or not self._mixed_enough(cohort, team):
+            return None
+        for u in chosen:
+            left.remove(u)
+        self.take(cohort, host, 1, len(team))
+        self.teams.append((cohort, host, team))
+        return team
+
+    def _mixed_enough(self, cohort: int, team: list[int]) -> bool:
+        if self.problem.rules.mixed_countries != "hard":
+            return True
+        index = self.index
+        if len(np.unique(index.country_of[index.members(cohort)])) < 2:
+            return True
+        return len({int(index.country_of[p]) for p in team}) >= 2
+
+    def _join_existing(self, cohort: int, unit: list[int]) -> bool:
+        """Put a unit that cannot start a team into an existing team with room."""
+        high = self.problem.cohorts[cohort].team_size.max
+        for i, (c, h, team) in enumerate(self.teams):
+            if c != cohort or len(team) + len(unit) > high:
+                continue
+            if not self.index.allowed[unit, h].all() or not self.fits_team(team, unit):
+                continue
+            if self.room(cohort, h)[1] < len(unit):
+                continue
+            self.take(cohort, h, 0, len(unit))
+            self.teams[i] = (c, h, team + unit)
+            return True
+        return False
+
+
+def greedy_allocation(index: ProblemIndex) -> Allocation | None:
+    """A valid plan built team by team, or None when the greedy rule gets stuck."""
+    planner = _Planner(index)
+    order = sorted(
+        range(len(index.problem.cohorts)),
+        key=lambda c: int(index.allowed[index.members(c)].sum()) / max(1, len(index.members(c))),
+    )
+    if not all(planner.plan_cohort(c) for c in order):
+        return None
+    problem = index.problem
+    found = sorted(
+        (
+            problem.cohorts[c].id,
+            problem.hosts[h].id,
+            sorted(problem.participants[p].id for p in team),
+            c,
+            float(index.fit[team, h].mean()),
+        )
+        for c, h, team in planner.teams
+    )
+    width = max(2, len(str(len(found))))
+    teams = [
+        Team(
+            id=f"T{n:0{width}d}",
+            cohort=cid,
+            host=hid,
+            members=members,
+            start=problem.cohorts[c].internship.start,
+            end=problem.cohorts[c].internship.end,
+            fit=round(fit, 6),
+        )
+        for n, (cid, hid, members, c, fit) in enumerate(found, start=1)
+    ]
+    allocation = Allocation(status=Status.FEASIBLE, teams=teams, strategy="greedy")
+    return allocation if not check(problem, allocation) else None
