@@ -14,7 +14,7 @@ import numpy as np
 
 from .check import check
 from .index import ProblemIndex
-from .result import Allocation, Status, Team
+from .result import Allocation, Status
 
 #: Small bonus for a team member from a country the team does not have yet.
 _NEW_COUNTRY_BONUS = 0.25
@@ -196,29 +196,6 @@ def greedy_allocation(index: ProblemIndex) -> Allocation | None:
     )
     if not all(planner.plan_cohort(c) for c in order):
         return None
-    problem = index.problem
-    found = sorted(
-        (
-            problem.cohorts[c].id,
-            problem.hosts[h].id,
-            sorted(problem.participants[p].id for p in team),
-            c,
-            float(index.fit[team, h].mean()),
-        )
-        for c, h, team in planner.teams
-    )
-    width = max(2, len(str(len(found))))
-    teams = [
-        Team(
-            id=f"T{n:0{width}d}",
-            cohort=cid,
-            host=hid,
-            members=members,
-            start=problem.cohorts[c].internship.start,
-            end=problem.cohorts[c].internship.end,
-            fit=round(fit, 6),
-        )
-        for n, (cid, hid, members, c, fit) in enumerate(found, start=1)
-    ]
+    teams = index.teams(planner.teams)
     allocation = Allocation(status=Status.FEASIBLE, teams=teams, strategy="greedy")
-    return allocation if not check(problem, allocation) else None
+    return allocation if not check(index.problem, allocation) else None

@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from .result import Allocation
+from .result import Allocation, Team
 from .schema import Problem
 
 BoolMatrix = npt.NDArray[np.bool_]
@@ -203,6 +203,34 @@ class ProblemIndex:
             shortlist |= anchor
         masks = {**self.pair_masks, "shortlist": shortlist & self.allowed}
         return replace(self, pair_masks=masks)
+
+    def teams(self, groups: Iterable[tuple[int, int, Sequence[int]]]) -> list[Team]:
+        """Teams from (cohort, host, members) positions: sorted, numbered T01.., fit filled in."""
+        problem = self.problem
+        found = sorted(
+            (
+                problem.cohorts[c].id,
+                problem.hosts[h].id,
+                sorted(problem.participants[p].id for p in members),
+                c,
+                float(self.fit[list(members), h].mean()),
+            )
+            for c, h, members in groups
+            if len(members)
+        )
+        width = max(2, len(str(len(found))))
+        return [
+            Team(
+                id=f"T{number:0{width}d}",
+                cohort=cohort_id,
+                host=host_id,
+                members=ids,
+                start=problem.cohorts[c].internship.start,
+                end=problem.cohorts[c].internship.end,
+                fit=round(fit, 6),
+            )
+            for number, (cohort_id, host_id, ids, c, fit) in enumerate(found, start=1)
+        ]
 
     def pairs_of(self, allocation: Allocation) -> BoolMatrix:
         """participants x hosts: True where the allocation sends the participant."""

@@ -180,16 +180,7 @@ def replan(
     The status is ``optimal`` only when both the fewest moves and the best objective among
     plans with that many moves are proven.
     """
-    changed = apply_changes(problem, changes, previous)
-    after = solve_index(
-        ProblemIndex.build(changed),
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        hint=previous,
-        primary=_stay_expression(_hosts(previous)),
-    )
-    return compare("replan", changes, changed, previous, after)
+    return _resolve("replan", problem, previous, changes, time_limit, seed, workers)
 
 
 def what_if(
@@ -202,12 +193,25 @@ def what_if(
     workers: int | None = None,
 ) -> PlanChange:
     """Re-solve from scratch after the changes and report the difference per term."""
-    changed = apply_changes(problem, changes, allocation)
+    return _resolve("what_if", problem, allocation, changes, time_limit, seed, workers)
+
+
+def _resolve(
+    mode: Literal["replan", "what_if"],
+    problem: Problem,
+    before: Allocation,
+    changes: list[Change],
+    time_limit: float,
+    seed: int,
+    workers: int | None,
+) -> PlanChange:
+    changed = apply_changes(problem, changes, before)
     after = solve_index(
         ProblemIndex.build(changed),
         time_limit=time_limit,
         seed=seed,
         workers=workers,
-        hint=allocation,
+        hint=before,
+        primary=_stay_expression(_hosts(before)) if mode == "replan" else None,
     )
-    return compare("what_if", changes, changed, allocation, after)
+    return compare(mode, changes, changed, before, after)

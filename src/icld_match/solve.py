@@ -376,27 +376,7 @@ def _no_solution(status: Status, index: ProblemIndex, time_limit: float) -> list
 
 
 def decode_teams(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Team]:
-    problem, index = ctx.index.problem, ctx.index
-    found = []
-    for s, slot in enumerate(ctx.slots):
-        members = [p for p in ctx.in_slot[s] if solver.boolean_value(ctx.x[p, s])]
-        if not members:
-            continue
-        cohort, host = problem.cohorts[slot.cohort], problem.hosts[slot.host]
-        ids = sorted(problem.participants[p].id for p in members)
-        fit = float(index.fit[members, slot.host].mean())
-        found.append((cohort.id, host.id, ids, cohort, fit))
-    found.sort(key=lambda item: (item[0], item[1], item[2]))
-    width = max(2, len(str(len(found))))
-    return [
-        Team(
-            id=f"T{number:0{width}d}",
-            cohort=cohort_id,
-            host=host_id,
-            members=ids,
-            start=cohort.internship.start,
-            end=cohort.internship.end,
-            fit=round(fit, 6),
-        )
-        for number, (cohort_id, host_id, ids, cohort, fit) in enumerate(found, start=1)
-    ]
+    return ctx.index.teams(
+        (slot.cohort, slot.host, [p for p in ctx.in_slot[s] if solver.boolean_value(ctx.x[p, s])])
+        for s, slot in enumerate(ctx.slots)
+    )
