@@ -11,11 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from .check import check
 from .index import ProblemIndex
 from .result import Allocation, Status
 
+#: Units with at most this many open hosts are placed before all others, in every cohort.
+_SCARCE = 3
 #: Small bonus for a team member from a country the team does not have yet.
 _NEW_COUNTRY_BONUS = 0.25
 
@@ -74,6 +77,8 @@ class _Planner:
         }
         self.teams: list[tuple[int, int, list[int]]] = []
         self.value = index.fit + index.wish_value
+        self.left: dict[int, list[list[int]]] = {}
+        self.grouped: set[int] = set()  # participants in a keep-together unit
 
     def room(self, cohort: int, host: int) -> tuple[int, int]:
         """(teams, people) the host can still take for this cohort."""
@@ -104,26 +109,35 @@ class _Planner:
                 return False
         return True
 
-    def plan_cohort(self, cohort: int) -> bool:
+    def plan_cohort(self, cohort: int, scarce: int | None = None) -> bool:
+        """Place the cohort's units, most constrained first; with ``scarce``, only units
+        with at most that many open hosts (so that all cohorts claim rare hosts first)."""
         index, size, value = self.index, self.problem.cohorts[cohort].team_size, self.value
-        left = sorted(
-            _units(index, cohort), key=lambda u: int(np.logical_and.reduce(index.allowed[u]).sum())
-        )
+        if cohort not in self.left:
+            units = _units(index, cohort)
+            self.grouped.update(p for u in units if len(u) > 1 for p in u)
+            self.left[cohort] = sorted(units, key=lambda u: len(self.open_hosts(u)))
+        left = self.left[cohort]
         while left:
+            if scarce is not None and len(self.open_hosts(left[0])) > scarce:
+                break
             # aim for balanced teams: as few as the maximum size allows, evenly filled
             remaining = sum(len(u) for u in left)
             target = -(-remaining // -(-remaining // size.max))
             unit = left.pop(0)
-            hosts = np.flatnonzero(np.logical_and.reduce(index.allowed[unit]))
+            hosts = self.open_hosts(unit)
             ranked = hosts[np.argsort(-value[unit][:, hosts].sum(axis=0), kind="stable")]
             for h in ranked:
                 team = self._fill(cohort, int(h), unit, left, size.min, min(size.max, target))
                 if team is not None:
                     break
             else:
-                if not self._join_existing(cohort, unit):
+                if not (self._join_existing(cohort, unit) or self._split_existing(cohort, unit)):
                     return False
         return True
+
+    def open_hosts(self, unit: list[int]) -> npt.NDArray[np.int64]:
+        return np.flatnonzero(np.logical_and.reduce(self.index.allowed[unit]))
 
     def _fill(
         self, cohort: int, host: int, unit: list[int], left: list[list[int]], low: int, high: int
@@ -186,6 +200,40 @@ class _Planner:
             return True
         return False
 
+    def _split_existing(self, cohort: int, unit: list[int]) -> bool:
+        """Start a new team for a stranded unit with members taken from larger teams."""
+        size = self.problem.cohorts[cohort].team_size
+        needed = size.min - len(unit)
+        own = [i for i, (c, _, _) in enumerate(self.teams) if c == cohort]
+        for h in map(int, self.open_hosts(unit)):
+            teams_room, people_room = self.room(cohort, h)
+            if teams_room < 1 or people_room < max(size.min, len(unit)):
+                continue
+            new, taken = list(unit), []
+            for i in own:
+                spare = len(self.teams[i][2]) - size.min
+                for mate in self.teams[i][2]:
+                    if len(new) - len(unit) >= needed or spare <= 0:
+                        break
+                    if (
+                        mate not in self.grouped
+                        and self.index.allowed[mate, h]
+                        and self.fits_team(new, [mate])
+                    ):
+                        new.append(mate)
+                        taken.append((i, mate))
+                        spare -= 1
+            if len(new) < size.min or not self._mixed_enough(cohort, new):
+                continue
+            for i, mate in taken:
+                c, old_host, team = self.teams[i]
+                self.take(cohort, old_host, 0, -1)
+                self.teams[i] = (c, old_host, [p for p in team if p != mate])
+            self.take(cohort, h, 1, len(new))
+            self.teams.append((cohort, h, new))
+            return True
+        return False
+
 
 def greedy_allocation(index: ProblemIndex) -> Allocation | None:
     """A valid plan built team by team, or None when the greedy rule gets stuck."""
@@ -194,6 +242,9 @@ def greedy_allocation(index: ProblemIndex) -> Allocation | None:
         range(len(index.problem.cohorts)),
         key=lambda c: int(index.allowed[index.members(c)].sum()) / max(1, len(index.members(c))),
     )
+    # every cohort first claims hosts for its members with few options, then the rest
+    if not all(planner.plan_cohort(c, scarce=_SCARCE) for c in order):
+        return None
     if not all(planner.plan_cohort(c) for c in order):
         return None
     teams = index.teams(planner.teams)

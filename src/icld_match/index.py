@@ -199,6 +199,11 @@ class ProblemIndex:
         shortlist = np.zeros_like(self.allowed)
         np.put_along_axis(shortlist, top, True, axis=1)
         shortlist |= self.wish_value > 0
+        for group in self.problem.keep_together:  # members must keep hosts in common
+            rows = self.participant_rows(group.members)
+            together = np.where(self.allowed[rows].all(axis=0), value[rows].sum(axis=0), -np.inf)
+            best = np.argsort(-together)[:keep]
+            shortlist[np.ix_(np.asarray(rows), best[np.isfinite(together[best])])] = True
         if anchor is not None:
             shortlist |= anchor
         masks = {**self.pair_masks, "shortlist": shortlist & self.allowed}

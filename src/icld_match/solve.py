@@ -207,6 +207,7 @@ def solve_index(
     deadline = started + time_limit
     fallback: Allocation | None = None
     name = "exact"
+    full_index = index  # diagnoses always speak of the whole problem
 
     def answer(status: Status, solve_time: float = 0.0, **fields: Any) -> Allocation:
         return Allocation(
@@ -248,7 +249,7 @@ def solve_index(
             on_progress(Progress(_objective(index.problem, fallback), None, elapsed, 0))
         keep = shortlist_size(index)
         anchor = index.pairs_of(fallback) if fallback is not None else None
-        index = index.shortlisted(keep, anchor)
+        full_index, index = index, index.shortlisted(keep, anchor)
         hint = hint or fallback
         name = f"shortlist-{keep}"
     ctx = build_context(index, allow_unplaced=allow_unplaced)
@@ -269,7 +270,7 @@ def solve_index(
         solve_time += solver.wall_time
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             status = _STATUS.get(code, Status.UNKNOWN)
-            return answer(status, solve_time, reasons=_no_solution(status, index, time_limit))
+            return answer(status, solve_time, reasons=_no_solution(status, full_index, time_limit))
         first_proven = code == cp_model.OPTIMAL
         ctx.model.add(first[0] >= round(solver.objective_value))
         ctx.model.clear_hints()  # type: ignore[no-untyped-call]
@@ -292,7 +293,13 @@ def solve_index(
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         if fallback is not None:
             return greedy_answer(fallback, solve_time)
-        return answer(status, solve_time, reasons=_no_solution(status, index, time_limit))
+        if name != "exact":
+            reason = (
+                f"Neither the greedy plan nor the {name} model found an allocation in "
+                f"{time_limit:g} s; try strategy='exact' or a longer time limit."
+            )
+            return answer(Status.UNKNOWN, solve_time, reasons=[reason])
+        return answer(status, solve_time, reasons=_no_solution(status, full_index, time_limit))
     if not first_proven:
         status = Status.FEASIBLE  # the first objective's optimum was not proven
 
