@@ -69,7 +69,7 @@ import numpy as np
 
 from icld_match import Problem
 
-from .common import open_hosts
+from .common import BoolMatrix, open_hosts
 
 FAMILIES: tuple[str, ...] = ("cohort", "season", "stress")
 #: Stress sizes (participants) and their host counts.
@@ -637,15 +637,15 @@ class _Builder:
                 taken |= {a, b}
             if rng.random() < pin_share:
                 free = [r for r in rows if r not in taken and not self.participants[r]["wishes"]]
-                r = rng.choice(free) if free else None
+                who = rng.choice(free) if free else None
                 c = cohort_index[self.participants[rows[0]]["cohort"]]
                 # a pin promises a team place: never more than the host can keep
-                hosts = [] if r is None else [h for h in np.flatnonzero(allowed[r]).tolist()]
+                hosts = [] if who is None else np.flatnonzero(allowed[who]).tolist()
                 hosts = [h for h in hosts if pin_fits(c, h)]
-                if r is not None and hosts:
+                if who is not None and hosts:
                     h = rng.choice(hosts)
                     pinned_cohorts[h].add(c)
-                    pins.append({"participant": self.participants[r]["id"], "host": host_ids[h]})
+                    pins.append({"participant": self.participants[who]["id"], "host": host_ids[h]})
         problem = self._problem(pins=pins, keep_together=together, keep_apart=apart)
         failed = counting_check(problem)
         if failed:
@@ -669,16 +669,18 @@ def counting_check(problem: Problem, margin: float = MARGIN) -> list[str]:
     allowed = open_hosts(problem)
     pinned = {pin.participant for pin in problem.pins}
     for r, p in enumerate(problem.participants):
-        need = 1 if p.id in pinned else MIN_OPEN
-        if allowed[r].sum() < need:
+        needed = 1 if p.id in pinned else MIN_OPEN
+        if allowed[r].sum() < needed:
             failed.append(f"participant {p.id} has {int(allowed[r].sum())} open hosts")
 
     cohorts, hosts = problem.cohorts, problem.hosts
-    size = defaultdict(int)
+    size: dict[str, int] = defaultdict(int)
     for p in problem.participants:
         size[p.cohort] += 1
     teams_needed = {c.id: math.ceil(size[c.id] / c.team_size.max) for c in cohorts}
-    open_for = np.asarray([[h.is_available(c.internship) for h in hosts] for c in cohorts])
+    open_for: BoolMatrix = np.asarray(
+        [[h.is_available(c.internship) for h in hosts] for c in cohorts], dtype=np.bool_
+    )
     people_cap = np.asarray([h.capacity.max_participants for h in hosts])
     team_cap = np.asarray([h.capacity.max_teams for h in hosts])
     day_cohorts: dict[date, list[int]] = defaultdict(list)
@@ -705,17 +707,18 @@ def counting_check(problem: Problem, margin: float = MARGIN) -> list[str]:
             for need in p.access_needs:
                 dependants[f"access {need.casefold()}"] += 1
         for key, count in dependants.items():
-            kind, tag = key.split(" ", 1)
+            kind, feature = key.split(" ", 1)
             tags = [h.languages if kind == "language" else h.accessibility for h in hosts]
-            offers = np.asarray([tag in {t.casefold() for t in ts} for ts in tags])
+            offers = np.asarray([feature in {t.casefold() for t in ts} for ts in tags])
             places = people_cap[usable & offers].sum()
             if places < margin * count:
                 failed.append(f"{day}: {places} places with {key} for {count} who need it")
 
     season_total = sum(teams_needed.values())
     cap = 0
-    for h, usable in zip(hosts, open_for.any(axis=0), strict=True):
-        if usable:
+    reachable_hosts: BoolMatrix = np.any(open_for, axis=0)
+    for h, reachable in zip(hosts, reachable_hosts, strict=True):
+        if reachable:
             limit = h.season_max_teams
             cap += h.capacity.max_teams * len(cohorts) if limit is None else limit
     if cap < margin * season_total:
@@ -723,10 +726,10 @@ def counting_check(problem: Problem, margin: float = MARGIN) -> list[str]:
 
     # pins promise team places: per host, the pinned cohorts must fit its capacity and cap
     cohort_of = {p.id: p.cohort for p in problem.participants}
-    pinned: dict[str, set[str]] = defaultdict(set)
+    pinned_at: dict[str, set[str]] = defaultdict(set)
     for pin in problem.pins:
-        pinned[pin.host].add(cohort_of[pin.participant])
-    for host_id, cohort_ids in pinned.items():
+        pinned_at[pin.host].add(cohort_of[pin.participant])
+    for host_id, cohort_ids in pinned_at.items():
         host = problem.host(host_id)
         if host.season_max_teams is not None and len(cohort_ids) > host.season_max_teams:
             failed.append(f"host {host_id} is pinned by {len(cohort_ids)} cohorts over its cap")

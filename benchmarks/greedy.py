@@ -118,8 +118,8 @@ class _Coordinator:
         )
         rules = problem.rules
         self.units = _Units(len(problem.participants))
-        for group in problem.keep_together:
-            self.units.union([pairs.row_of[m] for m in group.members])
+        for together in problem.keep_together:
+            self.units.union([pairs.row_of[m] for m in together.members])
         colleagues: dict[tuple[int, int], list[int]] = defaultdict(list)
         for r in range(len(problem.participants)):
             if pairs.organisation_of[r] >= 0:

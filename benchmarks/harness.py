@@ -27,6 +27,8 @@ from icld_match import Allocation, Problem, check, score
 
 from .generate import generate_instance
 
+#: (seconds since the peer started, objective, solver's bound then or None)
+Point = tuple[float, float, float | None]
 PEERS: tuple[str, ...] = ("greedy", "highs", "icld")
 #: Pseudo-peer: the LP relaxation of the HiGHS model, the common reference bound.
 LP = "lp"
@@ -41,6 +43,11 @@ class Task:
     time_limit: float
     workers: int = 2
     max_binaries: int = 4_000_000  # HiGHS model (and LP) skipped above this many binaries
+
+    @property
+    def deadline(self) -> float:
+        """Seconds after which the watchdog kills the child."""
+        return 2 * self.time_limit + 60
 
 
 def _status_kb(field: str, pid: int | str = "self") -> int | None:
@@ -58,23 +65,22 @@ def _mb(kb: int | None) -> float | None:
     return None if kb is None else round(kb / 1024, 1)
 
 
-def _first_within(progress: list[list[float]], final: float, share: float) -> float | None:
+def _first_within(progress: list[Point], final: float, share: float) -> float | None:
     """Earliest time an improving solution came within ``share`` of ``final``."""
     threshold = final - share * max(1.0, abs(final))
     return next((p[0] for p in progress if p[1] >= threshold - 1e-9), None)
 
 
-def _gap_time(progress: list[list[float]], share: float) -> float | None:
+def _gap_time(progress: list[Point], share: float) -> float | None:
     """Earliest time the solver's own gap (objective vs its bound) was within ``share``."""
     for point in progress:
-        if len(point) > 2 and point[2] is not None:
-            t, obj, bound = point[0], point[1], point[2]
-            if bound - obj <= share * max(1.0, abs(obj)) + 1e-9:
-                return t
+        t, obj, bound = point
+        if bound is not None and bound - obj <= share * max(1.0, abs(obj)) + 1e-9:
+            return t
     return None
 
 
-def _thin(progress: list[list[float]], keep: int = 40) -> list[list[float]]:
+def _thin(progress: list[Point], keep: int = 40) -> list[Point]:
     if len(progress) <= keep:
         return progress
     step = len(progress) / (keep - 1)
@@ -84,7 +90,7 @@ def _thin(progress: list[list[float]], keep: int = 40) -> list[list[float]]:
 
 def _run_peer(task: Task, problem: Problem) -> dict[str, Any]:
     """Run the peer in this process; return the measured facts (no check yet)."""
-    progress: list[list[float]] = []
+    progress: list[Point] = []
     extra: dict[str, Any] = {}
     allocation: Allocation | None = None
     bound: float | None = None
@@ -97,7 +103,7 @@ def _run_peer(task: Task, problem: Problem) -> dict[str, Any]:
         from icld_match import Progress, solve
 
         def on_progress(p: Progress) -> None:
-            progress.append([time.perf_counter() - started, p.objective, p.best_bound])
+            progress.append((time.perf_counter() - started, p.objective, p.best_bound))
 
         allocation = solve(
             problem,
@@ -119,10 +125,11 @@ def _run_peer(task: Task, problem: Problem) -> dict[str, Any]:
                 "outcome": "skipped",
                 "notes": f"MIP would have {binaries:,} binaries (> {task.max_binaries:,})",
                 "wall": time.perf_counter() - started,
+                "peak_rss_mb": _mb(_status_kb("VmHWM")),
             }
 
         def on_highs(t: float, objective: float, bound: float | None = None) -> None:
-            progress.append([t, objective, bound])
+            progress.append((t, objective, bound))
 
         run = solve_highs(
             problem,
@@ -157,7 +164,7 @@ def _judge(
     problem: Problem,
     allocation: Allocation,
     bound: float | None,
-    progress: list[list[float]],
+    progress: list[Point],
     wall: float,
     peak: float | None,
     extra: dict[str, Any],
@@ -185,7 +192,7 @@ def _judge(
         }
     objective = sum(t.contribution for t in score(problem, allocation))
     if not progress:  # a one-shot peer: its answer is its first (and final) solution
-        progress = [[wall, objective, bound]]
+        progress = [(wall, objective, bound)]
     out.update(
         outcome="optimal" if allocation.status.value == "optimal" else "feasible",
         valid=True,
@@ -224,7 +231,7 @@ def run_task(task: Task, memory_limit_mb: float = 12 * 1024) -> dict[str, Any]:
     rss_before: float | None = None
     seen_peak = 0.0
     result: dict[str, Any] | None = None
-    deadline = 2 * task.time_limit + 60
+    deadline = task.deadline
     while result is None:
         try:
             if receive.poll(0.2):

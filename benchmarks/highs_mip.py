@@ -202,11 +202,11 @@ def build_mip(problem: Problem, pairs: Pairs | None = None) -> Mip:
     # ---- placement, team size, x <= used
     n_p = len(problem.participants)
     m.rows(1.0, 1.0, n_p, (x_part, x, 1.0))
-    low = np.asarray([problem.cohorts[c].team_size.min for c in s_cohort], dtype=np.float64)
-    high = np.asarray([problem.cohorts[c].team_size.max for c in s_cohort], dtype=np.float64)
+    smallest = np.asarray([problem.cohorts[c].team_size.min for c in s_cohort], dtype=np.float64)
+    largest = np.asarray([problem.cohorts[c].team_size.max for c in s_cohort], dtype=np.float64)
     slots = np.arange(n_s)
-    m.rows(-np.inf, 0.0, n_s, (x_slot, x, 1.0), (slots, used, -high))
-    m.rows(0.0, np.inf, n_s, (x_slot, x, 1.0), (slots, used, -low))
+    m.rows(-np.inf, 0.0, n_s, (x_slot, x, 1.0), (slots, used, -largest))
+    m.rows(0.0, np.inf, n_s, (x_slot, x, 1.0), (slots, used, -smallest))
     m.rows(-np.inf, 0.0, n_x, (np.arange(n_x), x, 1.0), (np.arange(n_x), used[x_slot], -1.0))
 
     # ---- symmetry between the slots of one cohort at one host
@@ -311,9 +311,9 @@ def build_mip(problem: Problem, pairs: Pairs | None = None) -> Mip:
                 groups[int(pairs.cohort_of[p]), int(pairs.organisation_of[p])].append(p)
         colleagues = [g for g in groups.values() if len(g) > 1]
         hard = rules.organisation_strictness == "hard"
-        in_group = np.zeros(n_p, dtype=np.bool_)
+        has_colleague = np.zeros(n_p, dtype=np.bool_)
         for g in colleagues:
-            in_group[g] = True
+            has_colleague[g] = True
         if rules.organisation == "apart" and hard:
             for g in colleagues:
                 at_most_one(g)
@@ -321,9 +321,9 @@ def build_mip(problem: Problem, pairs: Pairs | None = None) -> Mip:
             for g in colleagues:
                 tie(g)
         elif colleagues:
-            sel = np.flatnonzero(in_group[x_part])
+            picked = np.flatnonzero(has_colleague[x_part])
             n_orgs = int(pairs.organisation_of.max()) + 1
-            key = x_slot[sel] * n_orgs + pairs.organisation_of[x_part[sel]]
+            key = x_slot[picked] * n_orgs + pairs.organisation_of[x_part[picked]]
             unique, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
             if rules.organisation == "apart":
                 crowded = counts > 1
@@ -337,14 +337,18 @@ def build_mip(problem: Problem, pairs: Pairs | None = None) -> Mip:
                     -np.inf,
                     1.0,
                     k,
-                    (local[inverse[keep]], x[sel[keep]], 1.0),
+                    (local[inverse[keep]], x[picked[keep]], 1.0),
                     (np.arange(k), e, -1.0),
                 )
             else:
                 z = m.cols(len(unique), -w.organisation, 0.0, 1.0, False)
-                n = len(sel)
+                n = len(picked)
                 m.rows(
-                    -np.inf, 0.0, n, (np.arange(n), x[sel], 1.0), (np.arange(n), z[inverse], -1.0)
+                    -np.inf,
+                    0.0,
+                    n,
+                    (np.arange(n), x[picked], 1.0),
+                    (np.arange(n), z[inverse], -1.0),
                 )
                 offset += w.organisation * len(colleagues)
 
@@ -386,15 +390,20 @@ def _highs(mip: Mip, relaxation: bool, time_limit: float, threads: int, seed: in
 
     m = mip.matrix
     start, index, value = m.csc()
-    integrality = np.concatenate(m.integer).astype(np.int32) if m.integer else np.zeros(0)
+    integrality = np.concatenate(m.integer).astype(np.int32) if m.integer else np.zeros(0, np.int32)
     if relaxation:
         integrality = np.zeros_like(integrality)
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", max(0.5, float(time_limit)))
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("mip_rel_gap", 1e-6)
+    if relaxation and m.n_cols > 50_000:
+        # interior point without crossover: the optimum's value is all a bound needs, and
+        # simplex is far slower on these LPs (stress 1000: IPM ~200 s, simplex > 10 min)
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("run_crossover", "off")
     h.passModel(
         m.n_cols,
         m.n_rows,

@@ -1,0 +1,129 @@
+"""Smoke tests of the benchmark suite in ``benchmarks/`` (generator, peers, harness, report).
+
+Fast (a few seconds): tiny or small instances only. The full suite is run by hand with
+``python benchmarks/run.py``; see benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from strategies import problems
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # ``benchmarks`` lives beside ``src``, not inside the package
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import open_hosts  # noqa: E402
+from benchmarks.generate import MIN_OPEN, counting_check, generate, generate_instance  # noqa: E402
+from benchmarks.greedy import greedy  # noqa: E402
+from icld_match import Allocation, Problem, Status, check, score, solve  # noqa: E402
+
+
+def _objective(problem: Problem, allocation: Allocation) -> float:
+    return sum(t.contribution for t in score(problem, allocation))
+
+
+@pytest.mark.parametrize("family", ["cohort", "season"])
+def test_generator_is_deterministic_per_seed(family: str) -> None:
+    assert generate(family, seed=3).to_json() == generate(family, seed=3).to_json()
+    assert generate(family, seed=3).to_json() != generate(family, seed=4).to_json()
+
+
+@pytest.mark.parametrize(("family", "seed"), [("cohort", s) for s in range(5)] + [("season", 0)])
+def test_generated_problems_are_valid_and_feasible_by_counting(family: str, seed: int) -> None:
+    instance = generate_instance(family, seed)
+    problem = instance.problem
+    assert Problem.from_json(problem.to_json()) == problem  # passes every schema rule
+    assert counting_check(problem) == []
+    pinned = {pin.participant for pin in problem.pins}
+    open_counts = open_hosts(problem).sum(axis=1)
+    for p, count in zip(problem.participants, open_counts, strict=True):
+        assert count >= (1 if p.id in pinned else MIN_OPEN), p.id
+    if family == "cohort":
+        assert len(problem.cohorts) == 1 and len(problem.participants) == 25
+        assert 15 <= len(problem.hosts) <= 30
+    else:
+        assert 6 <= len(problem.cohorts) <= 12 and 40 <= len(problem.hosts) <= 80
+        windows = [c.internship for c in problem.cohorts]
+        assert any(a.overlaps(b) for i, a in enumerate(windows) for b in windows[i + 1 :])
+
+
+@pytest.mark.parametrize(("family", "seed"), [("cohort", 0), ("cohort", 1), ("season", 0)])
+def test_greedy_allocation_passes_check(family: str, seed: int) -> None:
+    problem = generate(family, seed)
+    allocation = greedy(problem)
+    assert allocation.status is Status.FEASIBLE, allocation.reasons
+    assert check(problem, allocation) == []
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_highs_peer_matches_icld_optimum_on_tiny_instances(seed: int) -> None:
+    pytest.importorskip("highspy")
+    from benchmarks.highs_mip import lp_bound, solve_highs
+
+    problem = generate("cohort", seed, size=8)
+    run = solve_highs(problem, time_limit=10, threads=1)
+    assert run.allocation.status is Status.OPTIMAL
+    assert check(problem, run.allocation) == []
+    mine = _objective(problem, run.allocation)
+    assert run.objective == pytest.approx(mine, abs=1e-6)
+    reference = solve(problem, time_limit=10, seed=0, workers=1)
+    assert reference.status is Status.OPTIMAL and reference.objective is not None
+    assert mine == pytest.approx(reference.objective, abs=1e-3 * len(problem.participants))
+    relaxed = lp_bound(problem, time_limit=10, threads=1)
+    assert relaxed.dual_bound is not None and relaxed.dual_bound >= mine - 1e-6
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=6, max_hosts=3))
+def test_highs_peer_equals_the_exhaustive_optimum(problem: Problem) -> None:
+    """Every rule and policy of the README, against brute force (tests/exhaustive.py)."""
+    pytest.importorskip("highspy")
+    from exhaustive import best_objective
+
+    from benchmarks.highs_mip import solve_highs
+
+    best = best_objective(problem)
+    run = solve_highs(problem, time_limit=10, threads=1)
+    if best is None:
+        assert run.allocation.status is Status.INFEASIBLE
+        return
+    assert run.allocation.status is Status.OPTIMAL
+    assert check(problem, run.allocation) == []
+    assert _objective(problem, run.allocation) == pytest.approx(best, abs=1e-6)
+
+
+def test_greedy_never_returns_an_invalid_allocation() -> None:
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(problems())
+    def run(problem: Problem) -> None:
+        allocation = greedy(problem)
+        if allocation.status is Status.FEASIBLE:
+            assert check(problem, allocation) == []
+        else:
+            assert allocation.teams == [] and allocation.reasons
+
+    run()
+
+
+def test_run_writes_results_table_json_and_plots(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from benchmarks import run
+
+    argv = ["--family", "cohort", "--seeds", "1", "--peers", "greedy", "icld"]
+    assert run.main([*argv, "--time-limit", "5", "--out", str(tmp_path)]) == 0
+    data = json.loads((tmp_path / "results.json").read_text())
+    (instance,) = data["instances"]
+    for peer in ("greedy", "icld"):
+        result = instance["results"][peer]
+        assert result["valid"] and result["objective"] > 0 and result["peak_rss_mb"] > 0
+    assert instance["results"]["icld"]["objective"] >= instance["results"]["greedy"]["objective"]
+    table = (tmp_path / "results.md").read_text()
+    assert "| cohort-s0 | icld |" in table and "OR-Tools" in table
+    for name in ("gap_vs_size.png", "time_vs_size.png"):
+        assert (tmp_path / name).stat().st_size > 0
