@@ -236,7 +236,13 @@ def markdown(meta: dict[str, Any], instances: list[dict[str, Any]]) -> str:
 
 
 def plots(out: Path, instances: list[dict[str, Any]]) -> list[Path]:
-    """gap_vs_size.png and time_vs_size.png; failures are drawn as crosses on the top edge."""
+    """gap_vs_size.png and time_vs_size.png, one colour per peer.
+
+    Gap plot: a valid allocation without any proven bound for its instance is drawn as a
+    hollow marker on the "no bound" line, a failure as a cross on the "failed" line.
+    Time plot: failures (timeout, no allocation, ...) are crosses at their wall time;
+    skipped runs are left out.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -244,30 +250,40 @@ def plots(out: Path, instances: list[dict[str, Any]]) -> list[Path]:
 
     colours = {"greedy": "tab:orange", "highs": "tab:green", "icld": "tab:blue"}
     offsets = {"greedy": 0.94, "highs": 1.0, "icld": 1.06}  # spread equal sizes a little
+    no_bound, failed_at = 300.0, 1000.0
     written = []
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    failed_at = 100.0
     for peer in PEERS:
-        xs, ys, fx = [], [], []
+        points: dict[str, tuple[list[float], list[float]]] = {
+            k: ([], []) for k in ("gap", "nobound", "failed")
+        }
         for i in instances:
-            r = i["results"].get(peer, {})
+            r = i["results"].get(peer)
+            if not r or r.get("outcome") == "skipped":
+                continue
             x = i["participants"] * offsets[peer]
             if r.get("valid") and r.get("gap_best") is not None:
-                xs.append(x)
-                ys.append(max(100 * r["gap_best"], 1e-3))
-            elif r:
-                fx.append(x)
-        ax.scatter(xs, ys, color=colours[peer], label=peer, alpha=0.8)
-        if fx:
-            ax.scatter(fx, [failed_at] * len(fx), color=colours[peer], marker="x", s=60)
+                kind, y = "gap", max(100 * r["gap_best"], 1e-3)
+            elif r.get("valid"):
+                kind, y = "nobound", no_bound
+            else:
+                kind, y = "failed", failed_at
+            points[kind][0].append(x)
+            points[kind][1].append(y)
+        c = colours[peer]
+        ax.scatter(*points["gap"], color=c, label=peer, alpha=0.8)
+        ax.scatter(*points["nobound"], facecolors="none", edgecolors=c, s=50)
+        ax.scatter(*points["failed"], color=c, marker="x", s=60)
+    for y, text in ((no_bound, "valid, no bound known"), (failed_at, "failed")):
+        ax.axhline(y, color="grey", lw=0.5, ls=":")
+        ax.text(0.01, y * 1.08, text, transform=ax.get_yaxis_transform(), fontsize=7, color="grey")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("participants")
-    ax.set_ylabel("gap to best proven bound (%)  [x = failed]")
-    ax.axhline(failed_at, color="grey", lw=0.5, ls=":")
+    ax.set_ylabel("gap to best proven bound (%)")
     ax.set_title("Gap vs size (0 % drawn at 0.001 %)")
-    ax.legend()
+    ax.legend(loc="center left")
     fig.tight_layout()
     path = out / "gap_vs_size.png"
     fig.savefig(path, dpi=120)
@@ -276,21 +292,29 @@ def plots(out: Path, instances: list[dict[str, Any]]) -> list[Path]:
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for peer in PEERS:
-        xs, first, wall = [], [], []
+        xs, first, wall, fx, fwall = [], [], [], [], []
         for i in instances:
-            r = i["results"].get(peer, {})
-            if not r or r.get("wall") is None:
+            r = i["results"].get(peer)
+            if not r or r.get("wall") is None or r.get("outcome") == "skipped":
                 continue
-            xs.append(i["participants"] * offsets[peer])
+            x = i["participants"] * offsets[peer]
+            if not r.get("valid"):
+                fx.append(x)
+                fwall.append(max(r["wall"], 1e-3))
+                continue
+            xs.append(x)
             wall.append(max(r["wall"], 1e-3))
             first.append(max(r["t_first"], 1e-3) if r.get("t_first") is not None else math.nan)
-        ax.scatter(xs, wall, color=colours[peer], marker="o", label=f"{peer} wall", alpha=0.8)
-        ax.scatter(xs, first, color=colours[peer], marker="^", label=f"{peer} first", alpha=0.8)
+        c = colours[peer]
+        ax.scatter(xs, wall, color=c, marker="o", label=f"{peer} wall", alpha=0.8)
+        ax.scatter(xs, first, color=c, marker="^", label=f"{peer} first", alpha=0.8)
+        if fx:
+            ax.scatter(fx, fwall, color=c, marker="x", s=60, label=f"{peer} failed")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("participants")
     ax.set_ylabel("seconds")
-    ax.set_title("Time vs size (o wall time, ^ first valid solution)")
+    ax.set_title("Time vs size (o wall time, ^ first valid solution, x failed)")
     ax.legend(fontsize=7, ncol=3)
     fig.tight_layout()
     path = out / "time_vs_size.png"

@@ -1,8 +1,9 @@
 """A coordinator's greedy plan: place teams one by one at the best host that still has room.
 
-Used as the warm start and shortlist anchor for large instances, and as the "greedy"
-peer in the benchmarks. It never breaks a hard rule knowingly, and its answer is passed
-through the independent checker: ``None`` means it did not find a valid plan.
+Used as the warm start and shortlist anchor for large instances (the benchmarks' greedy
+peer is a separate implementation, on purpose). It never breaks a hard rule knowingly,
+and its answer is passed through the independent checker: ``None`` means it did not find
+a valid plan.
 """
 
 from __future__ import annotations
