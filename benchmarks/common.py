@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from icld_match import Problem, fit_matrix
+from icld_match import Problem, Team, fit_matrix
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
@@ -159,3 +159,32 @@ def team_limit(problem: Problem, cohort: int, host: int) -> int:
     if h.season_max_teams is not None:
         limits.append(h.season_max_teams)
     return max(0, min(limits))
+
+
+def build_teams(
+    problem: Problem, fit: npt.NDArray[np.float64], groups: Iterable[tuple[int, int, list[int]]]
+) -> list[Team]:
+    """Teams from (cohort, host, participant rows): sorted, numbered T01.., mean fit filled in."""
+    ordered = sorted(
+        (
+            problem.cohorts[c].id,
+            problem.hosts[h].id,
+            sorted(problem.participants[r].id for r in rows),
+            c,
+            float(fit[rows, h].mean()),
+        )
+        for c, h, rows in groups
+    )
+    width = max(2, len(str(len(ordered))))
+    return [
+        Team(
+            id=f"T{i:0{width}d}",
+            cohort=cohort_id,
+            host=host_id,
+            members=members,
+            start=problem.cohorts[c].internship.start,
+            end=problem.cohorts[c].internship.end,
+            fit=round(fit_value, 6),
+        )
+        for i, (cohort_id, host_id, members, c, fit_value) in enumerate(ordered, start=1)
+    ]

@@ -39,7 +39,7 @@ import numpy as np
 
 from icld_match import Allocation, Problem, Status, Team
 
-from .common import BoolMatrix, FloatMatrix, Pairs, internship_days
+from .common import BoolMatrix, FloatMatrix, Pairs, build_teams, internship_days
 
 
 class _Stuck(Exception):
@@ -307,27 +307,4 @@ class _Coordinator:
     # ---------------------------------------------------------------- output
 
     def _teams(self) -> list[Team]:
-        problem, pairs = self.problem, self.pairs
-        ordered = sorted(
-            (
-                problem.cohorts[c].id,
-                problem.hosts[h].id,
-                sorted(problem.participants[r].id for r in rows),
-                c,
-                float(pairs.fit[rows, h].mean()),
-            )
-            for c, h, rows in self.out
-        )
-        width = max(2, len(str(len(ordered))))
-        return [
-            Team(
-                id=f"T{i:0{width}d}",
-                cohort=cohort_id,
-                host=host_id,
-                members=members,
-                start=problem.cohorts[c].internship.start,
-                end=problem.cohorts[c].internship.end,
-                fit=round(fit, 6),
-            )
-            for i, (cohort_id, host_id, members, c, fit) in enumerate(ordered, start=1)
-        ]
+        return build_teams(self.problem, self.pairs.fit, self.out)

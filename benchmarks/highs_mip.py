@@ -44,7 +44,7 @@ import numpy.typing as npt
 
 from icld_match import Allocation, Problem, Status, Team
 
-from .common import IntArray, Pairs, concurrent_groups
+from .common import IntArray, Pairs, build_teams, concurrent_groups
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -541,29 +541,8 @@ def decode(problem: Problem, mip: Mip, x_values: FloatArray) -> list[Team]:
     by_slot: dict[int, list[int]] = defaultdict(list)
     for p, s in zip(mip.x_part[chosen].tolist(), mip.x_slot[chosen].tolist(), strict=True):
         by_slot[s].append(p)
-    found = []
-    for s, rows in by_slot.items():
-        c, h = int(mip.slot_cohort[s]), int(mip.slot_host[s])
-        found.append(
-            (
-                problem.cohorts[c].id,
-                problem.hosts[h].id,
-                sorted(problem.participants[p].id for p in rows),
-                c,
-                float(pairs.fit[rows, h].mean()),
-            )
-        )
-    found.sort()
-    width = max(2, len(str(len(found))))
-    return [
-        Team(
-            id=f"T{i:0{width}d}",
-            cohort=cohort_id,
-            host=host_id,
-            members=members,
-            start=problem.cohorts[c].internship.start,
-            end=problem.cohorts[c].internship.end,
-            fit=round(fit, 6),
-        )
-        for i, (cohort_id, host_id, members, c, fit) in enumerate(found, start=1)
-    ]
+    return build_teams(
+        problem,
+        pairs.fit,
+        ((int(mip.slot_cohort[s]), int(mip.slot_host[s]), rows) for s, rows in by_slot.items()),
+    )

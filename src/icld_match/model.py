@@ -102,10 +102,6 @@ class ModelContext:
         """The literal for (participant, slot), or 0 where the pair is not allowed."""
         return self.x.get((participant, slot), 0)
 
-    def team_size_bounds(self, cohort: int) -> tuple[int, int]:
-        size = self.index.problem.cohorts[cohort].team_size
-        return size.min, size.max
-
     def new_term(self, name: str, sense: Literal["reward", "penalty"], weight: float) -> Term:
         term = Term(name, sense, weight)
         self.terms.append(term)
