@@ -33,35 +33,6 @@ class _Load:
     season: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def _units(index: ProblemIndex, cohort: int) -> list[list[int]]:
-    """Participants that must travel together (keep-together groups), others alone."""
-    members = [int(p) for p in index.members(cohort)]
-    parent = {p: p for p in members}
-
-    def root(p: int) -> int:
-        while parent[p] != p:
-            p = parent[p]
-        return p
-
-    groups = [g.members for g in index.problem.keep_together]
-    if index.problem.rules.organisation == "together" and (
-        index.problem.rules.organisation_strictness == "hard"
-    ):
-        by_org: dict[int, list[str]] = defaultdict(list)
-        for p in members:
-            if index.organisation_of[p] >= 0:
-                by_org[int(index.organisation_of[p])].append(index.problem.participants[p].id)
-        groups += list(by_org.values())
-    for ids in groups:
-        rows = [index.participant_pos[i] for i in ids if index.participant_pos[i] in parent]
-        for p in rows[1:]:
-            parent[root(p)] = root(rows[0])
-    units: dict[int, list[int]] = defaultdict(list)
-    for p in members:
-        units[root(p)].append(p)
-    return list(units.values())
-
-
 class _Planner:
     def __init__(self, index: ProblemIndex) -> None:
         self.index = index
@@ -115,7 +86,7 @@ class _Planner:
         with at most that many open hosts (so that all cohorts claim rare hosts first)."""
         index, size, value = self.index, self.problem.cohorts[cohort].team_size, self.value
         if cohort not in self.left:
-            units = _units(index, cohort)
+            units = index.units(cohort)
             self.grouped.update(p for u in units if len(u) > 1 for p in u)
             self.left[cohort] = sorted(units, key=lambda u: len(self.open_hosts(u)))
         left = self.left[cohort]

@@ -7,6 +7,7 @@ explanations can say *which* rule keeps a participant away from a host.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -253,6 +254,37 @@ class ProblemIndex:
 
     def participant_rows(self, ids: Iterable[str]) -> list[int]:
         return [self.participant_pos[i] for i in ids]
+
+    def units(self, cohort: int) -> list[list[int]]:
+        """Participants of a cohort who must travel together, others alone.
+
+        Keep-together groups (and colleagues under a hard 'together' policy) are merged
+        with union-find; members outside the cohort are ignored (pre-checks report them).
+        """
+        members = [int(p) for p in self.members(cohort)]
+        parent = {p: p for p in members}
+
+        def root(p: int) -> int:
+            while parent[p] != p:
+                p = parent[p]
+            return p
+
+        groups = [g.members for g in self.problem.keep_together]
+        rules = self.problem.rules
+        if rules.organisation == "together" and rules.organisation_strictness == "hard":
+            by_org: dict[int, list[str]] = defaultdict(list)
+            for p in members:
+                if self.organisation_of[p] >= 0:
+                    by_org[int(self.organisation_of[p])].append(self.problem.participants[p].id)
+            groups += list(by_org.values())
+        for ids in groups:
+            rows = [self.participant_pos[i] for i in ids if self.participant_pos[i] in parent]
+            for p in rows[1:]:
+                parent[root(p)] = root(rows[0])
+        units: dict[int, list[int]] = defaultdict(list)
+        for p in members:
+            units[root(p)].append(p)
+        return list(units.values())
 
 
 def _concurrent_groups(problem: Problem) -> list[frozenset[int]]:

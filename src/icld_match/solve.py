@@ -11,11 +11,12 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
-from .check import score
+from .check import check, score
+from .decompose import improve_by_cohort
 from .diagnose import diagnose_index
 from .greedy import greedy_allocation
 from .index import ProblemIndex
-from .model import SCALE, ModelContext, build_context, candidate_counts, slot_matrix
+from .model import SCALE, ModelContext, Term, build_context, candidate_counts, slot_matrix
 from .precheck import explain_unplaced, precheck
 from .result import Allocation, Status, Team, TermValue
 from .rules import apply_all
@@ -94,7 +95,7 @@ def configure(
         p.subsolvers.extend(_FEW_WORKER_SUBSOLVERS)
 
 
-Strategy = Literal["auto", "exact", "shortlist"]
+Strategy = Literal["auto", "exact", "decompose", "shortlist"]
 #: Above this many assignment literals, "auto" switches from the exact model to a shortlist.
 EXACT_LIMIT = 60_000
 #: Assignment literals a shortlisted model aims at.
@@ -117,18 +118,18 @@ def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
-def set_objective(ctx: ModelContext) -> float:
+def set_objective(model: cp_model.CpModel, terms: list[Term]) -> float:
     """Maximise the weighted terms in integer units of 1/SCALE; return the constant part."""
     coefficients: dict[int, tuple[cp_model.IntVar, int]] = {}
     constant = 0.0
-    for term in ctx.terms:
+    for term in terms:
         sign = 1.0 if term.sense == "reward" else -1.0
         constant += sign * term.weight * term.constant
         for coef, var in term.coefficients:
             scaled = round(sign * term.weight * coef * SCALE)
             old = coefficients.get(var.index, (var, 0))[1]
             coefficients[var.index] = (var, old + scaled)
-    ctx.model.maximize(
+    model.maximize(
         cp_model.LinearExpr.weighted_sum(
             [v for v, _ in coefficients.values()], [c for _, c in coefficients.values()]
         )
@@ -157,12 +158,21 @@ def solve(
     allocation. With ``workers=1`` and the same seed the answer is reproducible (for one
     OR-Tools version, recorded in the result).
 
-    ``strategy``: "exact" solves the full model (proven optimum and bound); "shortlist"
-    first builds a greedy plan, then lets each participant keep only their best few hosts
-    (plus their greedy host) and improves that plan with CP-SAT: fast on thousands of
-    participants, but with no proven bound (status at best ``feasible``). "auto" (the
-    default) uses the exact model up to EXACT_LIMIT assignment literals. The result's
-    ``strategy`` says which was used ("exact", "shortlist-K" or "greedy").
+    ``strategy``:
+
+    * "exact" solves the full model (proven optimum and bound);
+    * "decompose" builds a greedy plan (or starts from a valid ``hint``), then re-solves
+      one cohort, later two, at a time with the exact model while the others stay fixed
+      (see :mod:`icld_match.decompose`): fast and strong on thousands of participants,
+      but with no proven bound (status at best ``feasible``);
+    * "shortlist" lets each participant keep only their best few hosts (plus their
+      greedy host) and improves the greedy plan with CP-SAT on that smaller model (also
+      no proven bound);
+    * "auto" (the default) uses the exact model up to EXACT_LIMIT assignment literals,
+      and "decompose" above.
+
+    The result's ``strategy`` says which was used ("exact", "decompose", "shortlist-K" or
+    "greedy").
     """
     return solve_index(
         ProblemIndex.build(problem),
@@ -222,9 +232,9 @@ def solve_index(
             **fields,
         )
 
-    def greedy_answer(plan: Allocation, solve_time: float) -> Allocation:
+    def plan_answer(plan: Allocation, solve_time: float, how: str = "greedy") -> Allocation:
         nonlocal name
-        name = "greedy"
+        name = how
         terms = score(index.problem, plan)
         objective = _objective(index.problem, plan)
         return answer(
@@ -237,16 +247,37 @@ def solve_index(
         failed = precheck(index)
         if failed:
             return answer(Status.INFEASIBLE, reasons=failed)
-    if strategy == "shortlist" or (
+    large = (
         strategy == "auto"
         and primary is None
         and not (allow_unplaced or skip_rules)
         and exact_size(index) > EXACT_LIMIT
-    ):
+    )
+    scaled = strategy in ("decompose", "shortlist") or large
+    if scaled:
         fallback = greedy_allocation(index)
         if fallback is not None and on_progress is not None:
             elapsed = time.perf_counter() - started
             on_progress(Progress(_objective(index.problem, fallback), None, elapsed, 0))
+    if fallback is not None and strategy != "shortlist":
+        steps = 0
+
+        def improved(objective: float) -> None:
+            nonlocal steps
+            steps += 1
+            if on_progress is not None:
+                on_progress(Progress(objective, None, time.perf_counter() - started, steps))
+
+        start = fallback
+        if hint is not None and not check(index.problem, hint):
+            start = max(fallback, hint, key=lambda plan: _objective(index.problem, plan))
+        plan = improve_by_cohort(
+            index, start, deadline=deadline, seed=seed, workers=workers, on_improvement=improved
+        )
+        return plan_answer(plan, time.perf_counter() - started, "decompose")
+    if scaled:
+        # the shortlist model was asked for, or the greedy plan that decompose starts from
+        # got stuck: the shortlist model then searches from scratch
         keep = shortlist_size(index)
         anchor = index.pairs_of(fallback) if fallback is not None else None
         full_index, index = index, index.shortlisted(keep, anchor)
@@ -277,7 +308,7 @@ def solve_index(
         for var in ctx.x.values():
             ctx.model.add_hint(var, solver.boolean_value(var))
 
-    offset = set_objective(ctx)
+    offset = set_objective(ctx.model, ctx.terms)
     left = max(deadline - time.perf_counter(), 0.1 * time_limit)
     configure(
         solver.parameters,
@@ -292,7 +323,7 @@ def solve_index(
     solve_time += solver.wall_time
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         if fallback is not None:
-            return greedy_answer(fallback, solve_time)
+            return plan_answer(fallback, solve_time)
         if name != "exact":
             reason = (
                 f"Neither the greedy plan nor the {name} model found an allocation in "
@@ -331,7 +362,7 @@ def solve_index(
     if name != "exact":
         # optimal on the shortlist only: no proven bound for the whole problem
         if fallback is not None and objective < _objective(index.problem, fallback):
-            return greedy_answer(fallback, solve_time)
+            return plan_answer(fallback, solve_time)
         status, bound, gap = Status.FEASIBLE, None, None
     return answer(
         status,

@@ -1,0 +1,250 @@
+"""Improve a plan a block of cohorts at a time: re-solve the block exactly, the rest fixed.
+
+Why: every objective term is a sum over cohorts (fit, wishes, countries and colleagues in
+a team, hosts a cohort visits), and cohorts meet only through host capacity and season
+caps. So one cohort (or two) can be re-planned on its own against what the other cohorts
+leave free, and the plan's objective changes by exactly the block's change. A block is a
+small exact model (a 25-person cohort is proven optimal in a few hundredths of a second),
+where one model of thousands of participants is not: sweeping over the cohorts climbs far
+faster than large-neighbourhood search on the whole model.
+
+Each step keeps every hard rule, so the plan stays valid throughout. First every cohort
+is re-solved alone until none improves; then pairs of cohorts that are in the field on
+the same day, which can trade host places between them. The search stops at the
+deadline, or when no single cohort and no pair can improve.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from itertools import combinations
+
+import numpy as np
+import numpy.typing as npt
+
+from .check import score
+from .index import ProblemIndex
+from .result import Allocation, Status, Team
+from .schema import Affinity, Capacity, Participant, Pin, Problem
+
+IntArray = npt.NDArray[np.int64]
+
+#: Hosts each participant keeps in a block's model (best fit and wishes, plus their host).
+BLOCK_SHORTLIST = 14
+#: Longest time one block's model may take; most are proven optimal far sooner.
+BLOCK_TIME_LIMIT = 2.0
+
+
+class CohortSweep:
+    """The plan being improved, and what each host has left for any block of cohorts."""
+
+    def __init__(
+        self, index: ProblemIndex, plan: Allocation, *, seed: int, workers: int, keep: int
+    ) -> None:
+        self.index, self.seed, self.workers, self.keep = index, seed, workers, keep
+        problem = index.problem
+        n_cohorts, hosts = len(problem.cohorts), problem.hosts
+        self.teams_of: dict[int, list[Team]] = defaultdict(list)
+        for team in plan.teams:
+            self.teams_of[index.cohort_pos[team.cohort]].append(team)
+        self.teams = np.zeros((n_cohorts, index.n_hosts), dtype=np.int64)
+        self.people = np.zeros_like(self.teams)
+        for c, teams in self.teams_of.items():
+            self._count(c, teams, +1)
+        self.max_teams = np.array([h.capacity.max_teams for h in hosts])
+        self.max_people = np.array([h.capacity.max_participants for h in hosts])
+        no_cap = index.n_participants + 1
+        self.season_cap = np.array(
+            [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts]
+        )
+        self.groups = [sorted(g) for g in index.concurrent_cohorts]
+        self.groups_of: dict[int, list[int]] = defaultdict(list)
+        for g, group in enumerate(self.groups):
+            for c in group:
+                self.groups_of[c].append(g)
+        # records per cohort, so that a block's problem is built without scanning everyone
+        self.participants_of: dict[int, list[Participant]] = defaultdict(list)
+        self.pins_of: dict[int, list[Pin]] = defaultdict(list)
+        self.affinities_of: dict[int, list[Affinity]] = defaultdict(list)
+        for p in problem.participants:
+            self.participants_of[index.cohort_pos[p.cohort]].append(p)
+        cohort_of = index.cohort_of
+        for pin in problem.pins:
+            self.pins_of[int(cohort_of[index.participant_pos[pin.participant]])].append(pin)
+        for a in problem.affinities:
+            self.affinities_of[int(cohort_of[index.participant_pos[a.participant]])].append(a)
+        self.total = _objective(problem, plan.teams)
+
+    def _count(self, cohort: int, teams: Iterable[Team], sign: int) -> None:
+        for team in teams:
+            h = self.index.host_pos[team.host]
+            self.teams[cohort, h] += sign
+            self.people[cohort, h] += sign * len(team.members)
+
+    def left_for(self, block: list[int]) -> tuple[IntArray, IntArray, IntArray]:
+        """Teams, people and season teams each host has left for the cohorts of ``block``.
+
+        Capacity holds for every set of overlapping cohorts; a block sees, per host, the
+        least any of its sets leaves (exact for one cohort, safe for several).
+        """
+        teams_left, people_left = self.max_teams.copy(), self.max_people.copy()
+        inside = set(block)
+        for g in sorted({g for c in block for g in self.groups_of[c]}):
+            others = [c for c in self.groups[g] if c not in inside]
+            if others:
+                teams_left = np.minimum(teams_left, self.max_teams - self.teams[others].sum(0))
+                people_left = np.minimum(people_left, self.max_people - self.people[others].sum(0))
+        season_left = self.season_cap - self.teams.sum(0) + self.teams[block].sum(0)
+        return teams_left, people_left, season_left
+
+    def block_problem(self, block: list[int]) -> Problem:
+        """The block's cohorts alone, at the hosts worth keeping, with what is left there.
+
+        Built from already validated records (no re-validation): participants keep only
+        the wishes and blocks that refer to the hosts kept.
+        """
+        index, problem = self.index, self.index.problem
+        teams_left, people_left, season_left = self.left_for(block)
+        weights = problem.weights
+        members = np.concatenate([index.members(c) for c in block])
+        value = (
+            weights.thematic_fit * index.fit[members] + weights.wishes * index.wish_value[members]
+        )
+        value = np.where(index.allowed[members] & (teams_left > 0), value, -np.inf)
+        top = np.argsort(-value, axis=1, kind="stable")[:, : self.keep]
+        hosts = {int(h) for row, hs in zip(value, top, strict=True) for h in hs if row[h] > -np.inf}
+        hosts |= {index.host_pos[t.host] for c in block for t in self.teams_of[c]}
+        participants = [p for c in block for p in self.participants_of[c]]
+        hosts |= {index.host_pos[w] for p in participants for w in p.wishes}
+        kept = {problem.hosts[h].id for h in hosts}
+        sub_hosts = []
+        for h in sorted(hosts):
+            host = problem.hosts[h]
+            capacity = Capacity(
+                max_teams=max(0, int(teams_left[h])),
+                max_participants=max(0, int(people_left[h])),
+            )
+            season = None if host.season_max_teams is None else max(0, int(season_left[h]))
+            sub_hosts.append(
+                host.model_copy(update={"capacity": capacity, "season_max_teams": season})
+            )
+        ids = {p.id for p in participants}
+
+        def inside(group: list[str]) -> list[str]:
+            return [i for i in group if i in ids]
+
+        return Problem.model_construct(
+            schema_version=problem.schema_version,
+            cohorts=[problem.cohorts[c] for c in block],
+            participants=[
+                p.model_copy(
+                    update={
+                        "wishes": [w for w in p.wishes if w in kept],
+                        "blocked_hosts": [b for b in p.blocked_hosts if b in kept],
+                    }
+                )
+                for p in participants
+            ],
+            hosts=sub_hosts,
+            pins=[pin for c in block for pin in self.pins_of[c]],
+            keep_together=[
+                g.model_copy(update={"members": inside(g.members)})
+                for g in problem.keep_together
+                if len(inside(g.members)) > 1
+            ],
+            keep_apart=[
+                g.model_copy(update={"members": inside(g.members)})
+                for g in problem.keep_apart
+                if len(inside(g.members)) > 1
+            ],
+            affinities=[a for c in block for a in self.affinities_of[c] if a.host in kept],
+            rules=problem.rules,
+            weights=weights,
+        )
+
+    def improve(self, block: list[int], time_limit: float) -> bool:
+        """Re-solve ``block`` against the rest; keep the answer if it is strictly better."""
+        from .solve import solve_index  # solve uses this module for large instances
+
+        sub = self.block_problem(block)
+        current = [t for c in block for t in self.teams_of[c]]
+        hint = Allocation(status=Status.FEASIBLE, teams=current)
+        before = _objective(sub, current)
+        sub_index = ProblemIndex.build(sub)
+        found = solve_index(
+            sub_index.shortlisted(self.keep, anchor=sub_index.pairs_of(hint)),
+            time_limit=time_limit,
+            seed=self.seed,
+            workers=self.workers,
+            hint=hint,
+            strategy="exact",
+        )
+        if found.objective is None or not found.is_feasible():
+            return False
+        if found.objective <= before + 1e-6:
+            return False
+        for c in block:
+            self._count(c, self.teams_of[c], -1)
+            self.teams_of[c] = [t for t in found.teams if self.index.cohort_pos[t.cohort] == c]
+            self._count(c, self.teams_of[c], +1)
+        self.total += found.objective - before
+        return True
+
+    def plan(self, like: Allocation) -> Allocation:
+        index = self.index
+        groups = [
+            (index.cohort_pos[t.cohort], index.host_pos[t.host], index.participant_rows(t.members))
+            for teams in self.teams_of.values()
+            for t in teams
+        ]
+        return like.model_copy(update={"teams": index.teams(groups)})
+
+
+def improve_by_cohort(
+    index: ProblemIndex,
+    plan: Allocation,
+    *,
+    deadline: float,
+    seed: int = 0,
+    workers: int = 1,
+    keep: int = BLOCK_SHORTLIST,
+    on_improvement: Callable[[float], None] | None = None,
+) -> Allocation:
+    """Re-solve single cohorts, then pairs of concurrent cohorts, until none improves.
+
+    ``plan`` must be valid; the answer is valid and at least as good. ``deadline`` is a
+    ``time.perf_counter()`` value. ``on_improvement`` gets the plan's objective after
+    each improving step. With one worker and a run that ends before the deadline, the
+    answer depends only on the input and the seed.
+    """
+    sweep = CohortSweep(index, plan, seed=seed, workers=workers, keep=keep)
+    rng = random.Random(seed)
+    singles = [[c] for c in range(len(index.problem.cohorts))]
+    rng.shuffle(singles)
+    pairs = sorted({tuple(sorted(p)) for g in sweep.groups for p in combinations(g, 2)})
+    blocks = [list(p) for p in pairs]
+    rng.shuffle(blocks)
+    for phase in (singles, blocks):
+        unchanged = 0  # blocks re-solved in a row without a gain
+        while unchanged < len(phase):
+            for block in phase:
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0.05:
+                    return sweep.plan(plan)
+                if sweep.improve(block, min(BLOCK_TIME_LIMIT, remaining)):
+                    unchanged = 0
+                    if on_improvement is not None:
+                        on_improvement(sweep.total)
+                else:
+                    unchanged += 1
+                if unchanged >= len(phase):
+                    break
+    return sweep.plan(plan)
+
+
+def _objective(problem: Problem, teams: list[Team]) -> float:
+    plan = Allocation(status=Status.FEASIBLE, teams=teams)
+    return sum(t.contribution for t in score(problem, plan))
