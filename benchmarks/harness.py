@@ -115,6 +115,7 @@ def _run_peer(task: Task, problem: Problem) -> dict[str, Any]:
         bound = allocation.best_bound if allocation.is_feasible() else None
         extra["solver_wall_time"] = allocation.wall_time
         extra["cp_sat_time"] = allocation.solve_time
+        extra["strategy"] = allocation.strategy
     elif task.peer in ("highs", LP):
         from .highs_mip import count_binaries, solve_highs
 

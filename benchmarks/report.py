@@ -159,7 +159,8 @@ def markdown(meta: dict[str, Any], instances: list[dict[str, Any]]) -> str:
         f"workers={meta['workers']})`; `highs` = the same rules as a MIP in HiGHS "
         f"(threads={meta['workers']}); `greedy` = a one-pass coordinator heuristic. Each run "
         "is a fresh process; every allocation is checked with `icld_match.check` and its "
-        "objective recomputed with `icld_match.score`. See benchmarks/README.md.",
+        "objective recomputed with `icld_match.score`. The icld outcome names the strategy "
+        "`solve` picked (`exact` or `decompose`). See benchmarks/README.md.",
         "",
         "## Instances",
         "",
@@ -202,6 +203,8 @@ def markdown(meta: dict[str, Any], instances: list[dict[str, Any]]) -> str:
             outcome = r.get("outcome", "?")
             if outcome in FAILED:
                 outcome = f"**{outcome}**"
+            elif r.get("strategy"):
+                outcome = f"{outcome} ({r['strategy']})"
             lines.append(
                 f"| {i['name']} | {peer} | {outcome} | {_num(r.get('objective'))} "
                 f"| {_num(r.get('bound'))} | {_pct(r.get('gap_own'))} | {_pct(r.get('gap_lp'))} "

@@ -224,24 +224,31 @@ def improve_by_cohort(
     rng = random.Random(seed)
     singles = [[c] for c in range(len(index.problem.cohorts))]
     rng.shuffle(singles)
-    pairs = sorted({tuple(sorted(p)) for g in sweep.groups for p in combinations(g, 2)})
-    blocks = [list(p) for p in pairs]
-    rng.shuffle(blocks)
-    for phase in (singles, blocks):
-        unchanged = 0  # blocks re-solved in a row without a gain
-        while unchanged < len(phase):
-            for block in phase:
+    pairs = [list(p) for p in sorted({p for g in sweep.groups for p in combinations(g, 2)})]
+    rng.shuffle(pairs)
+
+    def run(blocks: list[list[int]]) -> bool | None:
+        """Re-solve blocks in turn until none improves; None when time is up."""
+        gained, unchanged = False, 0  # blocks re-solved in a row without a gain
+        while True:
+            for block in blocks:
+                if unchanged >= len(blocks):
+                    return gained
                 remaining = deadline - time.perf_counter()
                 if remaining <= 0.05:
-                    return sweep.plan(plan)
+                    return None
                 if sweep.improve(block, min(BLOCK_TIME_LIMIT, remaining)):
-                    unchanged = 0
+                    gained, unchanged = True, 0
                     if on_improvement is not None:
                         on_improvement(sweep.total)
                 else:
                     unchanged += 1
-                if unchanged >= len(phase):
-                    break
+            if not blocks:
+                return gained
+
+    # singles, then pairs, and again while pairs find something singles then might use
+    while run(singles) is not None and run(pairs):
+        pass
     return sweep.plan(plan)
 
 
