@@ -772,3 +772,20 @@ def test_console_entry_reports_bad_input_without_traceback(tmp_path: Path) -> No
         assert lines
         assert all(line.startswith("error: ") for line in lines), lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
+
+
+def test_solve_strategy_option_picks_the_formulation(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_file = tmp_path / "allocation.json"
+    code, out, _ = run(
+        capsys, "solve", EXAMPLE, "--strategy", "decompose", "--workers", "1", "--out", out_file
+    )
+    assert code == 0 and out.startswith("status: feasible")
+    allocation = Allocation.model_validate_json(out_file.read_text())
+    assert allocation.strategy == "decompose"
+    assert check(Problem.load(EXAMPLE), allocation) == []
+    with pytest.raises(SystemExit) as caught:
+        main(["solve", str(EXAMPLE), "--strategy", "fastest"])
+    assert caught.value.code == 2
+    assert "--strategy" in capsys.readouterr().err

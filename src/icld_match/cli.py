@@ -42,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
         help="Place everyone who can be placed; list the others and why.",
     )
     _solver_options(run)
+    run.add_argument(
+        "--strategy",
+        choices=["auto", "exact", "decompose", "shortlist"],
+        default="auto",
+        help="Formulation (default auto: exact up to 60,000 assignment literals, then "
+        "decompose); see the README.",
+    )
     run.add_argument("--progress", action="store_true", help="Print each improving solution.")
     run.add_argument("--log", action="store_true", help="Show CP-SAT's search log.")
 
@@ -115,6 +122,7 @@ def _solve(args: argparse.Namespace) -> int:
         log=args.log,
         on_progress=_print_progress if args.progress else None,
         allow_unplaced=args.allow_unplaced,
+        strategy=args.strategy,
         **options,
     )
     if args.out:

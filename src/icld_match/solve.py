@@ -174,8 +174,10 @@ def solve(
     The result's ``strategy`` says which was used ("exact", "decompose", "shortlist-K" or
     "greedy").
     """
+    started = time.perf_counter()  # the time limit covers building the index too
     return solve_index(
         ProblemIndex.build(problem),
+        started=started,
         time_limit=time_limit,
         seed=seed,
         workers=workers,
@@ -200,15 +202,17 @@ def solve_index(
     skip_rules: frozenset[str] = frozenset(),
     primary: Callable[[ModelContext], Any] | None = None,
     strategy: Strategy = "auto",
+    started: float | None = None,
 ) -> Allocation:
     """:func:`solve` on a prebuilt index.
 
     ``skip_rules`` drops named rules (what-if, tests). ``primary`` builds an expression
     that is maximised first; the weighted objective is then maximised without letting it
     drop (a lexicographic objective, as re-planning needs). ``strategy`` picks the
-    formulation (see :func:`solve`).
+    formulation (see :func:`solve`). ``started`` is the ``time.perf_counter()`` value the
+    time limit counts from (default: now).
     """
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
     workers = default_workers() if workers is None else workers
     if not time_limit > 0:
         raise ValueError(f"time_limit must be positive, got {time_limit}")
