@@ -57,16 +57,16 @@ def plan(problem: Problem, teams: list[tuple[str, str, list[str]]]) -> Allocatio
     return Allocation(status=Status.FEASIBLE, teams=index.teams(groups))
 
 
+def a_at_h_b_at_g(problem: Problem) -> CohortSweep:
+    """The sweep's view of a plan with A's team at H and B's team at G."""
+    start = plan(problem, [("A", "H", ["A0", "A1"]), ("B", "G", ["B0", "B1"])])
+    return CohortSweep(ProblemIndex.build(problem), start, seed=0, workers=1, keep=5)
+
+
 def test_a_cohort_sees_what_an_overlapping_cohort_leaves() -> None:
     problem = two_cohorts_one_host(max_teams=2)
     index = ProblemIndex.build(problem)
-    sweep = CohortSweep(
-        index,
-        plan(problem, [("A", "H", ["A0", "A1"]), ("B", "G", ["B0", "B1"])]),
-        seed=0,
-        workers=1,
-        keep=5,
-    )
+    sweep = a_at_h_b_at_g(problem)
     teams_left, people_left, _ = sweep.left_for([index.cohort_pos["B"]])
     assert teams_left[index.host_pos["H"]] == 1  # A holds one of H's two team places
     assert people_left[index.host_pos["H"]] == 6
@@ -78,13 +78,7 @@ def test_a_cohort_sees_what_an_overlapping_cohort_leaves() -> None:
 def test_season_caps_count_every_other_cohort() -> None:
     problem = two_cohorts_one_host(max_teams=2, season=1)
     index = ProblemIndex.build(problem)
-    sweep = CohortSweep(
-        index,
-        plan(problem, [("A", "H", ["A0", "A1"]), ("B", "G", ["B0", "B1"])]),
-        seed=0,
-        workers=1,
-        keep=5,
-    )
+    sweep = a_at_h_b_at_g(problem)
     _, _, season_left = sweep.left_for([index.cohort_pos["B"]])
     assert season_left[index.host_pos["H"]] == 0  # A used H's only team of the season
     assert season_left[index.host_pos["G"]] == 1
