@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, event, given, settings
 from strategies import problems
 
 from icld_match import Allocation, Problem, Status, check, score, solve
-from icld_match.decompose import CohortSweep, improve_by_cohort
+from icld_match.decompose import CohortSweep, improve_by_cohort, independent_parts
 from icld_match.greedy import greedy_allocation
 from icld_match.index import ProblemIndex
 
@@ -22,11 +22,14 @@ def total(problem: Problem, allocation: Allocation) -> float:
     return sum(t.contribution for t in score(problem, allocation))
 
 
-def two_cohorts_one_host(max_teams: int, season: int | None = None) -> Problem:
-    """Cohorts A (4-5 May) and B (5-6 May) overlap on 5 May; both may use host H."""
+def two_cohorts_one_host(
+    max_teams: int, season: int | None = None, b_starts: date = date(2026, 5, 5)
+) -> Problem:
+    """Cohorts A (4-5 May) and B (by default 5-6 May, overlapping on 5 May) may both use
+    hosts H and G."""
     cohorts = [
-        {"id": c, "name": c, "internship": {"start": date(2026, 5, d), "end": date(2026, 5, d + 1)}}
-        for c, d in (("A", 4), ("B", 5))
+        {"id": c, "name": c, "internship": {"start": start, "end": start + timedelta(days=1)}}
+        for c, start in (("A", date(2026, 5, 4)), ("B", b_starts))
     ]
     participants: list[dict[str, Any]] = [
         {"id": f"{c}{i}", "name": f"{c}{i}", "cohort": c, "country": "Kenya", "languages": ["en"]}
@@ -166,3 +169,41 @@ def test_improvement_stops_at_the_deadline_with_a_valid_plan() -> None:
     assert calls and calls == sorted(calls)  # every step improves
     assert abs(calls[-1] - total(problem, improved)) < 1e-6
     assert check(problem, improved) == []
+
+
+def test_cohorts_apart_in_time_without_season_caps_are_independent() -> None:
+    september = date(2026, 9, 7)
+    apart = ProblemIndex.build(two_cohorts_one_host(max_teams=1, b_starts=september))
+    assert independent_parts(apart) == [[0], [1]]
+    overlapping = ProblemIndex.build(two_cohorts_one_host(max_teams=1))
+    assert independent_parts(overlapping) == [[0, 1]]  # they meet at H and G on 5 May
+    capped = ProblemIndex.build(two_cohorts_one_host(max_teams=1, season=1, b_starts=september))
+    assert independent_parts(capped) == [[0, 1]]  # the season caps couple them
+
+
+def test_independent_parts_are_solved_apart_and_proven_optimal() -> None:
+    problem = two_cohorts_one_host(max_teams=1, b_starts=date(2026, 9, 7))
+    allocation = solve(problem, workers=1)
+    assert allocation.strategy == "parts-2(exact)"
+    assert allocation.status is Status.OPTIMAL and check(problem, allocation) == []
+    exact = solve(problem, workers=1, strategy="exact")
+    assert allocation.objective is not None and exact.objective is not None
+    assert abs(allocation.objective - exact.objective) < 1e-6
+    assert allocation.best_bound == allocation.objective and allocation.gap == 0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=10, max_hosts=4, max_cohorts=3))
+def test_solving_parts_apart_gives_the_exact_optimum(problem: Problem) -> None:
+    parts = independent_parts(ProblemIndex.build(problem))
+    event(f"{len(parts)} independent parts")
+    auto = solve(problem, workers=1, time_limit=20)
+    exact = solve(problem, workers=1, time_limit=20, strategy="exact")
+    assert auto.status is exact.status
+    if len(parts) > 1 and auto.is_feasible():
+        assert auto.strategy.startswith(f"parts-{len(parts)}(")
+    if exact.status is Status.OPTIMAL:
+        assert check(problem, auto) == []
+        assert auto.objective is not None and exact.objective is not None
+        assert abs(auto.objective - exact.objective) < 1e-3
+        assert auto.best_bound is not None and abs(auto.best_bound - auto.objective) < 1e-6

@@ -20,6 +20,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
@@ -27,6 +28,7 @@ import numpy.typing as npt
 
 from .check import score
 from .index import ProblemIndex
+from .model import slot_matrix
 from .result import Allocation, Status, Team
 from .schema import Affinity, Capacity, Participant, Pin, Problem
 
@@ -36,6 +38,126 @@ IntArray = npt.NDArray[np.int64]
 BLOCK_SHORTLIST = 14
 #: Longest time one block's model may take; most are proven optimal far sooner.
 BLOCK_TIME_LIMIT = 2.0
+
+
+@dataclass(frozen=True)
+class CohortRecords:
+    """Each cohort's participants, pins and affinities, so that a block's problem is built
+    without scanning everybody."""
+
+    participants: dict[int, list[Participant]]
+    pins: dict[int, list[Pin]]
+    affinities: dict[int, list[Affinity]]
+
+    @classmethod
+    def of(cls, index: ProblemIndex) -> CohortRecords:
+        records = cls(defaultdict(list), defaultdict(list), defaultdict(list))
+        problem, cohort_of = index.problem, index.cohort_of
+        for p in problem.participants:
+            records.participants[index.cohort_pos[p.cohort]].append(p)
+        for pin in problem.pins:
+            records.pins[int(cohort_of[index.participant_pos[pin.participant]])].append(pin)
+        for a in problem.affinities:
+            records.affinities[int(cohort_of[index.participant_pos[a.participant]])].append(a)
+        return records
+
+
+def subproblem(
+    index: ProblemIndex,
+    records: CohortRecords,
+    block: list[int],
+    hosts: Iterable[int],
+    left: tuple[IntArray, IntArray, IntArray] | None = None,
+) -> Problem:
+    """The cohorts of ``block`` alone, at ``hosts`` (and every host they wish for).
+
+    ``left`` (teams, people, season teams per host) replaces the hosts' capacities with
+    what other cohorts leave; None keeps them. Built from already validated records (no
+    re-validation): participants keep only the blocks that refer to the hosts kept, and
+    the groups, pins and affinities that concern the block.
+    """
+    problem = index.problem
+    participants = [p for c in block for p in records.participants[c]]
+    kept_hosts = sorted(set(hosts) | {index.host_pos[w] for p in participants for w in p.wishes})
+    kept = {problem.hosts[h].id for h in kept_hosts}
+    sub_hosts = [problem.hosts[h] for h in kept_hosts]
+    if left is not None:
+        teams_left, people_left, season_left = left
+        sub_hosts = [
+            host.model_copy(
+                update={
+                    "capacity": Capacity(
+                        max_teams=max(0, int(teams_left[h])),
+                        max_participants=max(0, int(people_left[h])),
+                    ),
+                    "season_max_teams": None
+                    if host.season_max_teams is None
+                    else max(0, int(season_left[h])),
+                }
+            )
+            for h, host in zip(kept_hosts, sub_hosts, strict=True)
+        ]
+    ids = {p.id for p in participants}
+
+    def inside(group: list[str]) -> list[str]:
+        return [i for i in group if i in ids]
+
+    return Problem.model_construct(
+        schema_version=problem.schema_version,
+        cohorts=[problem.cohorts[c] for c in block],
+        participants=[
+            p.model_copy(update={"blocked_hosts": [b for b in p.blocked_hosts if b in kept]})
+            for p in participants
+        ],
+        hosts=sub_hosts,
+        pins=[pin for c in block for pin in records.pins[c]],
+        keep_together=[
+            g.model_copy(update={"members": inside(g.members)})
+            for g in problem.keep_together
+            if len(inside(g.members)) > 1
+        ],
+        keep_apart=[
+            g.model_copy(update={"members": inside(g.members)})
+            for g in problem.keep_apart
+            if len(inside(g.members)) > 1
+        ],
+        affinities=[a for c in block for a in records.affinities[c] if a.host in kept],
+        rules=problem.rules,
+        weights=problem.weights,
+    )
+
+
+def independent_parts(index: ProblemIndex) -> list[list[int]]:
+    """Groups of cohorts that can be planned apart, each list sorted, in cohort order.
+
+    Two cohorts are coupled when some host can receive teams of both, on a day they are
+    both in the field or under a season cap. Cohorts never coupled, directly or through
+    others, meet nowhere, so the optimum of the whole is the sum of the parts' optima.
+    """
+    usable = slot_matrix(index) > 0
+    parent = list(range(len(index.problem.cohorts)))
+
+    def root(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    def join(cohorts: IntArray) -> None:
+        for c in cohorts[1:]:
+            parent[root(int(c))] = root(int(cohorts[0]))
+
+    for h, host in enumerate(index.problem.hosts):
+        users = np.flatnonzero(usable[:, h])
+        if host.season_max_teams is not None:
+            join(users)
+        else:
+            for group in index.concurrent_cohorts:
+                join(users[np.isin(users, sorted(group))])
+    parts: dict[int, list[int]] = defaultdict(list)
+    for c in range(len(parent)):
+        parts[root(c)].append(c)
+    return list(parts.values())
 
 
 class CohortSweep:
@@ -65,17 +187,7 @@ class CohortSweep:
         for g, group in enumerate(self.groups):
             for c in group:
                 self.groups_of[c].append(g)
-        # records per cohort, so that a block's problem is built without scanning everyone
-        self.participants_of: dict[int, list[Participant]] = defaultdict(list)
-        self.pins_of: dict[int, list[Pin]] = defaultdict(list)
-        self.affinities_of: dict[int, list[Affinity]] = defaultdict(list)
-        for p in problem.participants:
-            self.participants_of[index.cohort_pos[p.cohort]].append(p)
-        cohort_of = index.cohort_of
-        for pin in problem.pins:
-            self.pins_of[int(cohort_of[index.participant_pos[pin.participant]])].append(pin)
-        for a in problem.affinities:
-            self.affinities_of[int(cohort_of[index.participant_pos[a.participant]])].append(a)
+        self.records = CohortRecords.of(index)
         self.total = _objective(problem, plan.teams)
 
     def _count(self, cohort: int, teams: Iterable[Team], sign: int) -> None:
@@ -101,11 +213,7 @@ class CohortSweep:
         return teams_left, people_left, season_left
 
     def block_problem(self, block: list[int]) -> Problem:
-        """The block's cohorts alone, at the hosts worth keeping, with what is left there.
-
-        Built from already validated records (no re-validation): participants keep only
-        the wishes and blocks that refer to the hosts kept.
-        """
+        """The block's cohorts alone, at the hosts worth keeping, with what is left there."""
         index, problem = self.index, self.index.problem
         teams_left, people_left, season_left = self.left_for(block)
         weights = problem.weights
@@ -117,53 +225,7 @@ class CohortSweep:
         top = np.argsort(-value, axis=1, kind="stable")[:, : self.keep]
         hosts = {int(h) for row, hs in zip(value, top, strict=True) for h in hs if row[h] > -np.inf}
         hosts |= {index.host_pos[t.host] for c in block for t in self.teams_of[c]}
-        participants = [p for c in block for p in self.participants_of[c]]
-        hosts |= {index.host_pos[w] for p in participants for w in p.wishes}
-        kept = {problem.hosts[h].id for h in hosts}
-        sub_hosts = []
-        for h in sorted(hosts):
-            host = problem.hosts[h]
-            capacity = Capacity(
-                max_teams=max(0, int(teams_left[h])),
-                max_participants=max(0, int(people_left[h])),
-            )
-            season = None if host.season_max_teams is None else max(0, int(season_left[h]))
-            sub_hosts.append(
-                host.model_copy(update={"capacity": capacity, "season_max_teams": season})
-            )
-        ids = {p.id for p in participants}
-
-        def inside(group: list[str]) -> list[str]:
-            return [i for i in group if i in ids]
-
-        return Problem.model_construct(
-            schema_version=problem.schema_version,
-            cohorts=[problem.cohorts[c] for c in block],
-            participants=[
-                p.model_copy(
-                    update={
-                        "wishes": [w for w in p.wishes if w in kept],
-                        "blocked_hosts": [b for b in p.blocked_hosts if b in kept],
-                    }
-                )
-                for p in participants
-            ],
-            hosts=sub_hosts,
-            pins=[pin for c in block for pin in self.pins_of[c]],
-            keep_together=[
-                g.model_copy(update={"members": inside(g.members)})
-                for g in problem.keep_together
-                if len(inside(g.members)) > 1
-            ],
-            keep_apart=[
-                g.model_copy(update={"members": inside(g.members)})
-                for g in problem.keep_apart
-                if len(inside(g.members)) > 1
-            ],
-            affinities=[a for c in block for a in self.affinities_of[c] if a.host in kept],
-            rules=problem.rules,
-            weights=weights,
-        )
+        return subproblem(index, self.records, block, hosts, (teams_left, people_left, season_left))
 
     def improve(self, block: list[int], time_limit: float) -> bool:
         """Re-solve ``block`` against the rest; keep the answer if it is strictly better."""

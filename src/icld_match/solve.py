@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any, Literal
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from .check import check, score
-from .decompose import improve_by_cohort
+from .decompose import CohortRecords, improve_by_cohort, independent_parts, subproblem
 from .diagnose import diagnose_index
 from .greedy import greedy_allocation
 from .index import ProblemIndex
@@ -223,7 +224,9 @@ def solve_index(
     name = "exact"
     full_index = index  # diagnoses always speak of the whole problem
 
-    def answer(status: Status, solve_time: float = 0.0, **fields: Any) -> Allocation:
+    def answer(
+        status: Status, solve_time: float = 0.0, strategy_name: str | None = None, **fields: Any
+    ) -> Allocation:
         return Allocation(
             status=status,
             wall_time=time.perf_counter() - started,
@@ -232,7 +235,7 @@ def solve_index(
             workers=workers,
             time_limit=time_limit,
             ortools_version=version("ortools"),
-            strategy=name,
+            strategy=strategy_name or name,
             **fields,
         )
 
@@ -251,6 +254,10 @@ def solve_index(
         failed = precheck(index)
         if failed:
             return answer(Status.INFEASIBLE, reasons=failed)
+    if strategy == "auto" and primary is None and not (allow_unplaced or skip_rules):
+        parts = independent_parts(index)
+        if len(parts) > 1:
+            return _solve_parts(index, parts, deadline, answer, seed, workers, log, hint)
     large = (
         strategy == "auto"
         and primary is None
@@ -380,6 +387,60 @@ def solve_index(
         terms=terms,
         unplaced=unplaced,
         reasons=reasons,
+    )
+
+
+def _solve_parts(
+    index: ProblemIndex,
+    parts: list[list[int]],
+    deadline: float,
+    answer: Callable[..., Allocation],
+    seed: int,
+    workers: int,
+    log: bool,
+    hint: Allocation | None,
+) -> Allocation:
+    """Solve independent groups of cohorts one by one and join their plans.
+
+    The parts share no host on a common day or under a season cap, so the joined plan is
+    optimal when every part is, and the parts' bounds add up to a bound of the whole.
+    Time is shared by the parts in proportion to their participants.
+    """
+    records = CohortRecords.of(index)
+    usable = slot_matrix(index) > 0
+    people = [sum(len(index.members(c)) for c in part) for part in parts]
+    found: list[Allocation] = []
+    for n, (part, size) in enumerate(zip(parts, people, strict=True)):
+        hosts = np.flatnonzero(usable[part].any(axis=0)).tolist()
+        sub = ProblemIndex.build(subproblem(index, records, part, hosts))
+        share = max(0.0, deadline - time.perf_counter()) * size / sum(people[n:])
+        solved = solve_index(
+            sub, time_limit=max(share, 0.01), seed=seed, workers=workers, log=log, hint=hint
+        )
+        if not solved.is_feasible():
+            return answer(solved.status, solved.solve_time, reasons=solved.reasons)
+        found.append(solved)
+    teams = index.teams(
+        (index.cohort_pos[t.cohort], index.host_pos[t.host], index.participant_rows(t.members))
+        for solved in found
+        for t in solved.teams
+    )
+    plan = Allocation(status=Status.FEASIBLE, teams=teams)
+    terms = score(index.problem, plan)
+    objective = sum(t.contribution for t in terms)
+    bounds = [solved.best_bound for solved in found]
+    bound = None if None in bounds else max(objective, sum(b for b in bounds if b is not None))
+    optimal = all(solved.status is Status.OPTIMAL for solved in found)
+    strategies = "+".join(sorted({solved.strategy for solved in found}))
+    return answer(
+        Status.OPTIMAL if optimal else Status.FEASIBLE,
+        sum(solved.solve_time for solved in found),
+        teams=teams,
+        objective=objective,
+        best_bound=objective if optimal else bound,
+        gap=None if bound is None else abs(bound - objective) / max(1.0, abs(objective)),
+        terms=terms,
+        strategy_name=f"parts-{len(parts)}({strategies})",
     )
 
 
