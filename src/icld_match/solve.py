@@ -169,11 +169,13 @@ def solve(
     * "shortlist" lets each participant keep only their best few hosts (plus their
       greedy host) and improves the greedy plan with CP-SAT on that smaller model (also
       no proven bound);
-    * "auto" (the default) uses the exact model up to EXACT_LIMIT assignment literals,
-      and "decompose" above.
+    * "auto" (the default) first splits the cohorts into independent parts (no host
+      shared on a common day or under a season cap) and solves each apart (their bounds
+      add up); each part, or the whole, uses the exact model up to EXACT_LIMIT assignment
+      literals, and "decompose" above.
 
-    The result's ``strategy`` says which was used ("exact", "decompose", "shortlist-K" or
-    "greedy").
+    The result's ``strategy`` says which was used ("exact", "decompose", "shortlist-K",
+    "greedy", or "parts-N(...)" with the strategies of the parts).
     """
     started = time.perf_counter()  # the time limit covers building the index too
     return solve_index(
