@@ -63,7 +63,7 @@ def plan(problem: Problem, teams: list[tuple[str, str, list[str]]]) -> Allocatio
 def a_at_h_b_at_g(problem: Problem) -> CohortSweep:
     """The sweep's view of a plan with A's team at H and B's team at G."""
     start = plan(problem, [("A", "H", ["A0", "A1"]), ("B", "G", ["B0", "B1"])])
-    return CohortSweep(ProblemIndex.build(problem), start, seed=0, workers=1, keep=5)
+    return CohortSweep(ProblemIndex.build(problem), start, seed=0, keep=5)
 
 
 def test_a_cohort_sees_what_an_overlapping_cohort_leaves() -> None:
@@ -101,7 +101,7 @@ def test_every_block_problem_accepts_the_current_plan(problem: Problem) -> None:
     event("greedy found a plan" if start else "greedy stuck")
     if start is None:
         return
-    sweep = CohortSweep(index, start, seed=0, workers=1, keep=3)
+    sweep = CohortSweep(index, start, seed=0, keep=3)
     n = len(problem.cohorts)
     pairs = [[a, b] for a in range(n) for b in range(a + 1, n)]
     blocks = [[c] for c in range(n)] + [
@@ -207,3 +207,30 @@ def test_solving_parts_apart_gives_the_exact_optimum(problem: Problem) -> None:
         assert auto.objective is not None and exact.objective is not None
         assert abs(auto.objective - exact.objective) < 1e-3
         assert auto.best_bound is not None and abs(auto.best_bound - auto.objective) < 1e-6
+
+
+def test_a_block_answer_that_no_longer_fits_is_not_adopted() -> None:
+    """Blocks solved in parallel may compete for the same place: the later answer is
+    checked against what the others leave now."""
+    problem = two_cohorts_one_host(max_teams=1)
+    sweep = a_at_h_b_at_g(problem)
+    job = sweep.prepare([1])  # B, while A holds H's only team place on 5 May
+    b_at_h = plan(problem, [("B", "H", ["B0", "B1"])])
+    better = b_at_h.model_copy(update={"objective": job.before + 1.0})
+    assert not sweep.commit(job, better)
+    assert [t.host for t in sweep.teams_of[1]] == ["G"]
+    b_at_g = plan(problem, [("B", "G", ["B0", "B1"])])
+    assert sweep.commit(job, b_at_g.model_copy(update={"objective": job.before + 1.0}))
+    assert abs(sweep.total - (total(problem, sweep.plan(b_at_g)) + 1.0)) < 1e-9
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=10, max_hosts=4, max_cohorts=3))
+def test_blocks_in_parallel_keep_the_plan_valid(problem: Problem) -> None:
+    index = ProblemIndex.build(problem)
+    start = greedy_allocation(index)
+    if start is None:
+        return
+    improved = improve_by_cohort(index, start, deadline=time.perf_counter() + 20, threads=2)
+    assert check(problem, improved) == []
+    assert total(problem, improved) >= total(problem, start) - 1e-9

@@ -20,6 +20,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -160,13 +161,21 @@ def independent_parts(index: ProblemIndex) -> list[list[int]]:
     return list(parts.values())
 
 
+@dataclass(frozen=True)
+class Job:
+    """One block's problem, its current teams and their objective, ready to solve."""
+
+    block: list[int]
+    problem: Problem
+    current: list[Team]
+    before: float
+
+
 class CohortSweep:
     """The plan being improved, and what each host has left for any block of cohorts."""
 
-    def __init__(
-        self, index: ProblemIndex, plan: Allocation, *, seed: int, workers: int, keep: int
-    ) -> None:
-        self.index, self.seed, self.workers, self.keep = index, seed, workers, keep
+    def __init__(self, index: ProblemIndex, plan: Allocation, *, seed: int, keep: int) -> None:
+        self.index, self.seed, self.keep = index, seed, keep
         problem = index.problem
         n_cohorts, hosts = len(problem.cohorts), problem.hosts
         self.teams_of: dict[int, list[Team]] = defaultdict(list)
@@ -227,32 +236,52 @@ class CohortSweep:
         hosts |= {index.host_pos[t.host] for c in block for t in self.teams_of[c]}
         return subproblem(index, self.records, block, hosts, (teams_left, people_left, season_left))
 
-    def improve(self, block: list[int], time_limit: float) -> bool:
-        """Re-solve ``block`` against the rest; keep the answer if it is strictly better."""
-        from .solve import solve_index  # solve uses this module for large instances
-
+    def prepare(self, block: list[int]) -> Job:
+        """The block's problem against the plan as it is now (main thread only)."""
         sub = self.block_problem(block)
         current = [t for c in block for t in self.teams_of[c]]
-        hint = Allocation(status=Status.FEASIBLE, teams=current)
-        before = _objective(sub, current)
-        sub_index = ProblemIndex.build(sub)
-        found = solve_index(
+        return Job(block, sub, current, _objective(sub, current))
+
+    def solve(self, job: Job, time_limit: float) -> Allocation:
+        """Solve a prepared block (safe to run in a worker thread: reads only ``job``)."""
+        from .solve import solve_index  # solve uses this module for large instances
+
+        hint = Allocation(status=Status.FEASIBLE, teams=job.current)
+        sub_index = ProblemIndex.build(job.problem)
+        return solve_index(
             sub_index.shortlisted(self.keep, anchor=sub_index.pairs_of(hint)),
             time_limit=time_limit,
             seed=self.seed,
-            workers=self.workers,
+            workers=1,
             hint=hint,
             strategy="exact",
         )
+
+    def commit(self, job: Job, found: Allocation) -> bool:
+        """Adopt a block's answer if strictly better and still within what the other
+        cohorts leave (they may have changed while it was solved in parallel)."""
         if found.objective is None or not found.is_feasible():
             return False
-        if found.objective <= before + 1e-6:
+        if found.objective <= job.before + 1e-6:
             return False
-        for c in block:
+        index = self.index
+        teams = np.zeros(index.n_hosts, dtype=np.int64)
+        people = np.zeros_like(teams)
+        for t in found.teams:
+            teams[index.host_pos[t.host]] += 1
+            people[index.host_pos[t.host]] += len(t.members)
+        # a block is one cohort or two in the field on a common day: its teams at a host
+        # share one limit, so the sums decide
+        teams_left, people_left, season_left = self.left_for(job.block)
+        if (teams > teams_left).any() or (people > people_left).any():
+            return False
+        if (teams > season_left).any():
+            return False
+        for c in job.block:
             self._count(c, self.teams_of[c], -1)
-            self.teams_of[c] = [t for t in found.teams if self.index.cohort_pos[t.cohort] == c]
+            self.teams_of[c] = [t for t in found.teams if index.cohort_pos[t.cohort] == c]
             self._count(c, self.teams_of[c], +1)
-        self.total += found.objective - before
+        self.total += found.objective - job.before
         return True
 
     def plan(self, like: Allocation) -> Allocation:
@@ -271,46 +300,67 @@ def improve_by_cohort(
     *,
     deadline: float,
     seed: int = 0,
-    workers: int = 1,
+    threads: int = 1,
     keep: int = BLOCK_SHORTLIST,
     on_improvement: Callable[[float], None] | None = None,
 ) -> Allocation:
     """Re-solve single cohorts, then pairs of concurrent cohorts, until none improves.
 
     ``plan`` must be valid; the answer is valid and at least as good. ``deadline`` is a
-    ``time.perf_counter()`` value. ``on_improvement`` gets the plan's objective after
-    each improving step. With one worker and a run that ends before the deadline, the
-    answer depends only on the input and the seed.
+    ``time.perf_counter()`` value. ``threads`` blocks are solved at once (one CP-SAT
+    worker each; CP-SAT releases the GIL). ``on_improvement`` gets the plan's objective
+    after each improving step. With one thread and a run that ends before the deadline,
+    the answer depends only on the input and the seed.
     """
-    sweep = CohortSweep(index, plan, seed=seed, workers=workers, keep=keep)
+    sweep = CohortSweep(index, plan, seed=seed, keep=keep)
     rng = random.Random(seed)
     singles = [[c] for c in range(len(index.problem.cohorts))]
     rng.shuffle(singles)
     pairs = [list(p) for p in sorted({p for g in sweep.groups for p in combinations(g, 2)})]
     rng.shuffle(pairs)
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
 
-    def run(blocks: list[list[int]]) -> bool | None:
-        """Re-solve blocks in turn until none improves; None when time is up."""
-        gained, unchanged = False, 0  # blocks re-solved in a row without a gain
-        while True:
-            for block in blocks:
-                if unchanged >= len(blocks):
-                    return gained
-                remaining = deadline - time.perf_counter()
-                if remaining <= 0.05:
-                    return None
-                if sweep.improve(block, min(BLOCK_TIME_LIMIT, remaining)):
-                    gained, unchanged = True, 0
-                    if on_improvement is not None:
-                        on_improvement(sweep.total)
-                else:
-                    unchanged += 1
-            if not blocks:
-                return gained
+        def run(blocks: list[list[int]]) -> bool | None:
+            """Re-solve blocks in turn until none improves; None when time is up."""
+            gained, unchanged = False, 0  # blocks re-solved in a row without a gain
+            pending: dict[Future[Allocation], tuple[int, Job]] = {}
+            busy: set[int] = set()  # cohorts of blocks being solved
+            turn = 0  # the next block to try, cyclically
+            while True:
+                out_of_time = deadline - time.perf_counter() <= 0.05
+                while not out_of_time and len(pending) < threads and unchanged < len(blocks):
+                    # the next block that shares no cohort with those being solved
+                    step = next(
+                        (
+                            i
+                            for i in range(len(blocks))
+                            if busy.isdisjoint(blocks[(turn + i) % len(blocks)])
+                        ),
+                        None,
+                    )
+                    if step is None:
+                        break
+                    position, turn = (turn + step) % len(blocks), (turn + step + 1) % len(blocks)
+                    job = sweep.prepare(blocks[position])
+                    limit = min(BLOCK_TIME_LIMIT, deadline - time.perf_counter())
+                    pending[pool.submit(sweep.solve, job, limit)] = (position, job)
+                    busy.update(job.block)
+                if not pending:
+                    return None if out_of_time else gained
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: pending[f][0]):
+                    job = pending.pop(future)[1]
+                    busy.difference_update(job.block)
+                    if sweep.commit(job, future.result()):
+                        gained, unchanged = True, 0
+                        if on_improvement is not None:
+                            on_improvement(sweep.total)
+                    else:
+                        unchanged += 1
 
-    # singles, then pairs, and again while pairs find something singles then might use
-    while run(singles) is not None and run(pairs):
-        pass
+        # singles, then pairs, and again while pairs find something singles then might use
+        while run(singles) is not None and run(pairs):
+            pass
     return sweep.plan(plan)
 
 
