@@ -197,6 +197,7 @@ class CohortSweep:
             for c in group:
                 self.groups_of[c].append(g)
         self.records = CohortRecords.of(index)
+        self.solve_time = 0.0  # inside CP-SAT, over every block
         self.total = _objective(problem, plan.teams)
 
     def _count(self, cohort: int, teams: Iterable[Team], sign: int) -> None:
@@ -260,6 +261,7 @@ class CohortSweep:
     def commit(self, job: Job, found: Allocation) -> bool:
         """Adopt a block's answer if strictly better and still within what the other
         cohorts leave (they may have changed while it was solved in parallel)."""
+        self.solve_time += found.solve_time
         if found.objective is None or not found.is_feasible():
             return False
         if found.objective <= job.before + 1e-6:
@@ -291,7 +293,8 @@ class CohortSweep:
             for teams in self.teams_of.values()
             for t in teams
         ]
-        return like.model_copy(update={"teams": index.teams(groups)})
+        teams = index.teams(groups)
+        return like.model_copy(update={"teams": teams, "solve_time": self.solve_time})
 
 
 def improve_by_cohort(
@@ -342,7 +345,7 @@ def improve_by_cohort(
                         break
                     position, turn = (turn + step) % len(blocks), (turn + step + 1) % len(blocks)
                     job = sweep.prepare(blocks[position])
-                    limit = min(BLOCK_TIME_LIMIT, deadline - time.perf_counter())
+                    limit = max(0.01, min(BLOCK_TIME_LIMIT, deadline - time.perf_counter()))
                     pending[pool.submit(sweep.solve, job, limit)] = (position, job)
                     busy.update(job.block)
                 if not pending:

@@ -97,7 +97,7 @@ def configure(
 
 
 Strategy = Literal["auto", "exact", "decompose", "shortlist"]
-#: Above this many assignment literals, "auto" switches from the exact model to a shortlist.
+#: Above this many assignment literals, "auto" switches from the exact model to decompose.
 EXACT_LIMIT = 60_000
 #: Assignment literals a shortlisted model aims at.
 SHORTLIST_TARGET = 40_000
@@ -290,7 +290,7 @@ def solve_index(
         plan = improve_by_cohort(
             index, start, deadline=deadline, seed=seed, threads=workers, on_improvement=improved
         )
-        return plan_answer(plan, time.perf_counter() - started, "decompose")
+        return plan_answer(plan, plan.solve_time, "decompose")
     if scaled:
         # the shortlist model was asked for, or the greedy plan that decompose starts from
         # got stuck: the shortlist model then searches from scratch
