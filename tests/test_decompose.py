@@ -10,16 +10,13 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from strategies import problems
 
-from icld_match import Allocation, Problem, Status, check, score, solve
+from icld_match import Allocation, Problem, Status, check, solve
+from icld_match.check import objective as total
 from icld_match.decompose import CohortSweep, improve_by_cohort, independent_parts
 from icld_match.greedy import greedy_allocation
 from icld_match.index import ProblemIndex
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "data" / "itp-local-democracy-2026.json"
-
-
-def total(problem: Problem, allocation: Allocation) -> float:
-    return sum(t.contribution for t in score(problem, allocation))
 
 
 def two_cohorts_one_host(

@@ -467,7 +467,7 @@ def _check_organisation(index: _Index, problem: Problem, teams: Sequence[Team]) 
     out: list[Violation] = []
     if rules.organisation == "apart":
         for team in teams:
-            for org, colleagues in _by_organisation(index.known_members(team)).items():
+            for org, colleagues in by_organisation(index.known_members(team)).items():
                 if len(colleagues) >= 2:
                     out.append(
                         Violation(
@@ -490,7 +490,7 @@ def _check_organisation(index: _Index, problem: Problem, teams: Sequence[Team]) 
     return out
 
 
-def _by_organisation(members: Iterable[Participant]) -> dict[str, list[str]]:
+def by_organisation(members: Iterable[Participant]) -> dict[str, list[str]]:
     """Organisation -> participant ids, skipping participants without one."""
     groups: dict[str, list[str]] = defaultdict(list)
     for p in members:
@@ -622,7 +622,7 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
         terms.append(_term("country_mix", "reward", float(mix), weights.country_mix))
     if rules.organisation == "apart":
         breaches = sum(
-            len(ids) - 1 for t in teams for ids in _by_organisation(index.known_members(t)).values()
+            len(ids) - 1 for t in teams for ids in by_organisation(index.known_members(t)).values()
         )
         terms.append(_term("organisation", "penalty", float(breaches), weights.organisation))
     elif rules.organisation == "together":

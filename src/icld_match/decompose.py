@@ -27,7 +27,7 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
-from .check import score
+from .check import objective
 from .index import ProblemIndex
 from .model import slot_matrix
 from .result import Allocation, Status, Team
@@ -287,13 +287,7 @@ class CohortSweep:
         return True
 
     def plan(self, like: Allocation) -> Allocation:
-        index = self.index
-        groups = [
-            (index.cohort_pos[t.cohort], index.host_pos[t.host], index.participant_rows(t.members))
-            for teams in self.teams_of.values()
-            for t in teams
-        ]
-        teams = index.teams(groups)
+        teams = self.index.renumbered(t for teams in self.teams_of.values() for t in teams)
         return like.model_copy(update={"teams": teams, "solve_time": self.solve_time})
 
 
@@ -368,5 +362,4 @@ def improve_by_cohort(
 
 
 def _objective(problem: Problem, teams: list[Team]) -> float:
-    plan = Allocation(status=Status.FEASIBLE, teams=teams)
-    return sum(t.contribution for t in score(problem, plan))
+    return objective(problem, Allocation(status=Status.FEASIBLE, teams=teams))

@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from .check import RULES, check, score
+from .check import RULES, by_organisation, check, score
 from .index import PAIR_RULES, ProblemIndex
 from .result import Allocation, Status, Team, TermValue
 from .schema import Host, Participant, Problem
@@ -298,11 +298,7 @@ def _country_matches(ctx: _Context) -> list[str]:
 
 
 def _colleagues(members: Iterable[Participant]) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = defaultdict(list)
-    for p in members:
-        if p.organisation is not None:
-            groups[p.organisation].append(p.id)
-    return {org: ids for org, ids in groups.items() if len(ids) >= 2}
+    return {org: ids for org, ids in by_organisation(members).items() if len(ids) >= 2}
 
 
 def _org_splits(ctx: _Context) -> list[tuple[str, str, list[str], list[str]]]:

@@ -238,6 +238,13 @@ class ProblemIndex:
             for number, (cohort_id, host_id, ids, c, fit) in enumerate(found, start=1)
         ]
 
+    def renumbered(self, teams: Iterable[Team]) -> list[Team]:
+        """The same teams, sorted and numbered T01.. afresh (when plans are joined)."""
+        return self.teams(
+            (self.cohort_pos[t.cohort], self.host_pos[t.host], self.participant_rows(t.members))
+            for t in teams
+        )
+
     def pairs_of(self, allocation: Allocation) -> BoolMatrix:
         """participants x hosts: True where the allocation sends the participant."""
         pairs = np.zeros((self.n_participants, self.n_hosts), dtype=np.bool_)

@@ -13,6 +13,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from .check import check, score
+from .check import objective as objective_of
 from .decompose import CohortRecords, improve_by_cohort, independent_parts, subproblem
 from .diagnose import diagnose_index
 from .greedy import greedy_allocation
@@ -245,7 +246,7 @@ def solve_index(
         nonlocal name
         name = how
         terms = score(index.problem, plan)
-        objective = _objective(index.problem, plan)
+        objective = sum(t.contribution for t in terms)
         return answer(
             Status.FEASIBLE, solve_time, teams=plan.teams, objective=objective, terms=terms
         )
@@ -256,22 +257,18 @@ def solve_index(
         failed = precheck(index)
         if failed:
             return answer(Status.INFEASIBLE, reasons=failed)
-    if strategy == "auto" and primary is None and not (allow_unplaced or skip_rules):
+    automatic = strategy == "auto" and primary is None and not (allow_unplaced or skip_rules)
+    if automatic:
         parts = independent_parts(index)
         if len(parts) > 1:
             return _solve_parts(index, parts, deadline, answer, seed, workers, log, hint)
-    large = (
-        strategy == "auto"
-        and primary is None
-        and not (allow_unplaced or skip_rules)
-        and exact_size(index) > EXACT_LIMIT
-    )
+    large = automatic and exact_size(index) > EXACT_LIMIT
     scaled = strategy in ("decompose", "shortlist") or large
     if scaled:
         fallback = greedy_allocation(index)
         if fallback is not None and on_progress is not None:
             elapsed = time.perf_counter() - started
-            on_progress(Progress(_objective(index.problem, fallback), None, elapsed, 0))
+            on_progress(Progress(objective_of(index.problem, fallback), None, elapsed, 0))
     if fallback is not None and strategy != "shortlist":
         steps = 0
 
@@ -283,7 +280,7 @@ def solve_index(
 
         start = fallback
         if hint is not None and not check(index.problem, hint):
-            start = max(fallback, hint, key=lambda plan: _objective(index.problem, plan))
+            start = max(fallback, hint, key=lambda plan: objective_of(index.problem, plan))
         # one CP-SAT worker per block, as many blocks at once as workers: the block models
         # are small (1,000 people, 60 s: 1013.7 with one worker on one block at a time,
         # 1010.3 with two workers on it)
@@ -377,7 +374,7 @@ def solve_index(
     gap: float | None = abs(scaled_bound - scaled_objective) / max(SCALE, abs(scaled_objective))
     if name != "exact":
         # optimal on the shortlist only: no proven bound for the whole problem
-        if fallback is not None and objective < _objective(index.problem, fallback):
+        if fallback is not None and objective < objective_of(index.problem, fallback):
             return plan_answer(fallback, solve_time)
         status, bound, gap = Status.FEASIBLE, None, None
     return answer(
@@ -423,32 +420,23 @@ def _solve_parts(
         if not solved.is_feasible():
             return answer(solved.status, solved.solve_time, reasons=solved.reasons)
         found.append(solved)
-    teams = index.teams(
-        (index.cohort_pos[t.cohort], index.host_pos[t.host], index.participant_rows(t.members))
-        for solved in found
-        for t in solved.teams
-    )
-    plan = Allocation(status=Status.FEASIBLE, teams=teams)
-    terms = score(index.problem, plan)
-    objective = sum(t.contribution for t in terms)
+    teams = index.renumbered(t for solved in found for t in solved.teams)
+    terms = score(index.problem, Allocation(status=Status.FEASIBLE, teams=teams))
+    total = sum(t.contribution for t in terms)
     bounds = [solved.best_bound for solved in found]
-    bound = None if None in bounds else max(objective, sum(b for b in bounds if b is not None))
+    bound = None if None in bounds else max(total, sum(b for b in bounds if b is not None))
     optimal = all(solved.status is Status.OPTIMAL for solved in found)
     strategies = "+".join(sorted({solved.strategy for solved in found}))
     return answer(
         Status.OPTIMAL if optimal else Status.FEASIBLE,
         sum(solved.solve_time for solved in found),
         teams=teams,
-        objective=objective,
-        best_bound=objective if optimal else bound,
-        gap=None if bound is None else abs(bound - objective) / max(1.0, abs(objective)),
+        objective=total,
+        best_bound=total if optimal else bound,
+        gap=None if bound is None else abs(bound - total) / max(1.0, abs(total)),
         terms=terms,
         strategy_name=f"parts-{len(parts)}({strategies})",
     )
-
-
-def _objective(problem: Problem, allocation: Allocation) -> float:
-    return sum(t.contribution for t in score(problem, allocation))
 
 
 def add_hint(ctx: ModelContext, allocation: Allocation) -> None:
