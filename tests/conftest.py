@@ -69,12 +69,8 @@ def host(hid: str, languages: Sequence[str] = ("en",), **fields: Any) -> dict[st
     }
 
 
-def tiny_problem(**overrides: Any) -> Problem:
-    """One cohort C1 (4-5 May 2026, teams of 2-4), hosts H1 and H2, four participants.
-
-    P1 and P2 come from Kenya, P3 and P4 from Uganda. Keyword arguments replace whole
-    top-level fields of the problem (``participants=[...]``, ``rules={...}``, ...).
-    """
+def problem_data(**overrides: Any) -> dict[str, Any]:
+    """The data of :func:`tiny_problem` as a plain dict, fresh on every call."""
     data: dict[str, Any] = {
         "cohorts": [cohort()],
         "participants": [
@@ -86,7 +82,16 @@ def tiny_problem(**overrides: Any) -> Problem:
         "hosts": [host("H1"), host("H2")],
     }
     data.update(overrides)
-    return Problem.model_validate(data)
+    return data
+
+
+def tiny_problem(**overrides: Any) -> Problem:
+    """One cohort C1 (4-5 May 2026, teams of 2-4), hosts H1 and H2, four participants.
+
+    P1 and P2 come from Kenya, P3 and P4 from Uganda. Keyword arguments replace whole
+    top-level fields of the problem (``participants=[...]``, ``rules={...}``, ...).
+    """
+    return Problem.model_validate(problem_data(**overrides))
 
 
 # --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import cohort, host, participant
+from conftest import cohort, host, participant, problem_data
 from pydantic import ValidationError
 
 from icld_match import Problem, ProblemError, ProblemIssue
@@ -20,23 +20,6 @@ from icld_match.validation import parse_problem
 # --------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------
-
-
-def problem_data(**overrides: Any) -> dict[str, Any]:
-    """The data of conftest's tiny_problem (one cohort C1, P1-P4, hosts H1 and H2) as a
-    plain dict, fresh on every call; keyword arguments replace top-level fields."""
-    data: dict[str, Any] = {
-        "cohorts": [cohort()],
-        "participants": [
-            participant("P1", country="Kenya"),
-            participant("P2", country="Kenya"),
-            participant("P3", country="Uganda"),
-            participant("P4", country="Uganda"),
-        ],
-        "hosts": [host("H1"), host("H2")],
-    }
-    data.update(overrides)
-    return data
 
 
 def to_json(data: Any) -> str:
