@@ -1,7 +1,7 @@
 """Plain-numpy views of a problem shared by the generator and the peers.
 
 Written from the README's rules, not from ``icld_match``'s model code, so the peers are a
-second implementation of the rules (their answers are checked by ``icld_match.check``).
+second implementation of the rules (their answers are checked by ``icld_match.analysis.check``).
 Only :func:`icld_match.fit_matrix`, the README's definition of thematic fit, is reused.
 """
 

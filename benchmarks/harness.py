@@ -8,7 +8,7 @@ tells the parent it is ready, runs the peer and reports. The parent watches the 
 above ``memory_limit_mb`` resident memory or past ``2 * time_limit + 60`` seconds after
 "ready" it kills the child and records ``memory`` or ``timeout``.
 
-Every allocation is checked with :func:`icld_match.check`; a result that breaks a hard
+Every allocation is checked with :func:`icld_match.analysis.check`; a result that breaks a hard
 rule is reported as ``invalid`` (no objective). Objectives are always recomputed with
 :func:`icld_match.score` (sum of contributions), so peers are compared on one scale.
 """

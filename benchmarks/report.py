@@ -155,10 +155,10 @@ def markdown(meta: dict[str, Any], instances: list[dict[str, Any]]) -> str:
         f"Machine: {m['cores']} cores, {m['ram_gib']} GiB RAM, {m['cpu']}; {m['platform']}.  ",
         f"Python {m['python']}, OR-Tools {m['ortools']}, HiGHS (highspy) {m['highspy']}, "
         f"numpy {m['numpy']}, icld-match {m['icld_match']}.  ",
-        f"Peers: `icld` = `icld_match.solve(problem, time_limit=T, seed=0, "
+        f"Peers: `icld` = `icld_match.strategies.solve(problem, time_limit=T, seed=0, "
         f"workers={meta['workers']})`; `highs` = the same rules as a MIP in HiGHS "
         f"(threads={meta['workers']}); `greedy` = a one-pass coordinator heuristic. Each run "
-        "is a fresh process; every allocation is checked with `icld_match.check` and its "
+        "is a fresh process; every allocation is checked with `icld_match.analysis.check` and its "
         "objective recomputed with `icld_match.score`. The icld outcome names the strategy "
         "`solve` picked (`exact` or `decompose`). See benchmarks/README.md.",
         "",

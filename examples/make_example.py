@@ -38,7 +38,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from icld_match.schema import (
+from icld_match.records.schema import (
     Capacity,
     Cohort,
     DateRange,

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from icld_match.result import Allocation, Status, Team
-from icld_match.schema import Problem
+from icld_match.records.result import Allocation, Status, Team
+from icld_match.records.schema import Problem
 
 # --------------------------------------------------------------------------------------
 # Problem builders (records as plain dicts, validated once by Problem)

@@ -3,7 +3,7 @@
 Every partition of each cohort into teams within the size bounds, and every host for
 every team, is considered. The fast path prunes with cheap per-team and per-host checks
 and sums precomputed objective parts; its winner is then confirmed with
-:func:`icld_match.check.check` and :func:`icld_match.check.objective`, and any
+:func:`icld_match.analysis.check.check` and :func:`icld_match.analysis.check.objective`, and any
 disagreement raises, so a bug in the shortcuts cannot pass silently. ``brute=True``
 skips every shortcut and runs the full check on each candidate (slow, but literally
 the definition), which tests use to cross-check the fast path.
@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from icld_match.check import check, objective, thematic_fit
-from icld_match.result import Allocation, Status, Team
-from icld_match.schema import Cohort, Host, Problem
+from icld_match.analysis.check import check, objective, thematic_fit
+from icld_match.records.result import Allocation, Status, Team
+from icld_match.records.schema import Cohort, Host, Problem
 
 MAX_PARTICIPANTS = 8
 MAX_HOSTS = 4

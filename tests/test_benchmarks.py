@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from generators import problems
 from hypothesis import HealthCheck, given, settings
-from strategies import problems
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # ``benchmarks`` lives beside ``src``, not inside the package

@@ -20,7 +20,7 @@ import pytest
 from conftest import cohort, host, participant
 
 from icld_match import Allocation, Problem, __version__, check, solve
-from icld_match.check import RULES
+from icld_match.analysis.check import RULES
 from icld_match.cli import main
 
 ROOT = Path(__file__).parents[1]

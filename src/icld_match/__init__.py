@@ -9,7 +9,11 @@ Typical use::
     assert check(problem, allocation) == []
 """
 
-from .changes import (
+from .analysis.check import Violation, check, score
+from .analysis.diagnose import CoreRule, Diagnosis, diagnose
+from .analysis.explain import Explanation, explain
+from .index.problem_index import ProblemIndex, fit_matrix
+from .planning.changes import (
     AddParticipant,
     Change,
     Dropout,
@@ -19,14 +23,10 @@ from .changes import (
     SetCapacity,
     apply_changes,
 )
-from .check import Violation, check, score
-from .diagnose import CoreRule, Diagnosis, diagnose
-from .errors import ProblemError, ProblemIssue
-from .explain import Explanation, explain
-from .index import ProblemIndex, fit_matrix
-from .replan import Move, PlanChange, replan, what_if
-from .result import Allocation, Status, Team, TermValue, Unplaced
-from .schema import (
+from .planning.replan import Move, PlanChange, replan, what_if
+from .records.errors import ProblemError, ProblemIssue
+from .records.result import Allocation, Status, Team, TermValue, Unplaced
+from .records.schema import (
     Affinity,
     Capacity,
     Cohort,
@@ -42,7 +42,7 @@ from .schema import (
     Weights,
     json_schema,
 )
-from .solve import Progress, solve
+from .strategies.solve import Progress, solve
 
 __version__ = "0.1.0"
 

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
-from .check import check
-from .diagnose import diagnose
-from .errors import ProblemError
-from .explain import explain
-from .io import read_allocation, read_changes, read_problem, write_text_atomic
-from .replan import replan, what_if
-from .schema import json_schema
-from .solve import Progress, solve
+from .analysis.check import check
+from .analysis.diagnose import diagnose
+from .analysis.explain import explain
+from .io.json_files import read_allocation, read_changes, read_problem, write_text_atomic
+from .planning.replan import replan, what_if
+from .records.errors import ProblemError
+from .records.schema import json_schema
+from .strategies.solve import Progress, solve
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
 _INT32_MAX = 2**31 - 1  # CP-SAT's seed and worker count are 32-bit parameters

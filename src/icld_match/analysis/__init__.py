@@ -1,0 +1,1 @@
+"""Reading problems and plans: the independent check, pre-checks, diagnosis, explanation."""

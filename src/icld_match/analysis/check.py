@@ -1,0 +1,639 @@
+"""An independent referee for allocations: hard-rule breaches and objective terms.
+
+Written from the rules alone, without looking at how the solver models them, so that
+the solver's answers can be verified by a second implementation. Everything here is
+plain Python over the problem's records; nothing assumes the allocation came from
+CP-SAT, is complete or is even well formed (unknown ids, duplicates and wrong dates are
+reported, never raised).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+from typing import Literal
+
+from ..records.result import Allocation, Team, TermValue
+from ..records.schema import Cohort, Host, Participant, Problem
+
+__all__ = ["RULES", "TERMS", "Violation", "check", "objective", "score", "thematic_fit"]
+
+#: Hard-rule names, in the order :func:`check` reports them.
+RULES: tuple[str, ...] = (
+    "placement",
+    "team_ids",
+    "team_cohort",
+    "team_size",
+    "host_known",
+    "team_dates",
+    "host_dates",
+    "host_capacity",
+    "season_cap",
+    "language",
+    "access",
+    "blocked",
+    "pin",
+    "keep_together",
+    "keep_apart",
+    "mixed_countries",
+    "organisation",
+)
+
+#: Objective term names, in the order :func:`score` returns them (some may be absent).
+TERMS: tuple[str, ...] = ("thematic_fit", "country_mix", "organisation", "wishes", "host_spread")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One breach of a hard rule, named so that reports and tests can group and match it."""
+
+    rule: str
+    message: str
+    records: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+
+# --------------------------------------------------------------------------------------
+# Lookups shared by the checks and the score
+# --------------------------------------------------------------------------------------
+
+
+def _fold(tags: Iterable[str]) -> frozenset[str]:
+    """Tags ignore case, so every comparison goes through casefold."""
+    return frozenset(t.casefold() for t in tags)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Id lookups built once per call, so each check stays linear in the allocation."""
+
+    cohorts: dict[str, Cohort]
+    participants: dict[str, Participant]
+    hosts: dict[str, Host]
+    affinity: dict[tuple[str, str], float]
+
+    @classmethod
+    def of(cls, problem: Problem) -> _Index:
+        return cls(
+            cohorts={c.id: c for c in problem.cohorts},
+            participants={p.id: p for p in problem.participants},
+            hosts={h.id: h for h in problem.hosts},
+            affinity={(a.participant, a.host): a.value for a in problem.affinities},
+        )
+
+    def known_members(self, team: Team) -> list[Participant]:
+        """Members that are real participants; unknown ids are the placement check's job."""
+        return [self.participants[m] for m in team.members if m in self.participants]
+
+
+def _ids(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    """Ids in first-seen order without repeats, for a violation's records."""
+    return tuple(dict.fromkeys(values))
+
+
+def _spans(spans: Sequence[tuple[date, date]]) -> str:
+    """Inclusive day spans as compact 'a..b' text, merging spans that touch."""
+    merged: list[tuple[date, date]] = []
+    for first, last in sorted(spans):
+        if merged and first.toordinal() <= merged[-1][1].toordinal() + 1:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return ", ".join(str(a) if a == b else f"{a}..{b}" for a, b in merged)
+
+
+# --------------------------------------------------------------------------------------
+# Hard rules
+# --------------------------------------------------------------------------------------
+
+
+def _check_placement(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[Violation]:
+    """Everyone is placed once, and teams hold no one the problem does not know."""
+    out: list[Violation] = []
+    where: dict[str, list[str]] = defaultdict(list)
+    for team in teams:
+        for m in team.members:
+            if m not in index.participants:
+                out.append(
+                    Violation(
+                        "placement", f"team {team.id} has unknown participant {m}", (m, team.id)
+                    )
+                )
+            else:
+                where[m].append(team.id)
+    for p in problem.participants:
+        placed = where.get(p.id, [])
+        if not placed:
+            out.append(Violation("placement", f"participant {p.id} is in no team", (p.id,)))
+        elif len(placed) > 1:
+            out.append(
+                Violation(
+                    "placement",
+                    f"participant {p.id} is placed {len(placed)} times (teams {_ids(placed)})",
+                    (p.id, *_unique(placed)),
+                )
+            )
+    return out
+
+
+def _check_team_ids(teams: Sequence[Team]) -> list[Violation]:
+    """Team ids label the allocation, so two teams must never share one."""
+    counts = Counter(t.id for t in teams)
+    return [
+        Violation("team_ids", f"team id {tid} is used by {n} teams", (tid,))
+        for tid, n in counts.items()
+        if n > 1
+    ]
+
+
+def _check_team_cohort(index: _Index, teams: Sequence[Team]) -> list[Violation]:
+    """A team travels with one known cohort and holds only that cohort's participants."""
+    out: list[Violation] = []
+    for team in teams:
+        if team.cohort not in index.cohorts:
+            out.append(
+                Violation(
+                    "team_cohort",
+                    f"team {team.id} names unknown cohort {team.cohort}",
+                    (team.id, team.cohort),
+                )
+            )
+            continue
+        for p in index.known_members(team):
+            if p.cohort != team.cohort:
+                out.append(
+                    Violation(
+                        "team_cohort",
+                        f"team {team.id} of cohort {team.cohort} holds {p.id} of cohort {p.cohort}",
+                        (team.id, p.id, team.cohort),
+                    )
+                )
+    return out
+
+
+def _check_team_size(index: _Index, teams: Sequence[Team]) -> list[Violation]:
+    """Team sizes stay inside the cohort's bounds."""
+    out: list[Violation] = []
+    for team in teams:
+        cohort = index.cohorts.get(team.cohort)
+        if cohort is None:
+            continue
+        size, bounds = len(team.members), cohort.team_size
+        if not bounds.min <= size <= bounds.max:
+            out.append(
+                Violation(
+                    "team_size",
+                    f"team {team.id} has {size} members; cohort {cohort.id} allows "
+                    f"{bounds.min} to {bounds.max}",
+                    (team.id, cohort.id),
+                )
+            )
+    return out
+
+
+def _check_host_known(index: _Index, teams: Sequence[Team]) -> list[Violation]:
+    """Every team goes to a host of the problem."""
+    return [
+        Violation("host_known", f"team {t.id} goes to unknown host {t.host}", (t.id, t.host))
+        for t in teams
+        if t.host not in index.hosts
+    ]
+
+
+def _check_team_dates(index: _Index, teams: Sequence[Team]) -> list[Violation]:
+    """A team's dates are its cohort's internship, nothing else."""
+    out: list[Violation] = []
+    for team in teams:
+        cohort = index.cohorts.get(team.cohort)
+        if cohort is None:
+            continue
+        window = cohort.internship
+        if (team.start, team.end) != (window.start, window.end):
+            out.append(
+                Violation(
+                    "team_dates",
+                    f"team {team.id} runs {team.start}..{team.end} but cohort {cohort.id}'s "
+                    f"internship is {window.start}..{window.end}",
+                    (team.id, cohort.id),
+                )
+            )
+    return out
+
+
+def _check_host_dates(index: _Index, teams: Sequence[Team]) -> list[Violation]:
+    """A host receives a team only if it is available for the cohort's whole internship."""
+    out: list[Violation] = []
+    for team in teams:
+        cohort, host = index.cohorts.get(team.cohort), index.hosts.get(team.host)
+        if cohort is None or host is None:
+            continue
+        window = cohort.internship
+        if not (host.available is None or any(r.covers(window) for r in host.available)):
+            out.append(
+                Violation(
+                    "host_dates",
+                    f"host {host.id} is not available for all of cohort {cohort.id}'s internship "
+                    f"{window} (team {team.id})",
+                    (team.id, host.id, cohort.id),
+                )
+            )
+    return out
+
+
+def _check_host_capacity(index: _Index, teams: Sequence[Team]) -> list[Violation]:
+    """No host receives more teams or participants on any one day than it can take.
+
+    Days are swept as intervals between team boundaries (not day by day), and days with
+    the same set of present teams are reported together as one breach.
+    """
+    out: list[Violation] = []
+    by_host: dict[str, list[Team]] = defaultdict(list)
+    for team in teams:
+        if team.host in index.hosts and team.start <= team.end:
+            by_host[team.host].append(team)
+    for host_id, host_teams in by_host.items():
+        cap = index.hosts[host_id].capacity
+        # day ordinals, so that a team ending on date.max cannot overflow
+        bounds = [(t.start.toordinal(), t.end.toordinal(), t) for t in host_teams]
+        cuts = sorted({lo for lo, _, _ in bounds} | {hi + 1 for _, hi, _ in bounds})
+        breaches: dict[tuple[int, ...], tuple[list[Team], list[tuple[date, date]]]] = {}
+        for first, after in pairwise(cuts):
+            present = [t for lo, hi, t in bounds if lo <= first and after - 1 <= hi]
+            people = sum(len(t.members) for t in present)
+            if len(present) > cap.max_teams or people > cap.max_participants:
+                key = tuple(id(t) for t in present)
+                span = (date.fromordinal(first), date.fromordinal(after - 1))
+                breaches.setdefault(key, (present, []))[1].append(span)
+        for present, spans in breaches.values():
+            people = sum(len(t.members) for t in present)
+            team_ids = [t.id for t in present]
+            out.append(
+                Violation(
+                    "host_capacity",
+                    f"host {host_id} receives {len(present)} teams (limit {cap.max_teams}) and "
+                    f"{people} participants (limit {cap.max_participants}) on {_spans(spans)}: "
+                    f"teams {_ids(team_ids)}",
+                    (host_id, *_unique(team_ids)),
+                )
+            )
+    return out
+
+
+def _check_season_cap(index: _Index, teams: Sequence[Team]) -> list[Violation]:
+    """A host's season cap bounds its teams over all cohorts of the problem."""
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for team in teams:
+        by_host[team.host].append(team.id)
+    out: list[Violation] = []
+    for host_id, team_ids in by_host.items():
+        host = index.hosts.get(host_id)
+        if host is None or host.season_max_teams is None:
+            continue
+        if len(team_ids) > host.season_max_teams:
+            out.append(
+                Violation(
+                    "season_cap",
+                    f"host {host_id} receives {len(team_ids)} teams this season "
+                    f"(cap {host.season_max_teams}): {_ids(team_ids)}",
+                    (host_id, *_unique(team_ids)),
+                )
+            )
+    return out
+
+
+def _check_member_host_fit(index: _Index, teams: Sequence[Team]) -> list[Violation]:
+    """Per member: a shared language, every access need met, and no blocked host.
+
+    Returned grouped by rule (all language breaches, then access, then blocked).
+    """
+    language: list[Violation] = []
+    access: list[Violation] = []
+    blocked: list[Violation] = []
+    for team in teams:
+        host = index.hosts.get(team.host)
+        if host is None:
+            continue
+        host_languages, host_access = _fold(host.languages), _fold(host.accessibility)
+        for p in index.known_members(team):
+            records = (p.id, host.id, team.id)
+            if not _fold(p.languages) & host_languages:
+                language.append(
+                    Violation(
+                        "language",
+                        f"{p.id} ({_ids(p.languages)}) shares no language with host {host.id} "
+                        f"({_ids(host.languages)}) in team {team.id}",
+                        records,
+                    )
+                )
+            missing = [n for n in p.access_needs if n.casefold() not in host_access]
+            if missing:
+                access.append(
+                    Violation(
+                        "access",
+                        f"host {host.id} does not offer {_ids(missing)} needed by {p.id} "
+                        f"in team {team.id}",
+                        records,
+                    )
+                )
+            if host.id in p.blocked_hosts:
+                blocked.append(
+                    Violation(
+                        "blocked",
+                        f"{p.id} is sent to blocked host {host.id} in team {team.id}",
+                        records,
+                    )
+                )
+    return language + access + blocked
+
+
+def _teams_of(teams: Sequence[Team]) -> dict[str, list[Team]]:
+    """Participant id -> every team listing it (more than one only in broken allocations)."""
+    where: dict[str, list[Team]] = defaultdict(list)
+    for team in teams:
+        for m in team.members:
+            where[m].append(team)
+    return where
+
+
+def _check_pins(problem: Problem, where: dict[str, list[Team]]) -> list[Violation]:
+    """A pinned participant is placed, and placed only at the pinned host."""
+    out: list[Violation] = []
+    for pin in problem.pins:
+        placed = where.get(pin.participant, [])
+        if not placed:
+            out.append(
+                Violation(
+                    "pin",
+                    f"{pin.participant} is pinned to host {pin.host} but is in no team",
+                    (pin.participant, pin.host),
+                )
+            )
+            continue
+        wrong = [t for t in placed if t.host != pin.host]
+        if wrong:
+            out.append(
+                Violation(
+                    "pin",
+                    f"{pin.participant} is pinned to host {pin.host} but team {wrong[0].id} "
+                    f"goes to {wrong[0].host}",
+                    (pin.participant, pin.host, *_unique(t.id for t in wrong)),
+                )
+            )
+    return out
+
+
+def _check_keep_together(
+    problem: Problem, teams: Sequence[Team], where: dict[str, list[Team]]
+) -> list[Violation]:
+    """Each keep-together group travels as (part of) one team."""
+    out: list[Violation] = []
+    for group in problem.keep_together:
+        wanted = set(group.members)
+        if any(wanted <= set(t.members) for t in teams):
+            continue
+        team_ids = _unique(t.id for m in group.members for t in where.get(m, []))
+        unplaced = [m for m in group.members if m not in where]
+        detail = f"they are in teams {_ids(team_ids)}" if team_ids else "none is placed"
+        if unplaced and team_ids:
+            detail += f" and {_ids(unplaced)} in none"
+        out.append(
+            Violation(
+                "keep_together",
+                f"{_ids(group.members)} must be in one team but {detail}",
+                (*group.members, *team_ids),
+            )
+        )
+    return out
+
+
+def _check_keep_apart(problem: Problem, teams: Sequence[Team]) -> list[Violation]:
+    """No team holds two members of a keep-apart group; one breach per team and group."""
+    out: list[Violation] = []
+    for group in problem.keep_apart:
+        apart = set(group.members)
+        for team in teams:
+            together = _unique(m for m in team.members if m in apart)
+            if len(together) >= 2:
+                out.append(
+                    Violation(
+                        "keep_apart",
+                        f"{_ids(together)} must be in different teams but share team {team.id}",
+                        (*together, team.id),
+                    )
+                )
+    return out
+
+
+def _check_mixed_countries(
+    index: _Index, problem: Problem, teams: Sequence[Team]
+) -> list[Violation]:
+    """With the hard policy, a cohort that has two countries never sends a one-country team."""
+    if problem.rules.mixed_countries != "hard":
+        return []
+    countries: dict[str, set[str]] = defaultdict(set)
+    for p in problem.participants:
+        countries[p.cohort].add(p.country)
+    out: list[Violation] = []
+    for team in teams:
+        if len(countries.get(team.cohort, ())) < 2:
+            continue
+        present = sorted({p.country for p in index.known_members(team)})
+        if len(present) < 2:
+            out.append(
+                Violation(
+                    "mixed_countries",
+                    f"team {team.id} of cohort {team.cohort} has members from "
+                    f"{_ids(present) or 'no country'} only",
+                    (team.id, team.cohort),
+                )
+            )
+    return out
+
+
+def _check_organisation(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[Violation]:
+    """With the hard policy, colleagues are spread ('apart') or kept together ('together')."""
+    rules = problem.rules
+    if rules.organisation_strictness != "hard" or rules.organisation == "neutral":
+        return []
+    out: list[Violation] = []
+    if rules.organisation == "apart":
+        for team in teams:
+            for org, colleagues in by_organisation(index.known_members(team)).items():
+                if len(colleagues) >= 2:
+                    out.append(
+                        Violation(
+                            "organisation",
+                            f"{_ids(colleagues)} of {org} share team {team.id}",
+                            (*colleagues, team.id),
+                        )
+                    )
+        return out
+    for cohort_id, org, team_ids, members in _organisation_spread(index, teams):
+        if len(team_ids) > 1:
+            out.append(
+                Violation(
+                    "organisation",
+                    f"{_ids(members)} of {org} in cohort {cohort_id} are split over teams "
+                    f"{_ids(team_ids)}",
+                    (cohort_id, *members, *team_ids),
+                )
+            )
+    return out
+
+
+def by_organisation(members: Iterable[Participant]) -> dict[str, list[str]]:
+    """Organisation -> participant ids, skipping participants without one."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for p in members:
+        if p.organisation is not None:
+            groups[p.organisation].append(p.id)
+    return groups
+
+
+def _organisation_spread(
+    index: _Index, teams: Sequence[Team]
+) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+    """(cohort, organisation, teams holding its members, members) for placed participants.
+
+    The cohort is the participant's own, so a misfiled team cannot hide a split.
+    """
+    teams_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    members_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for team in teams:
+        for p in index.known_members(team):
+            if p.organisation is not None:
+                key = (p.cohort, p.organisation)
+                teams_of[key].append(team.id)
+                members_of[key].append(p.id)
+    return [
+        (cohort, org, _unique(teams_of[(cohort, org)]), _unique(members_of[(cohort, org)]))
+        for cohort, org in teams_of
+    ]
+
+
+def check(problem: Problem, allocation: Allocation) -> list[Violation]:
+    """Every hard-rule breach of ``allocation`` for ``problem``; empty means valid.
+
+    The allocation's status is not consulted: an answer without teams simply leaves
+    every participant unplaced.
+    """
+    index = _Index.of(problem)
+    teams = allocation.teams
+    where = _teams_of(teams)
+    return [
+        *_check_placement(index, problem, teams),
+        *_check_team_ids(teams),
+        *_check_team_cohort(index, teams),
+        *_check_team_size(index, teams),
+        *_check_host_known(index, teams),
+        *_check_team_dates(index, teams),
+        *_check_host_dates(index, teams),
+        *_check_host_capacity(index, teams),
+        *_check_season_cap(index, teams),
+        *_check_member_host_fit(index, teams),
+        *_check_pins(problem, where),
+        *_check_keep_together(problem, teams, where),
+        *_check_keep_apart(problem, teams),
+        *_check_mixed_countries(index, problem, teams),
+        *_check_organisation(index, problem, teams),
+    ]
+
+
+# --------------------------------------------------------------------------------------
+# Objective
+# --------------------------------------------------------------------------------------
+
+
+def _fit(index: _Index, participant: Participant, host: Host) -> float:
+    """Caller-supplied affinity first, else the weighted mean of the host's theme strengths."""
+    given = index.affinity.get((participant.id, host.id))
+    if given is not None:
+        return given
+    total = sum(participant.themes.values())
+    if total <= 0:
+        return 0.0
+    strength = {tag.casefold(): s for tag, s in host.themes.items()}
+    return (
+        sum(w * strength.get(tag.casefold(), 0.0) for tag, w in participant.themes.items()) / total
+    )
+
+
+def thematic_fit(problem: Problem, participant_id: str, host_id: str) -> float:
+    """How well a host's themes match what one participant cares about, in [0, 1].
+
+    Raises KeyError for an id the problem does not know.
+    """
+    participants = {p.id: p for p in problem.participants}
+    hosts = {h.id: h for h in problem.hosts}
+    if participant_id not in participants:
+        raise KeyError(f"unknown participant {participant_id!r}")
+    if host_id not in hosts:
+        raise KeyError(f"unknown host {host_id!r}")
+    affinity = {(a.participant, a.host): a.value for a in problem.affinities}
+    index = _Index(cohorts={}, participants=participants, hosts=hosts, affinity=affinity)
+    return _fit(index, participants[participant_id], hosts[host_id])
+
+
+def _term(name: str, sense: Literal["reward", "penalty"], value: float, weight: float) -> TermValue:
+    sign = 1.0 if sense == "reward" else -1.0
+    return TermValue(
+        name=name,
+        level="soft",
+        sense=sense,
+        value=value,
+        weight=weight,
+        contribution=sign * weight * value,
+    )
+
+
+def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
+    """The objective's terms for an allocation, computed from the rules (maximised).
+
+    Members or hosts the problem does not know are skipped; they are hard-rule breaches
+    reported by :func:`check`, not part of the objective.
+    """
+    index = _Index.of(problem)
+    rules, weights = problem.rules, problem.weights
+    teams = allocation.teams
+
+    fit = 0.0
+    wishes = 0.0
+    for team in teams:
+        host = index.hosts.get(team.host)
+        if host is None:
+            continue
+        for p in index.known_members(team):
+            fit += _fit(index, p, host)
+            if host.id in p.wishes:
+                wishes += 1.0 / (p.wishes.index(host.id) + 1)
+
+    terms = [_term("thematic_fit", "reward", fit, weights.thematic_fit)]
+    if rules.mixed_countries != "off":
+        mix = sum(max(0, len({p.country for p in index.known_members(t)}) - 1) for t in teams)
+        terms.append(_term("country_mix", "reward", float(mix), weights.country_mix))
+    if rules.organisation == "apart":
+        breaches = sum(
+            len(ids) - 1 for t in teams for ids in by_organisation(index.known_members(t)).values()
+        )
+        terms.append(_term("organisation", "penalty", float(breaches), weights.organisation))
+    elif rules.organisation == "together":
+        splits = sum(len(ids) - 1 for _, _, ids, _ in _organisation_spread(index, teams))
+        terms.append(_term("organisation", "penalty", float(splits), weights.organisation))
+    terms.append(_term("wishes", "reward", wishes, weights.wishes))
+    spread = len({(t.cohort, t.host) for t in teams})
+    terms.append(_term("host_spread", "reward", float(spread), weights.host_spread))
+    return terms
+
+
+def objective(problem: Problem, allocation: Allocation) -> float:
+    """The single number the solver maximises: the sum of the terms' contributions."""
+    return sum((t.contribution for t in score(problem, allocation)), 0.0)

@@ -1,0 +1,173 @@
+"""Why is there no allocation? Pre-checks first, then a CP-SAT core over named rule instances.
+
+Every hard rule instance (a participant's placement, a host's capacity on some dates, a
+keep-together group, a pin, a cohort's team sizes ...) gets an assumption literal. CP-SAT
+(one worker, no objective) returns a set of them that cannot hold together; a deletion
+pass then drops each member whose removal leaves the rest still infeasible, so a core
+reported as ``minimal`` is irreducible: remove any one rule and the others can be met.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..engine.model import Assumption, ModelContext, build_context
+from ..engine.rules import apply_all
+from ..index.problem_index import ProblemIndex
+from ..records.schema import Problem
+from .precheck import precheck
+
+#: Soft-only rules add nothing a core could contain.
+_SOFT_ONLY = frozenset({"thematic_fit", "wishes", "host_spread", "symmetry"})
+#: A participant with at most this many open hosts gets them listed in the diagnosis.
+_FEW_HOSTS = 3
+
+
+class CoreRule(BaseModel):
+    """One rule instance in an infeasible core, in the user's terms."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str = Field(description="Rule name, as in check() and the README.")
+    label: str = Field(description="Which instance: a participant, host, group or cohort.")
+    records: list[str] = Field(description="Ids of the records involved.")
+    text: str = Field(description="Plain-language statement of the rule instance.")
+
+
+class Diagnosis(BaseModel):
+    """The answer to 'why is there no allocation?'."""
+
+    model_config = ConfigDict(frozen=True)
+
+    feasible: bool | None = Field(description="True/False, or None if undecided in time.")
+    prechecks: list[str] = Field(default_factory=list, description="Failed pre-checks.")
+    core: list[CoreRule] = Field(
+        default_factory=list, description="Rule instances that cannot all hold together."
+    )
+    minimal: bool = Field(False, description="True if dropping any one core rule suffices.")
+
+    def reasons(self) -> list[str]:
+        if self.prechecks:
+            return list(self.prechecks)
+        if self.feasible:
+            return []
+        if not self.core:
+            return ["No allocation was found, and none was proven impossible in the time given."]
+        kind = (
+            "a minimal set: relaxing any one of them removes this conflict"
+            if self.minimal
+            else "a sufficient set, not necessarily minimal"
+        )
+        head = f"No allocation satisfies these {len(self.core)} hard rules together ({kind}):"
+        return [head, *(f"- {item.text}" for item in self.core)]
+
+
+def describe(index: ProblemIndex, item: Assumption) -> str:
+    """A rule instance as a coordinator would state it."""
+    problem = index.problem
+    people = {p.id: p for p in problem.participants}
+    hosts = {h.id: h for h in problem.hosts}
+    match item.rule:
+        case "placement":
+            p = people[item.records[0]]
+            row = index.participant_pos[p.id]
+            open_hosts = [problem.hosts[h].name for h in index.allowed[row].nonzero()[0]]
+            where = ""
+            if len(open_hosts) <= _FEW_HOSTS:
+                where = f"; the only hosts open to them are {', '.join(open_hosts) or 'none'}"
+            return (
+                f"{p.name} ({p.id}, {p.country}, languages {', '.join(p.languages)}) "
+                f"must be placed{where}"
+            )
+        case "host_capacity":
+            h = hosts[item.records[0]]
+            cohorts = ", ".join(item.records[1:])
+            return (
+                f"{h.name} takes at most {h.capacity.max_teams} team(s) and "
+                f"{h.capacity.max_participants} people at once (cohorts {cohorts})"
+            )
+        case "season_cap":
+            h = hosts[item.records[0]]
+            return f"{h.name} takes at most {h.season_max_teams} team(s) in the season"
+        case "team_size":
+            size = problem.cohort(item.records[0]).team_size
+            return f"teams of cohort {item.records[0]} have {size.min} to {size.max} members"
+        case "keep_together":
+            return f"{', '.join(item.records)} travel in one team ({item.label})"
+        case "keep_apart":
+            return f"no two of {', '.join(item.records)} share a team ({item.label})"
+        case "pin":
+            pid, hid = item.records
+            return f"{people[pid].name} ({pid}) is pinned to {hosts[hid].name} ({item.label})"
+        case "mixed_countries":
+            return f"every team of cohort {item.label} mixes countries (hard rule)"
+        case "organisation":
+            policy = problem.rules.organisation
+            return f"colleagues from {item.label} are kept {policy} (hard rule): " + ", ".join(
+                item.records
+            )
+    return f"{item.rule}: {item.label}"
+
+
+def _solve(
+    ctx: ModelContext, literals: list[cp_model.IntVar], seconds: float
+) -> tuple[Any, cp_model.CpSolver]:
+    ctx.model.clear_assumptions()
+    ctx.model.add_assumptions(literals)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(seconds, 0.01)
+    return solver.solve(ctx.model), solver
+
+
+def diagnose_index(
+    index: ProblemIndex, *, time_limit: float = 10.0, minimise: bool = True
+) -> Diagnosis:
+    failed = precheck(index)
+    if failed:
+        return Diagnosis(feasible=False, prechecks=failed)
+    deadline = time.perf_counter() + time_limit
+    ctx = build_context(index.relaxed(["pin"]), diagnose=True)
+    apply_all(ctx, _SOFT_ONLY)
+    assert ctx.assumptions is not None
+    by_index = {a.literal.index: a for a in ctx.assumptions.values()}
+    status, solver = _solve(ctx, [a.literal for a in by_index.values()], time_limit)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Diagnosis(feasible=True)
+    if status != cp_model.INFEASIBLE:
+        return Diagnosis(feasible=None)
+    core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility()]
+    minimal = False
+    if minimise:
+        minimal = True
+        for candidate in list(core):
+            if candidate not in core:
+                continue
+            rest = [a for a in core if a is not candidate]
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                minimal = False
+                break
+            status, solver = _solve(ctx, [a.literal for a in rest], left)
+            if status == cp_model.INFEASIBLE:
+                smaller = {
+                    by_index[i].literal.index
+                    for i in solver.sufficient_assumptions_for_infeasibility()
+                }
+                core = [a for a in rest if a.literal.index in smaller] or rest
+            elif status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                minimal = False
+    items = [
+        CoreRule(rule=a.rule, label=a.label, records=list(a.records), text=describe(index, a))
+        for a in core
+    ]
+    return Diagnosis(feasible=False, core=items, minimal=minimal)
+
+
+def diagnose(problem: Problem, *, time_limit: float = 10.0, minimise: bool = True) -> Diagnosis:
+    """Explain why no allocation exists (or confirm that one does)."""
+    return diagnose_index(ProblemIndex.build(problem), time_limit=time_limit, minimise=minimise)

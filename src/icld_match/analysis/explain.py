@@ -1,0 +1,780 @@
+"""Why each team, host and placement looks the way it does: the score broken down.
+
+Built on the independent checker (hard-rule breaches, term values) and the problem index
+(fit matrix, allowed-pair masks), never on the solver's model, so any allocation can be
+explained, including one edited by hand or one that breaks rules. It states facts (fits,
+ranks among open hosts, the rules that bind a person or a team, what a team costs) and
+does not guess at the solver's reasons: an optimum is a trade-off over the whole plan.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..index.problem_index import PAIR_RULES, ProblemIndex
+from ..records.result import Allocation, Status, Team, TermValue
+from ..records.schema import Host, Participant, Problem
+from .check import RULES, by_organisation, check, score
+
+__all__ = [
+    "Explanation",
+    "ParticipantReport",
+    "RuleReport",
+    "TeamReport",
+    "TermReport",
+    "ThemeMatch",
+    "explain",
+]
+
+#: Fits closer than this count as equal when ranking hosts (fits are sums of products).
+_TIE = 1e-9
+
+
+class _Report(BaseModel):
+    """Reports are read-only snapshots: freezing them keeps a shared explanation honest."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class RuleReport(_Report):
+    """One hard rule and whether the allocation keeps it."""
+
+    name: str = Field(description="Hard-rule name as reported by icld_match.analysis.check.")
+    level: Literal["hard"] = Field("hard", description="Hard rules must hold for validity.")
+    applies: bool = Field(
+        description="False when the problem's rules make this a soft or disabled rule "
+        "(mixed_countries, organisation); it then holds trivially."
+    )
+    holds: bool = Field(description="True when the allocation breaks this rule nowhere.")
+    violations: list[str] = Field(description="One message per breach, from the independent check.")
+
+
+class TermReport(_Report):
+    """One objective term with the concrete matches that make up its value."""
+
+    name: str = Field(description="Term name, e.g. 'thematic_fit'.")
+    level: Literal["soft"] = Field("soft", description="Terms are weighed, never required.")
+    sense: Literal["reward", "penalty"] = Field(description="Rewards add, penalties subtract.")
+    weight: float = Field(description="Weight from the problem's weights.")
+    value: float = Field(description="Raw value of the term.")
+    contribution: float = Field(description="Signed weight * value added to the objective.")
+    matches: list[str] = Field(
+        description="The concrete matches behind the value, one line each (best first where "
+        "there is an order)."
+    )
+
+
+class ThemeMatch(_Report):
+    """How much one theme adds to a team's fit with its host."""
+
+    theme: str = Field(description="Theme tag (the host's spelling when it offers it).")
+    strength: float = Field(description="The host's strength in this theme, 0 if not offered.")
+    share: float = Field(
+        description="Sum over members of the theme's share of the member's theme weights."
+    )
+    contribution: float = Field(
+        description="strength * share: this theme's part of the members' summed fit."
+    )
+
+
+class TeamReport(_Report):
+    """One team: who, where, what binds it, what it earns and what it costs."""
+
+    id: str = Field(description="Team id.")
+    cohort: str = Field(description="Cohort id.")
+    host: str = Field(description="Host id.")
+    host_name: str | None = Field(description="Host display name; None for an unknown host.")
+    members: list[str] = Field(description="Participant ids, as in the allocation.")
+    countries: list[str] = Field(description="Distinct countries of the members, in member order.")
+    fit: float = Field(description="Mean thematic fit of the members with the host.")
+    fit_sum: float = Field(description="Summed fit of the members: the team's thematic_fit value.")
+    themes: list[ThemeMatch] = Field(
+        description="Themes the members care about, by contribution to the summed fit, largest "
+        "first; members with an affinity override are left out."
+    )
+    affinity_members: list[str] = Field(
+        description="Members whose fit with this host is a caller-supplied affinity, not themes."
+    )
+    shared_languages: list[str] = Field(
+        description="Host languages that every member also works in."
+    )
+    member_languages: dict[str, list[str]] = Field(
+        description="Per member, the host languages that member works in."
+    )
+    wishes_honoured: list[str] = Field(
+        description="Members at one of their wished hosts, e.g. 'p13 (wish 1)'."
+    )
+    pays_for: list[str] = Field(
+        description="Soft rules this team falls short on, e.g. 'organisation: p02 and p03 are "
+        "colleagues (...)' or 'country_mix: single country (Kenya)'."
+    )
+    why: str = Field(description="One sentence summing up the team.")
+
+
+class ParticipantReport(_Report):
+    """One participant: where they went and how that host ranks among those open to them."""
+
+    id: str = Field(description="Participant id.")
+    name: str = Field(description="Participant name.")
+    cohort: str = Field(description="Cohort id.")
+    country: str = Field(description="Partner country.")
+    team: str | None = Field(description="Team id; None when the allocation does not place them.")
+    host: str | None = Field(description="Host id of their team; None when unplaced.")
+    host_name: str | None = Field(description="Host display name; None when unplaced or unknown.")
+    fit: float | None = Field(description="Thematic fit with their host; None when unplaced.")
+    host_rank: int | None = Field(
+        description="Rank of their host by fit among the hosts open to them (1 = best, ties "
+        "share a rank); None when unplaced or sent to a host closed to them."
+    )
+    open_hosts: int = Field(
+        description="Hosts every pair rule (dates, language, access, blocked, pin) allows."
+    )
+    best_open_host: str | None = Field(
+        description="The best-fit open host when it is not their host; else None."
+    )
+    best_open_host_name: str | None = Field(description="Display name of best_open_host.")
+    best_open_fit: float | None = Field(description="Fit with best_open_host; else None.")
+    wish_rank: int | None = Field(
+        description="Which of their wishes they got (1 = first); None if none."
+    )
+    excluded_by: dict[str, list[str]] = Field(
+        description="Pair rule -> host ids it closes to this participant (rules closing none "
+        "are left out)."
+    )
+    why: str = Field(description="A sentence of facts: rank, best alternative, binding rules.")
+
+
+class Explanation(_Report):
+    """Every choice of an allocation explained: hard rules, terms, teams and participants."""
+
+    status: Status = Field(description="The allocation's status.")
+    objective: float = Field(
+        description="Sum of the term contributions, recomputed from the problem's rules."
+    )
+    solver_objective: float | None = Field(
+        description="The objective the allocation reports (None if it reports none)."
+    )
+    valid: bool = Field(description="True when every hard rule holds.")
+    reasons: list[str] = Field(description="The allocation's reasons (for infeasible answers).")
+    rules: list[RuleReport] = Field(
+        description="Every hard rule, in the independent check's order."
+    )
+    terms: list[TermReport] = Field(description="Every objective term, in objective order.")
+    teams: list[TeamReport] = Field(description="One report per team, in allocation order.")
+    participants: list[ParticipantReport] = Field(
+        description="One report per participant of the problem, in problem order."
+    )
+
+    def to_text(self, limit: int = 5) -> str:
+        """Plain text for coordinators; each term lists its first ``limit`` matches."""
+        return _render(self, limit)
+
+
+# --------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------
+
+
+def _fold(tags: Iterable[str]) -> set[str]:
+    """Tags ignore case everywhere in the problem, so explanations compare them folded."""
+    return {t.casefold() for t in tags}
+
+
+def _and(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c': for sentences rather than lists."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _some(items: Sequence[str], limit: int = 5) -> str:
+    """A comma list cut after ``limit`` items with '… and N more', for long host lists."""
+    shown = ", ".join(items[:limit])
+    return f"{shown}, … and {len(items) - limit} more" if len(items) > limit else shown
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+class _Context:
+    """Lookups shared by every report, built once per explanation."""
+
+    def __init__(self, problem: Problem, allocation: Allocation) -> None:
+        self.problem = problem
+        self.allocation = allocation
+        self.index = ProblemIndex.build(problem)
+        self.people = {p.id: p for p in problem.participants}
+        self.hosts = {h.id: h for h in problem.hosts}
+        self.affinity = {(a.participant, a.host) for a in problem.affinities}
+        self.cohort_countries: dict[str, set[str]] = defaultdict(set)
+        for p in problem.participants:
+            self.cohort_countries[p.cohort].add(p.country)
+        self.teams_of: dict[str, list[Team]] = defaultdict(list)
+        for team in allocation.teams:
+            for m in team.members:
+                self.teams_of[m].append(team)
+
+    def known(self, team: Team) -> list[Participant]:
+        """Members the problem knows; unknown ids are a placement breach, not explained."""
+        return [self.people[m] for m in team.members if m in self.people]
+
+    def fit(self, participant_id: str, host_id: str) -> float:
+        index = self.index
+        return float(index.fit[index.participant_pos[participant_id], index.host_pos[host_id]])
+
+    def host_name(self, host_id: str | None) -> str | None:
+        host = self.hosts.get(host_id) if host_id is not None else None
+        return host.name if host is not None else None
+
+    def together_with(self, participant_id: str) -> list[str]:
+        """Everyone a keep-together rule ties this participant to."""
+        return _unique(
+            m
+            for g in self.problem.keep_together
+            if participant_id in g.members
+            for m in g.members
+            if m != participant_id
+        )
+
+    def apart_from(self, participant_id: str) -> list[str]:
+        return _unique(
+            m
+            for g in self.problem.keep_apart
+            if participant_id in g.members
+            for m in g.members
+            if m != participant_id
+        )
+
+    def pinned_to(self, participant_id: str) -> str | None:
+        return next((p.host for p in self.problem.pins if p.participant == participant_id), None)
+
+
+# --------------------------------------------------------------------------------------
+# Hard rules and terms
+# --------------------------------------------------------------------------------------
+
+
+def _rule_reports(problem: Problem, allocation: Allocation) -> list[RuleReport]:
+    by_rule: dict[str, list[str]] = defaultdict(list)
+    for violation in check(problem, allocation):
+        by_rule[violation.rule].append(violation.message)
+    rules = problem.rules
+    applies = {
+        "mixed_countries": rules.mixed_countries == "hard",
+        "organisation": rules.organisation_strictness == "hard" and rules.organisation != "neutral",
+    }
+    return [
+        RuleReport(
+            name=name,
+            applies=applies.get(name, True),
+            holds=not by_rule.get(name),
+            violations=by_rule.get(name, []),
+        )
+        for name in RULES
+    ]
+
+
+def _fit_matches(ctx: _Context) -> list[str]:
+    rows: list[tuple[float, str, str]] = []
+    for team in ctx.allocation.teams:
+        if team.host not in ctx.hosts:
+            continue
+        for p in ctx.known(team):
+            fit = ctx.fit(p.id, team.host)
+            rows.append((fit, p.id, f"{p.id} {p.name} at {team.host}: fit {fit:.2f}"))
+    return [line for _, _, line in sorted(rows, key=lambda r: (-r[0], r[1]))]
+
+
+def _country_matches(ctx: _Context) -> list[str]:
+    lines = []
+    for team in ctx.allocation.teams:
+        countries = _unique(p.country for p in ctx.known(team))
+        lines.append(f"{team.id}: {', '.join(countries)} (+{max(0, len(countries) - 1)})")
+    return lines
+
+
+def _colleagues(members: Iterable[Participant]) -> dict[str, list[str]]:
+    return {org: ids for org, ids in by_organisation(members).items() if len(ids) >= 2}
+
+
+def _org_splits(ctx: _Context) -> list[tuple[str, str, list[str], list[str]]]:
+    """(cohort, organisation, teams, members) for colleagues placed in more than one team."""
+    teams: dict[tuple[str, str], list[str]] = defaultdict(list)
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for team in ctx.allocation.teams:
+        for p in ctx.known(team):
+            if p.organisation is not None:
+                teams[(p.cohort, p.organisation)].append(team.id)
+                members[(p.cohort, p.organisation)].append(p.id)
+    return [
+        (cohort, org, _unique(teams[(cohort, org)]), _unique(members[(cohort, org)]))
+        for cohort, org in teams
+        if len(_unique(teams[(cohort, org)])) > 1
+    ]
+
+
+def _organisation_matches(ctx: _Context) -> list[str]:
+    if ctx.problem.rules.organisation == "together":
+        return [
+            f"{org} ({cohort}) is split over {', '.join(teams)}: {', '.join(members)} "
+            f"(+{len(teams) - 1})"
+            for cohort, org, teams, members in _org_splits(ctx)
+        ]
+    lines = []
+    for team in ctx.allocation.teams:
+        for org, ids in _colleagues(ctx.known(team)).items():
+            if len(ids) == 2:
+                lines.append(f"{team.id}: {', '.join(ids)} both from {org}")
+            else:
+                lines.append(f"{team.id}: {', '.join(ids)} all from {org} (+{len(ids) - 1})")
+    return lines
+
+
+def _wish_matches(ctx: _Context) -> list[str]:
+    got, missed = [], []
+    for p in ctx.problem.participants:
+        if not p.wishes:
+            continue
+        hosts = [t.host for t in ctx.teams_of.get(p.id, [])]
+        ranks = [p.wishes.index(h) + 1 for h in hosts if h in p.wishes]
+        if ranks:
+            got += [f"{p.id} got wish {r} ({p.wishes[r - 1]})" for r in ranks]
+        else:
+            missed.append(f"{p.id} got no wish ({', '.join(p.wishes)})")
+    return got + missed
+
+
+def _spread_matches(ctx: _Context) -> list[str]:
+    visited: dict[str, list[str]] = defaultdict(list)
+    for team in ctx.allocation.teams:
+        visited[team.cohort].append(team.host)
+    lines = []
+    for cohort, hosts in visited.items():
+        distinct = sorted(set(hosts))
+        lines.append(f"{cohort} visits {len(distinct)} hosts: {', '.join(distinct)}")
+    return lines
+
+
+def _term_report(ctx: _Context, term: TermValue) -> TermReport:
+    builders = {
+        "thematic_fit": _fit_matches,
+        "country_mix": _country_matches,
+        "organisation": _organisation_matches,
+        "wishes": _wish_matches,
+        "host_spread": _spread_matches,
+    }
+    build = builders.get(term.name)
+    return TermReport(
+        name=term.name,
+        sense=term.sense,
+        weight=term.weight,
+        value=term.value,
+        contribution=term.contribution,
+        matches=build(ctx) if build is not None else [],
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Teams
+# --------------------------------------------------------------------------------------
+
+
+def _theme_matches(members: Sequence[Participant], host: Host) -> list[ThemeMatch]:
+    """Split the members' summed fit by theme: sum_m fit(m) = sum_t s[t] * sum_m share[m, t]."""
+    strength = {tag.casefold(): s for tag, s in host.themes.items()}
+    spelling = {tag.casefold(): tag for tag in host.themes}
+    share: dict[str, float] = defaultdict(float)
+    for p in members:
+        total = sum(p.themes.values())
+        if total <= 0:
+            continue
+        for tag, weight in p.themes.items():
+            if weight > 0:
+                share[tag.casefold()] += weight / total
+                spelling.setdefault(tag.casefold(), tag)
+    matches = [
+        ThemeMatch(
+            theme=spelling[key],
+            strength=strength.get(key, 0.0),
+            share=value,
+            contribution=strength.get(key, 0.0) * value,
+        )
+        for key, value in share.items()
+    ]
+    return sorted(matches, key=lambda m: (-m.contribution, -m.share, m.theme))
+
+
+def _team_costs(ctx: _Context, team: Team, members: Sequence[Participant]) -> list[str]:
+    """The soft rules this team falls short on, with a weight above zero."""
+    problem, weights = ctx.problem, ctx.problem.weights
+    costs: list[str] = []
+    if problem.rules.organisation == "apart" and weights.organisation > 0:
+        for org, ids in _colleagues(members).items():
+            bound = [m for m in ids[1:] if m in ctx.together_with(ids[0])]
+            note = " and must travel together (keep_together)" if bound else ""
+            costs.append(f"organisation: {_and(ids)} are colleagues ({org}){note}")
+    if problem.rules.organisation == "together" and weights.organisation > 0:
+        for _, org, teams, _ in _org_splits(ctx):
+            if team.id in teams:
+                costs.append(f"organisation: colleagues of {org} are split over {', '.join(teams)}")
+    if problem.rules.mixed_countries != "off" and weights.country_mix > 0 and len(members) >= 2:
+        countries = [p.country for p in members]
+        distinct = _unique(countries)
+        reachable = min(len(members), len(ctx.cohort_countries.get(team.cohort, ())))
+        if len(distinct) < reachable:
+            if len(distinct) == 1:
+                costs.append(f"country_mix: single country ({distinct[0]})")
+            else:
+                repeated = _and(
+                    [f"{countries.count(c)} from {c}" for c in distinct if countries.count(c) > 1]
+                )
+                costs.append(
+                    f"country_mix: {len(members)} members from {len(distinct)} countries "
+                    f"({repeated})"
+                )
+    if weights.wishes > 0:
+        for p in members:
+            if not p.wishes or p.wishes[0] == team.host:
+                continue
+            if team.host in p.wishes:
+                costs.append(
+                    f"wishes: {p.id} got wish {p.wishes.index(team.host) + 1}, "
+                    f"not wish 1 ({p.wishes[0]})"
+                )
+            else:
+                costs.append(f"wishes: {p.id} got none of their wishes ({', '.join(p.wishes)})")
+    return costs
+
+
+def _team_why(
+    ctx: _Context,
+    team: Team,
+    members: Sequence[Participant],
+    themes: Sequence[ThemeMatch],
+    fit: float,
+    costs: Sequence[str],
+) -> str:
+    name = ctx.host_name(team.host) or f"unknown host {team.host}"
+    covered = [m.theme for m in themes if m.contribution > 0][:2]
+    if covered:
+        parts = [
+            f"{name} covers {_and(covered)} for its {len(members)} members (mean fit {fit:.2f})"
+        ]
+    else:
+        parts = [f"{name} offers none of its members' themes (mean fit {fit:.2f})"]
+    countries = _unique(p.country for p in members)
+    parts.append(f"{len(countries)} countr{'y' if len(countries) == 1 else 'ies'}")
+    ids = {p.id for p in members}
+    pinned = [p.id for p in members if ctx.pinned_to(p.id) == team.host]
+    if pinned:
+        parts.append(f"{_and(pinned)} {'is' if len(pinned) == 1 else 'are'} pinned here")
+    for group in ctx.problem.keep_together:
+        if set(group.members) <= ids:
+            parts.append(f"{_and(group.members)} must travel together")
+    if costs:
+        parts.append(f"it falls short on {len(costs)} soft rule{'s' * (len(costs) != 1)}")
+    return "; ".join(parts) + "."
+
+
+def _team_report(ctx: _Context, team: Team) -> TeamReport:
+    members = ctx.known(team)
+    host = ctx.hosts.get(team.host)
+    if host is None:
+        fits: list[float] = []
+        themes: list[ThemeMatch] = []
+        affinity: list[str] = []
+        member_languages: dict[str, list[str]] = {}
+        shared: list[str] = []
+        honoured: list[str] = []
+    else:
+        fits = [ctx.fit(p.id, host.id) for p in members]
+        affinity = [p.id for p in members if (p.id, host.id) in ctx.affinity]
+        themes = _theme_matches([p for p in members if p.id not in affinity], host)
+        member_languages = {
+            p.id: [lang for lang in host.languages if lang.casefold() in _fold(p.languages)]
+            for p in members
+        }
+        shared = [
+            lang
+            for lang in host.languages
+            if members and all(lang in langs for langs in member_languages.values())
+        ]
+        honoured = [
+            f"{p.id} (wish {p.wishes.index(host.id) + 1})" for p in members if host.id in p.wishes
+        ]
+    fit_sum = float(sum(fits))
+    fit = fit_sum / len(fits) if fits else 0.0
+    costs = _team_costs(ctx, team, members)
+    return TeamReport(
+        id=team.id,
+        cohort=team.cohort,
+        host=team.host,
+        host_name=ctx.host_name(team.host),
+        members=list(team.members),
+        countries=_unique(p.country for p in members),
+        fit=fit,
+        fit_sum=fit_sum,
+        themes=themes,
+        affinity_members=affinity,
+        shared_languages=shared,
+        member_languages=member_languages,
+        wishes_honoured=honoured,
+        pays_for=costs,
+        why=_team_why(ctx, team, members, themes, fit, costs),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Participants
+# --------------------------------------------------------------------------------------
+
+
+def _exclusions(ctx: _Context, row: int) -> dict[str, list[str]]:
+    hosts = ctx.problem.hosts
+    out: dict[str, list[str]] = {}
+    for rule in PAIR_RULES:
+        closed = np.flatnonzero(~ctx.index.pair_masks[rule][row])
+        if closed.size:
+            out[rule] = [hosts[int(j)].id for j in closed]
+    return out
+
+
+def _exclusion_text(ctx: _Context, participant_id: str, excluded: dict[str, list[str]]) -> str:
+    if not excluded:
+        return "no pair rule closes any host to them"
+    parts = []
+    for rule, hosts in excluded.items():
+        if rule == "pin":
+            parts.append(f"pin (to {ctx.pinned_to(participant_id)}) closes the other {len(hosts)}")
+        else:
+            parts.append(f"{rule} closes {_some(hosts)}")
+    return "; ".join(parts)
+
+
+def _rule_facts(ctx: _Context, p: Participant) -> list[str]:
+    """Hard rules that bind this participant, stated without claiming they decided anything."""
+    facts = []
+    together = ctx.together_with(p.id)
+    if together:
+        facts.append(f"must travel with {_and(together)} (keep_together)")
+    apart = ctx.apart_from(p.id)
+    if apart:
+        facts.append(f"must not share a team with {_and(apart)} (keep_apart)")
+    return facts
+
+
+def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
+    index = ctx.index
+    row = index.participant_pos[p.id]
+    open_row = index.allowed[row]
+    open_count = int(open_row.sum())
+    fits = index.fit[row]
+    excluded = _exclusions(ctx, row)
+    placed = ctx.teams_of.get(p.id, [])
+    team = placed[0] if placed else None
+    best_row = int(np.argmax(np.where(open_row, fits, -np.inf))) if open_count else None
+
+    fit: float | None = None
+    rank: int | None = None
+    best_id: str | None = None
+    best_fit: float | None = None
+    wish_rank: int | None = None
+    sentences: list[str] = []
+    if team is None:
+        sentences.append("Not placed in any team")
+        if best_row is not None:
+            best_host = ctx.problem.hosts[best_row]
+            sentences.append(
+                f"{open_count} host{'s are' if open_count != 1 else ' is'} open to them "
+                f"(best fit {best_host.name}, {float(fits[best_row]):.2f})"
+            )
+        else:
+            sentences.append("no host is open to them")
+        sentences.append(_exclusion_text(ctx, p.id, excluded))
+    elif team.host not in index.host_pos:
+        sentences.append(f"Their team {team.id} goes to unknown host {team.host}")
+    else:
+        col = index.host_pos[team.host]
+        fit = float(fits[col])
+        name = ctx.host_name(team.host)
+        if p.wishes and team.host in p.wishes:
+            wish_rank = p.wishes.index(team.host) + 1
+        if not open_row[col]:
+            closing = [rule for rule, hosts in excluded.items() if team.host in hosts]
+            sentences.append(
+                f"{name} (fit {fit:.2f}) is closed to them by {_and(closing)}: "
+                "the allocation breaks a hard rule"
+            )
+        else:
+            better = open_row & (fits > fit + _TIE)
+            ties = int((open_row & (np.abs(fits - fit) <= _TIE)).sum()) - 1
+            rank = 1 + int(better.sum())
+            if open_count == 1:
+                pin = "pinned to " if ctx.pinned_to(p.id) == team.host else ""
+                sentences.append(
+                    f"{pin.capitalize()}{name}, the only host open to them (fit {fit:.2f})"
+                )
+            elif rank == 1 and ties:
+                sentences.append(
+                    f"{name} ties for best fit ({fit:.2f}) with {ties} other of their "
+                    f"{open_count} open hosts"
+                )
+            elif rank == 1:
+                sentences.append(
+                    f"{name} is the best fit ({fit:.2f}) of their {open_count} open hosts"
+                )
+            else:
+                assert best_row is not None
+                best = ctx.problem.hosts[best_row]
+                best_id, best_fit = best.id, float(fits[best_row])
+                sentences.append(
+                    f"Ranked {rank} of {open_count} open hosts by fit ({fit:.2f}); "
+                    f"the best-fit open host is {best.name} ({best_fit:.2f})"
+                )
+        if wish_rank is not None:
+            sentences.append(f"it is their wish {wish_rank}")
+        elif p.wishes:
+            sentences.append(f"none of their wishes ({', '.join(p.wishes)}) was met")
+    if len(placed) > 1:
+        sentences.append(f"they are also listed in {', '.join(t.id for t in placed[1:])}")
+    sentences += _rule_facts(ctx, p)
+    return ParticipantReport(
+        id=p.id,
+        name=p.name,
+        cohort=p.cohort,
+        country=p.country,
+        team=team.id if team else None,
+        host=team.host if team else None,
+        host_name=ctx.host_name(team.host) if team else None,
+        fit=fit,
+        host_rank=rank,
+        open_hosts=open_count,
+        best_open_host=best_id,
+        best_open_host_name=ctx.host_name(best_id),
+        best_open_fit=best_fit,
+        wish_rank=wish_rank,
+        excluded_by=excluded,
+        why="; ".join(sentences) + ".",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Entry point and text
+# --------------------------------------------------------------------------------------
+
+
+def explain(problem: Problem, allocation: Allocation) -> Explanation:
+    """Explain every choice of ``allocation`` for ``problem``; never raises on broken answers.
+
+    Term values come from :func:`icld_match.analysis.check.score` and rule breaches from
+    :func:`icld_match.analysis.check.check`, so the explanation agrees with the validator.
+    """
+    ctx = _Context(problem, allocation)
+    rules = _rule_reports(problem, allocation)
+    terms = [_term_report(ctx, t) for t in score(problem, allocation)]
+    return Explanation(
+        status=allocation.status,
+        objective=sum((t.contribution for t in terms), 0.0),
+        solver_objective=allocation.objective,
+        valid=all(r.holds for r in rules),
+        reasons=list(allocation.reasons),
+        rules=rules,
+        terms=terms,
+        teams=[_team_report(ctx, t) for t in allocation.teams],
+        participants=[_participant_report(ctx, p) for p in problem.participants],
+    )
+
+
+def _cut(lines: Sequence[str], limit: int, indent: str) -> list[str]:
+    shown = [f"{indent}{line}" for line in lines[:limit]]
+    if len(lines) > limit:
+        shown.append(f"{indent}… and {len(lines) - limit} more")
+    return shown
+
+
+def _render(e: Explanation, limit: int) -> str:
+    solver = (
+        f" (solver reported {e.solver_objective:.3f})" if e.solver_objective is not None else ""
+    )
+    broken = sum(len(r.violations) for r in e.rules)
+    lines = [
+        f"status: {e.status.value}  objective {e.objective:.3f}{solver}",
+        "every hard rule holds" if e.valid else f"INVALID: {broken} hard-rule breaches",
+    ]
+    lines += [f"reason: {r}" for r in e.reasons]
+
+    lines += ["", "Hard rules"]
+    width = max(len(r.name) for r in e.rules) + 2
+    for rule in e.rules:
+        if not rule.applies:
+            state = "not a hard rule in this problem"
+        elif rule.holds:
+            state = "holds"
+        else:
+            state = f"BROKEN ({len(rule.violations)})"
+        lines.append(f"  {rule.name:<{width}}{state}")
+        lines += _cut(rule.violations, limit, "    - ")
+
+    lines += ["", "Objective by term"]
+    for term in e.terms:
+        lines.append(
+            f"  {term.name:<14}{term.sense:<8}{term.value:>9.3f} x {term.weight:.2f} = "
+            f"{term.contribution:+.3f}"
+        )
+        lines += _cut(term.matches, limit, "    ")
+
+    people = {p.id: p for p in e.participants}
+    lines += ["", "Teams"]
+    for team in e.teams:
+        host = f"{team.host_name} ({team.host})" if team.host_name else f"unknown host {team.host}"
+        lines.append(f"  {team.id}  {team.cohort}  {host}  mean fit {team.fit:.2f}")
+        members = [
+            f"{m} {people[m].name} ({people[m].country})" if m in people else f"{m} (unknown)"
+            for m in team.members
+        ]
+        lines.append(f"    members: {', '.join(members)}")
+        offered = [
+            f"{t.theme} {t.strength:.2f} x {t.share:.2f} = {t.contribution:.2f}"
+            for t in team.themes
+            if t.contribution > 0
+        ]
+        missing = [t.theme for t in team.themes if t.contribution <= 0]
+        lines.append(f"    themes (strength x share = fit): {', '.join(offered) or 'none'}")
+        if missing:
+            lines.append(f"    not offered: {', '.join(missing)}")
+        if team.affinity_members:
+            lines.append(f"    fit set by affinity: {', '.join(team.affinity_members)}")
+        if team.shared_languages or not team.member_languages:
+            lines.append(
+                f"    languages shared by all: {', '.join(team.shared_languages) or 'none'}"
+            )
+        else:
+            each = [
+                f"{m} {'/'.join(langs) or 'none'}" for m, langs in team.member_languages.items()
+            ]
+            lines.append(f"    no language shared by all; with the host: {', '.join(each)}")
+        if team.wishes_honoured:
+            lines.append(f"    wishes honoured: {', '.join(team.wishes_honoured)}")
+        lines += [f"    pays for {cost}" for cost in team.pays_for]
+        lines.append(f"    why: {team.why}")
+
+    lines += ["", "Participants"]
+    for p in e.participants:
+        if p.team is None:
+            where = "unplaced"
+        else:
+            where = f"{p.team} at {p.host_name or p.host}"
+            if p.fit is not None:
+                where += f", fit {p.fit:.2f}"
+            if p.host_rank is not None:
+                plural = "s" * (p.open_hosts != 1)
+                where += f", rank {p.host_rank} of {p.open_hosts} open host{plural}"
+        lines.append(f"  {p.id} {p.name} ({p.country}): {where}")
+        lines.append(f"    {p.why}")
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""Cheap necessary conditions, checked before any search, reported in the user's terms.
+
+Each check is a counting argument a coordinator can verify by hand: a cohort smaller than
+its minimum team, a participant no host can take, hosts whose places do not add up to the
+head count, a keep-together group that cannot fit in one team. If one fails, no
+allocation exists, and the message says which records to change.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from ..engine.model import candidate_counts, team_limits
+from ..index.problem_index import PAIR_RULES, ProblemIndex
+from ..records.result import Unplaced
+from ..records.schema import Participant
+
+_WHY = {
+    "host_dates": "not available on the internship dates",
+    "language": "share no working language",
+    "access": "lack a needed access feature",
+    "blocked": "are blocked",
+    "pin": "are excluded by a pin",
+}
+
+
+def _who(p: Participant) -> str:
+    needs = f", needs {', '.join(p.access_needs)}" if p.access_needs else ""
+    return f"{p.name} ({p.id}, languages {', '.join(p.languages)}{needs})"
+
+
+def exclusions(index: ProblemIndex, row: int) -> list[str]:
+    """How many hosts each pair rule closes to a participant, first rule first."""
+    counts = []
+    still_open = np.ones(index.n_hosts, dtype=np.bool_)
+    for rule in PAIR_RULES:
+        closed = still_open & ~index.pair_masks[rule][row]
+        if closed.any():
+            counts.append(f"{int(closed.sum())} {_WHY[rule]}")
+        still_open &= ~closed
+    return counts
+
+
+def explain_unplaced(index: ProblemIndex, participant_id: str) -> Unplaced:
+    """Why a participant was left out in relaxed mode, in terms of the hosts open to them."""
+    row = index.participant_pos[participant_id]
+    problem = index.problem
+    open_hosts = [problem.hosts[h].id for h in np.flatnonzero(index.allowed[row])]
+    closed = "; ".join(exclusions(index, row)) or "none"
+    if not open_hosts:
+        why = f"No host can take them: of {index.n_hosts} hosts, {closed}."
+    else:
+        why = (
+            f"{len(open_hosts)} host(s) are open to them ({', '.join(open_hosts)}; closed: "
+            f"{closed}), but placing them too would leave someone else out or break a hard "
+            "rule; the reasons list the rules in conflict."
+        )
+    return Unplaced(participant=participant_id, open_hosts=open_hosts, why=why)
+
+
+def _places(
+    index: ProblemIndex,
+    limits: npt.NDArray[np.int64],
+    cohort: int,
+    people: list[int],
+    hosts: npt.NDArray[np.int64],
+) -> int:
+    """Most of ``people`` that ``hosts`` can take in one internship, by capacity alone."""
+    largest = index.problem.cohorts[cohort].team_size.max
+    candidates = index.allowed[np.ix_(np.asarray(people), hosts)].sum(axis=0)
+    capacity = np.array([index.problem.hosts[h].capacity.max_participants for h in hosts])
+    teams = limits[cohort, hosts] * largest
+    return int(np.minimum(np.minimum(candidates, capacity), teams).sum())
+
+
+def _crowded_host_sets(
+    index: ProblemIndex, limits: npt.NDArray[np.int64], cohort: int
+) -> list[str]:
+    """Hall's condition per group: participants whose open hosts all lie in a set S need
+    no more places than S offers. Checked for each participant's own open set."""
+    problem, allowed = index.problem, index.allowed
+    members = [int(p) for p in index.members(cohort)]
+    capacity = np.array([h.capacity.max_participants for h in problem.hosts])
+    reasons, seen = [], set()
+    for p in members:
+        open_hosts = np.flatnonzero(allowed[p])
+        if capacity[open_hosts].sum() >= len(members):
+            continue  # these hosts could take the whole cohort: no group can be crowded
+        open_set = frozenset(int(h) for h in open_hosts)
+        if not open_set or open_set in seen:
+            continue
+        seen.add(open_set)
+        group = [q for q in members if set(np.flatnonzero(allowed[q])) <= open_set]
+        if len(group) == len(members):
+            continue  # the whole cohort: the head-count check below says it
+        places = _places(index, limits, cohort, group, np.array(sorted(open_set)))
+        if len(group) > places:
+            ids = ", ".join(problem.participants[q].id for q in group)
+            names = ", ".join(problem.hosts[h].name for h in sorted(open_set))
+            languages = sorted({lang for q in group for lang in problem.participants[q].languages})
+            reasons.append(
+                f"{len(group)} participants of cohort {problem.cohorts[cohort].id} ({ids}; "
+                f"languages {', '.join(languages)}) can go only to {names}, which can take at "
+                f"most {places} of them on {problem.cohorts[cohort].internship}."
+            )
+    return reasons
+
+
+def _team_counts(n: int, low: int, high: int, slots: int) -> bool:
+    """Can n people form k teams of size low..high for some 1 <= k <= slots?"""
+    return any(k * low <= n <= k * high for k in range(1, slots + 1))
+
+
+def precheck(index: ProblemIndex) -> list[str]:
+    problem = index.problem
+    reasons: list[str] = []
+    allowed = index.allowed
+
+    for row, p in enumerate(problem.participants):
+        if not allowed[row].any():
+            reasons.append(
+                f"Participant {_who(p)} can go to no host: of {index.n_hosts} hosts, "
+                f"{'; '.join(exclusions(index, row))}."
+            )
+
+    limits, candidates = team_limits(index), candidate_counts(index)
+    for c, cohort in enumerate(problem.cohorts):
+        members = index.members(c)
+        n, size = len(members), cohort.team_size
+        if n < size.min:
+            reasons.append(
+                f"Cohort {cohort.id} has {n} participant{'s' * (n != 1)}, fewer than its "
+                f"minimum team size {size.min}."
+            )
+            continue
+        hosts = np.flatnonzero(candidates[c])
+        slots = int(limits[c, hosts].sum())
+        places = _places(index, limits, c, [int(p) for p in members], hosts)
+        reasons += _crowded_host_sets(index, limits, c)
+        if places < n:
+            reasons.append(
+                f"Cohort {cohort.id} needs places for {n} participants on {cohort.internship}, "
+                f"but the hosts that can take its members offer at most {places}."
+            )
+        elif not _team_counts(n, size.min, size.max, slots):
+            reasons.append(
+                f"Cohort {cohort.id} cannot split {n} participants into teams of "
+                f"{size.min}-{size.max} using the {slots} team places its hosts offer."
+            )
+
+    apart_pairs = {
+        frozenset((a, b))
+        for group in problem.keep_apart
+        for a in group.members
+        for b in group.members
+        if a != b
+    }
+    for i, group in enumerate(problem.keep_together):
+        rows = index.participant_rows(group.members)
+        limit = problem.cohort(problem.participant(group.members[0]).cohort).team_size.max
+        label = f"keep_together[{i}] ({', '.join(group.members)})"
+        if len(rows) > limit:
+            reasons.append(f"{label} has {len(rows)} members, more than the team maximum {limit}.")
+        clash = [sorted(pair) for pair in apart_pairs if pair <= set(group.members)]
+        for a, b in sorted(clash):
+            reasons.append(f"{label} requires {a} and {b} together, but keep_apart separates them.")
+        if not np.logical_and.reduce(allowed[rows], axis=0).any():
+            reasons.append(f"{label}: no host can take all of its members together.")
+    return reasons

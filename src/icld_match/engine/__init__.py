@@ -1,0 +1,1 @@
+"""The CP-SAT formulation: model context, one module per rule, bounds."""

@@ -1,0 +1,190 @@
+"""The CP-SAT formulation's shared state: team slots, assignment literals and named terms.
+
+A *slot* is one possible team of one cohort at one host. A host that can take ``k`` teams
+of a cohort at once gets ``k`` slots for it; ``x[p, s]`` says participant ``p`` travels in
+slot ``s``. Variables exist only for pairs the index allows, so the pair rules (dates,
+language, access, blocked hosts, pins) cost nothing in the model. Each rule module in
+:mod:`icld_match.engine.rules` reads this context and adds its constraints or objective terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from ortools.sat.python import cp_model
+
+from ..index.problem_index import ProblemIndex
+
+#: Objective coefficients are weights x values rounded to 1/SCALE.
+SCALE = 1000
+
+
+@dataclass(frozen=True)
+class Slot:
+    cohort: int
+    host: int
+    rank: int  # 0 for the first team of this cohort at this host, 1 for the second, ...
+
+
+@dataclass
+class Term:
+    """A named objective term: raw value = constant + sum(coef * var)."""
+
+    name: str
+    sense: Literal["reward", "penalty"]
+    weight: float
+    coefficients: list[tuple[float, cp_model.IntVar]] = field(default_factory=list)
+    constant: float = 0.0
+
+    def add(self, coef: float, var: cp_model.IntVar) -> None:
+        if coef:
+            self.coefficients.append((coef, var))
+
+    def value(self, var_value: Callable[[cp_model.IntVar], int]) -> float:
+        return self.constant + sum(c * var_value(v) for c, v in self.coefficients)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One named rule instance that diagnosis may switch off (an assumption literal)."""
+
+    literal: cp_model.IntVar
+    rule: str
+    label: str
+    records: tuple[str, ...]
+
+
+@dataclass
+class ModelContext:
+    """Everything the rule modules need to add their part to one CP-SAT model."""
+
+    index: ProblemIndex
+    model: cp_model.CpModel
+    slots: list[Slot]
+    slots_at: dict[tuple[int, int], list[int]]
+    x: dict[tuple[int, int], cp_model.IntVar]
+    in_slot: list[list[int]]
+    of_participant: list[list[int]]
+    used: list[cp_model.IntVar]
+    terms: list[Term] = field(default_factory=list)
+    #: Participants may stay unplaced (relaxed mode); placing them is then a first objective.
+    allow_unplaced: bool = False
+    #: When diagnosing, every rule instance is guarded by a named assumption literal.
+    assumptions: dict[str, Assumption] | None = None
+
+    def guard(self, rule: str, label: str, records: tuple[str, ...]) -> list[cp_model.IntVar]:
+        """Enforcement literals for one rule instance: none, or its assumption when diagnosing."""
+        if self.assumptions is None:
+            return []
+        key = f"{rule}:{label}"
+        if key not in self.assumptions:
+            literal = self.model.new_bool_var(key)
+            self.assumptions[key] = Assumption(literal, rule, label, records)
+        return [self.assumptions[key].literal]
+
+    def require(
+        self, constraint: Any, rule: str, label: str, records: tuple[str, ...] = ()
+    ) -> None:
+        """Add a hard constraint that belongs to a named rule instance."""
+        self.model.add(constraint).only_enforce_if(self.guard(rule, label, records))
+
+    def size(self, slot: int) -> Any:
+        return sum(self.x[p, slot] for p in self.in_slot[slot])
+
+    def placed(self, participant: int) -> Any:
+        return sum(self.x[participant, s] for s in self.of_participant[participant])
+
+    def var(self, participant: int, slot: int) -> cp_model.IntVar | int:
+        """The literal for (participant, slot), or 0 where the pair is not allowed."""
+        return self.x.get((participant, slot), 0)
+
+    def new_term(self, name: str, sense: Literal["reward", "penalty"], weight: float) -> Term:
+        term = Term(name, sense, weight)
+        self.terms.append(term)
+        return term
+
+
+def team_limits(index: ProblemIndex) -> npt.NDArray[np.int64]:
+    """cohort x host: teams of the cohort the host can hold at once (capacity, season cap)."""
+    problem = index.problem
+    smallest = np.array([c.team_size.min for c in problem.cohorts])[:, None]
+    hosts = problem.hosts
+    max_teams = np.array([h.capacity.max_teams for h in hosts])[None, :]
+    max_people = np.array([h.capacity.max_participants for h in hosts])[None, :]
+    no_cap = index.n_participants + 1
+    season = np.array(
+        [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts]
+    )[None, :]
+    limits: npt.NDArray[np.int64] = np.minimum(
+        np.minimum(max_teams, max_people // smallest), season
+    ).clip(min=0)
+    return limits
+
+
+def candidate_counts(index: ProblemIndex) -> npt.NDArray[np.int64]:
+    """cohort x host: participants of the cohort every pair rule allows at the host."""
+    counts: npt.NDArray[np.int64] = np.stack(
+        [index.allowed[index.members(c)].sum(axis=0) for c in range(len(index.problem.cohorts))]
+    )
+    return counts
+
+
+def slot_matrix(index: ProblemIndex, diagnose: bool = False) -> npt.NDArray[np.int64]:
+    """Team slots to create per cohort x host: the host's limit (capacity, season cap), but
+    never more than the cohort's candidates there can fill.
+
+    When diagnosing, capacity and team sizes must be able to show up as named rules in a
+    conflict, so a host gets up to two slots beyond what those rules allow.
+    """
+    smallest = np.array([c.team_size.min for c in index.problem.cohorts])[:, None]
+    candidates = candidate_counts(index)
+    limit = np.minimum(team_limits(index), candidates // smallest)
+    slots: npt.NDArray[np.int64] = np.minimum(candidates, limit + 2) if diagnose else limit
+    return slots
+
+
+def build_context(
+    index: ProblemIndex, *, allow_unplaced: bool = False, diagnose: bool = False
+) -> ModelContext:
+    """Create slots and assignment literals for every allowed (participant, host) pair."""
+    model = cp_model.CpModel()
+    slots: list[Slot] = []
+    slots_at: dict[tuple[int, int], list[int]] = {}
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    in_slot: list[list[int]] = []
+    of_participant: list[list[int]] = [[] for _ in range(index.n_participants)]
+    used: list[cp_model.IntVar] = []
+    problem = index.problem
+    counts = slot_matrix(index, diagnose)
+    for c, cohort in enumerate(problem.cohorts):
+        members = index.members(c)
+        for h in map(int, np.flatnonzero(counts[c])):
+            host = problem.hosts[h]
+            candidates = [int(p) for p in members[index.allowed[members, h]]]
+            for rank in range(int(counts[c, h])):
+                s = len(slots)
+                slots.append(Slot(c, h, rank))
+                slots_at.setdefault((c, h), []).append(s)
+                used.append(model.new_bool_var(f"used[{cohort.id},{host.id},{rank}]"))
+                in_slot.append(candidates)
+                for p in candidates:
+                    x[p, s] = model.new_bool_var(
+                        f"x[{problem.participants[p].id},{host.id},{rank}]"
+                    )
+                    of_participant[p].append(s)
+    return ModelContext(
+        index,
+        model,
+        slots,
+        slots_at,
+        x,
+        in_slot,
+        of_participant,
+        used,
+        allow_unplaced=allow_unplaced,
+        assumptions={} if diagnose else None,
+    )

@@ -1,0 +1,308 @@
+"""Ids to integer positions, and the numpy matrices every later layer reads.
+
+The fit matrix and the allowed-pair masks are computed once here, vectorised, so the
+rules only ever look up arrays. Each pair rule keeps its own mask so that pre-checks and
+explanations can say *which* rule keeps a participant away from a host.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from ..records.result import Allocation, Team
+from ..records.schema import Problem
+
+BoolMatrix = npt.NDArray[np.bool_]
+FloatMatrix = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+#: Pair rules in the order explanations cite them; each maps to a participants x hosts mask.
+PAIR_RULES: tuple[str, ...] = ("host_dates", "language", "access", "blocked", "pin")
+
+
+def _positions(ids: Iterable[str]) -> dict[str, int]:
+    return {record_id: i for i, record_id in enumerate(ids)}
+
+
+def _codes(labels: Sequence[str | None]) -> tuple[IntArray, list[str]]:
+    """Integer codes for labels (None -> -1), codes in first-seen order."""
+    vocabulary: dict[str, int] = {}
+    codes = [-1 if lab is None else vocabulary.setdefault(lab, len(vocabulary)) for lab in labels]
+    return np.asarray(codes, dtype=np.int64), list(vocabulary)
+
+
+def _incidence(tag_lists: Sequence[Iterable[str]], vocabulary: dict[str, int]) -> BoolMatrix:
+    """rows x tags boolean matrix; tags are compared case-insensitively."""
+    out = np.zeros((len(tag_lists), len(vocabulary)), dtype=np.bool_)
+    for row, tags in enumerate(tag_lists):
+        for tag in tags:
+            out[row, vocabulary[tag.casefold()]] = True
+    return out
+
+
+def _vocabulary(*tag_lists: Iterable[Iterable[str]]) -> dict[str, int]:
+    vocabulary: dict[str, int] = {}
+    for lists in tag_lists:
+        for tags in lists:
+            for tag in tags:
+                vocabulary.setdefault(tag.casefold(), len(vocabulary))
+    return vocabulary
+
+
+def fit_matrix(problem: Problem) -> FloatMatrix:
+    """Thematic fit in [0, 1] for every participant x host.
+
+    fit[p, h] = sum_t w[p, t] * s[h, t] / sum_t w[p, t], where w are the participant's
+    theme weights and s the host's strengths (0 for a theme it does not offer): the
+    weighted share of what the participant works on that the host can show. A caller's
+    affinity replaces the computed value for its pair.
+    """
+    themes = _vocabulary(
+        (p.themes for p in problem.participants), (h.themes for h in problem.hosts)
+    )
+    weights = np.zeros((len(problem.participants), len(themes)))
+    for row, p in enumerate(problem.participants):
+        for tag, weight in p.themes.items():
+            weights[row, themes[tag.casefold()]] = weight
+    strengths = np.zeros((len(problem.hosts), len(themes)))
+    for row, h in enumerate(problem.hosts):
+        for tag, strength in h.themes.items():
+            strengths[row, themes[tag.casefold()]] = strength
+    totals = weights.sum(axis=1, keepdims=True)
+    shares = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+    fit: FloatMatrix = shares @ strengths.T
+    p_pos = _positions(p.id for p in problem.participants)
+    h_pos = _positions(h.id for h in problem.hosts)
+    for affinity in problem.affinities:
+        fit[p_pos[affinity.participant], h_pos[affinity.host]] = affinity.value
+    return fit
+
+
+@dataclass(frozen=True)
+class ProblemIndex:
+    """Integer view of a problem: positions, codes, fit matrix and allowed-pair masks."""
+
+    problem: Problem
+    participant_pos: dict[str, int]
+    host_pos: dict[str, int]
+    cohort_pos: dict[str, int]
+    cohort_of: IntArray
+    country_of: IntArray
+    countries: list[str]
+    organisation_of: IntArray
+    organisations: list[str]
+    fit: FloatMatrix
+    pair_masks: dict[str, BoolMatrix]
+    wish_value: FloatMatrix
+    concurrent_cohorts: list[frozenset[int]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, problem: Problem) -> ProblemIndex:
+        participants, hosts, cohorts = problem.participants, problem.hosts, problem.cohorts
+        participant_pos = _positions(p.id for p in participants)
+        host_pos = _positions(h.id for h in hosts)
+        cohort_pos = _positions(c.id for c in cohorts)
+        cohort_of = np.asarray([cohort_pos[p.cohort] for p in participants], dtype=np.int64)
+        country_of, countries = _codes([p.country for p in participants])
+        organisation_of, organisations = _codes([p.organisation for p in participants])
+
+        host_open = np.asarray(
+            [[h.is_available(c.internship) for h in hosts] for c in cohorts], dtype=np.bool_
+        )
+        languages = _vocabulary((p.languages for p in participants), (h.languages for h in hosts))
+        speaks = _incidence([p.languages for p in participants], languages)
+        works_in = _incidence([h.languages for h in hosts], languages)
+        access = _vocabulary(
+            (p.access_needs for p in participants), (h.accessibility for h in hosts)
+        )
+        needs = _incidence([p.access_needs for p in participants], access)
+        offers = _incidence([h.accessibility for h in hosts], access)
+
+        n, m = len(participants), len(hosts)
+        blocked = np.zeros((n, m), dtype=np.bool_)
+        wish_value = np.zeros((n, m))
+        for row, p in enumerate(participants):
+            for host_id in p.blocked_hosts:
+                blocked[row, host_pos[host_id]] = True
+            for rank, host_id in enumerate(p.wishes):
+                wish_value[row, host_pos[host_id]] = 1.0 / (rank + 1)
+        pinned_ok = np.ones((n, m), dtype=np.bool_)
+        for pin in problem.pins:
+            row = participant_pos[pin.participant]
+            pinned_ok[row, :] = False
+            pinned_ok[row, host_pos[pin.host]] = True
+
+        pair_masks = {
+            "host_dates": host_open[cohort_of],
+            "language": (speaks.astype(np.int64) @ works_in.T.astype(np.int64)) > 0,
+            "access": (needs.astype(np.int64) @ (~offers).T.astype(np.int64)) == 0,
+            "blocked": ~blocked,
+            "pin": pinned_ok,
+        }
+        assert tuple(pair_masks) == PAIR_RULES
+        return cls(
+            problem=problem,
+            participant_pos=participant_pos,
+            host_pos=host_pos,
+            cohort_pos=cohort_pos,
+            cohort_of=cohort_of,
+            country_of=country_of,
+            countries=countries,
+            organisation_of=organisation_of,
+            organisations=organisations,
+            fit=fit_matrix(problem),
+            pair_masks=pair_masks,
+            wish_value=wish_value,
+            concurrent_cohorts=_concurrent_groups(problem),
+        )
+
+    @property
+    def n_participants(self) -> int:
+        return len(self.participant_pos)
+
+    @property
+    def n_hosts(self) -> int:
+        return len(self.host_pos)
+
+    @cached_property
+    def allowed(self) -> BoolMatrix:
+        """participants x hosts: True where every pair rule allows the pair."""
+        allowed = np.ones((self.n_participants, self.n_hosts), dtype=np.bool_)
+        for mask in self.pair_masks.values():
+            allowed &= mask
+        return allowed
+
+    def relaxed(self, rules: Iterable[str]) -> ProblemIndex:
+        """A copy in which the named pair rules allow every pair (what-if, tests)."""
+        names = set(rules)
+        masks = {
+            name: np.ones_like(mask) if name in names else mask
+            for name, mask in self.pair_masks.items()
+        }
+        return replace(self, pair_masks=masks)
+
+    def shortlisted(self, keep: int, anchor: BoolMatrix | None = None) -> ProblemIndex:
+        """A copy that allows each participant only their ``keep`` best open hosts.
+
+        Best by fit plus wish value; wished hosts and the ``anchor`` pairs (e.g. a known
+        valid plan, so the shortlist stays feasible) always stay. This shrinks the model for
+        large instances at the price of global optimality (see ``solve``'s strategy).
+        """
+        value = np.where(self.allowed, self.fit + self.wish_value, -np.inf)
+        keep = max(1, min(keep, self.n_hosts))
+        top = np.argpartition(-value, keep - 1, axis=1)[:, :keep]
+        shortlist = np.zeros_like(self.allowed)
+        np.put_along_axis(shortlist, top, True, axis=1)
+        shortlist |= self.wish_value > 0
+        for group in self.problem.keep_together:  # members must keep hosts in common
+            rows = self.participant_rows(group.members)
+            together = np.where(self.allowed[rows].all(axis=0), value[rows].sum(axis=0), -np.inf)
+            best = np.argsort(-together)[:keep]
+            shortlist[np.ix_(np.asarray(rows), best[np.isfinite(together[best])])] = True
+        if anchor is not None:
+            shortlist |= anchor
+        masks = {**self.pair_masks, "shortlist": shortlist & self.allowed}
+        return replace(self, pair_masks=masks)
+
+    def teams(self, groups: Iterable[tuple[int, int, Sequence[int]]]) -> list[Team]:
+        """Teams from (cohort, host, members) positions: sorted, numbered T01.., fit filled in."""
+        problem = self.problem
+        found = sorted(
+            (
+                problem.cohorts[c].id,
+                problem.hosts[h].id,
+                sorted(problem.participants[p].id for p in members),
+                c,
+                float(self.fit[list(members), h].mean()),
+            )
+            for c, h, members in groups
+            if len(members)
+        )
+        width = max(2, len(str(len(found))))
+        return [
+            Team(
+                id=f"T{number:0{width}d}",
+                cohort=cohort_id,
+                host=host_id,
+                members=ids,
+                start=problem.cohorts[c].internship.start,
+                end=problem.cohorts[c].internship.end,
+                fit=round(fit, 6),
+            )
+            for number, (cohort_id, host_id, ids, c, fit) in enumerate(found, start=1)
+        ]
+
+    def renumbered(self, teams: Iterable[Team]) -> list[Team]:
+        """The same teams, sorted and numbered T01.. afresh (when plans are joined)."""
+        return self.teams(
+            (self.cohort_pos[t.cohort], self.host_pos[t.host], self.participant_rows(t.members))
+            for t in teams
+        )
+
+    def pairs_of(self, allocation: Allocation) -> BoolMatrix:
+        """participants x hosts: True where the allocation sends the participant."""
+        pairs = np.zeros((self.n_participants, self.n_hosts), dtype=np.bool_)
+        for team in allocation.teams:
+            h = self.host_pos.get(team.host)
+            for member in team.members:
+                p = self.participant_pos.get(member)
+                if p is not None and h is not None:
+                    pairs[p, h] = True
+        return pairs
+
+    def members(self, cohort: int) -> IntArray:
+        return np.flatnonzero(self.cohort_of == cohort)
+
+    def participant_rows(self, ids: Iterable[str]) -> list[int]:
+        return [self.participant_pos[i] for i in ids]
+
+    def units(self, cohort: int) -> list[list[int]]:
+        """Participants of a cohort who must travel together, others alone.
+
+        Keep-together groups (and colleagues under a hard 'together' policy) are merged
+        with union-find; members outside the cohort are ignored (pre-checks report them).
+        """
+        members = [int(p) for p in self.members(cohort)]
+        parent = {p: p for p in members}
+
+        def root(p: int) -> int:
+            while parent[p] != p:
+                p = parent[p]
+            return p
+
+        groups = [g.members for g in self.problem.keep_together]
+        rules = self.problem.rules
+        if rules.organisation == "together" and rules.organisation_strictness == "hard":
+            by_org: dict[int, list[str]] = defaultdict(list)
+            for p in members:
+                if self.organisation_of[p] >= 0:
+                    by_org[int(self.organisation_of[p])].append(self.problem.participants[p].id)
+            groups += list(by_org.values())
+        for ids in groups:
+            rows = [self.participant_pos[i] for i in ids if self.participant_pos[i] in parent]
+            for p in rows[1:]:
+                parent[root(p)] = root(rows[0])
+        units: dict[int, list[int]] = defaultdict(list)
+        for p in members:
+            units[root(p)].append(p)
+        return list(units.values())
+
+
+def _concurrent_groups(problem: Problem) -> list[frozenset[int]]:
+    """Maximal sets of cohorts whose internships share a day; capacity holds for each set.
+
+    For intervals, the cohorts present on some day form every clique of the overlap graph,
+    so checking each cohort's first day and keeping the maximal sets is enough.
+    """
+    windows = [c.internship for c in problem.cohorts]
+    groups = {
+        frozenset(j for j, w in enumerate(windows) if w.start <= day.start <= w.end)
+        for day in windows
+    }
+    return sorted((g for g in groups if not any(g < other for other in groups)), key=sorted)

@@ -1,0 +1,1 @@
+"""Reading and writing files: JSON problems, allocations and changes."""

@@ -1,0 +1,1 @@
+"""Changes to a planned season: change records, re-planning and what-if."""

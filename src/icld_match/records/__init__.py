@@ -1,0 +1,1 @@
+"""Records: the pydantic schema, cross-record validation, errors and the result."""

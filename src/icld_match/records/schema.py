@@ -1,0 +1,300 @@
+"""The problem as coordinators state it: cohorts, participants, hosts, pair rules and weights.
+
+Every record is a frozen pydantic model, so a problem is never changed behind the user's
+back. Field-level errors come from pydantic; cross-record errors (unknown or duplicate
+ids, contradictory rules) are gathered by :mod:`icld_match.records.validation` and raised
+together as one :class:`~icld_match.records.errors.ProblemError`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$"),
+    Field(description="A stable identifier: non-empty, no leading or trailing spaces."),
+]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Strictness = Literal["off", "soft", "hard"]
+
+#: Upper bound of every size and capacity count, so that CP-SAT's 64-bit arithmetic
+#: never overflows (a larger value would otherwise escape as a solver traceback).
+MAX_COUNT = 1_000_000
+
+
+class Record(BaseModel):
+    """Base of every input record: unknown fields and NaN/inf numbers are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class DateRange(Record):
+    """An inclusive range of calendar days."""
+
+    start: date = Field(description="First day (inclusive), ISO format YYYY-MM-DD.")
+    end: date = Field(description="Last day (inclusive), ISO format YYYY-MM-DD.")
+
+    @model_validator(mode="after")
+    def _start_not_after_end(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    def covers(self, other: DateRange) -> bool:
+        """True when every day of ``other`` lies inside this range."""
+        return self.start <= other.start and other.end <= self.end
+
+    def overlaps(self, other: DateRange) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def days(self) -> list[date]:
+        return [self.start + timedelta(d) for d in range((self.end - self.start).days + 1)]
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end}" if self.end != self.start else str(self.start)
+
+
+class TeamSize(Record):
+    """How many participants travel together to one host."""
+
+    min: int = Field(2, ge=1, le=MAX_COUNT, description="Smallest team allowed.")
+    max: int = Field(4, ge=1, le=MAX_COUNT, description="Largest team allowed.")
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> Self:
+        if self.min > self.max:
+            raise ValueError(f"min {self.min} is larger than max {self.max}")
+        return self
+
+
+class Cohort(Record):
+    """One intake of an international training programme (about 25 participants)."""
+
+    id: Id
+    name: str = Field(description="Human-readable name, e.g. 'ITP Local Democracy 2026'.")
+    programme: str = Field("", description="The training programme this cohort belongs to.")
+    internship: DateRange = Field(description="The two internship days in Sweden.")
+    team_size: TeamSize = Field(default_factory=TeamSize, description="Team size bounds.")
+
+
+class Participant(Record):
+    """A politician, official or civil-society member taking part in a cohort."""
+
+    id: Id
+    name: str = Field(description="Full name, for reports.")
+    cohort: Id = Field(description="Id of the participant's cohort.")
+    country: str = Field(min_length=1, description="Partner country, e.g. 'Kenya'.")
+    organisation: str | None = Field(
+        None,
+        description="Home organisation (municipality, ministry, NGO); drives the "
+        "same-organisation policy.",
+    )
+    gender: str | None = Field(None, description="Optional; used only in reports.")
+    languages: list[Tag] = Field(
+        min_length=1, description="Working languages, ISO 639-1 codes such as 'en', 'fr', 'sw'."
+    )
+    themes: dict[Tag, float] = Field(
+        default_factory=dict,
+        description="Fields of work and how much each matters to the participant (>= 0).",
+    )
+    access_needs: list[Tag] = Field(
+        default_factory=list,
+        description="Accessibility needs; a host must offer every one, e.g. 'step-free'.",
+    )
+    wishes: list[Id] = Field(
+        default_factory=list, description="Ranked host wishes, most wanted first (host ids)."
+    )
+    blocked_hosts: list[Id] = Field(
+        default_factory=list, description="Hosts this participant must not be sent to."
+    )
+
+    @field_validator("themes")
+    @classmethod
+    def _non_negative_themes(cls, themes: dict[str, float]) -> dict[str, float]:
+        bad = [tag for tag, weight in themes.items() if weight < 0]
+        if bad:
+            raise ValueError(f"theme weights must be >= 0 (negative: {', '.join(bad)})")
+        return themes
+
+
+class Capacity(Record):
+    """What a host can receive at any one time (one cohort's internship, or overlapping ones)."""
+
+    max_teams: int = Field(1, ge=0, le=MAX_COUNT, description="Teams received at the same time.")
+    max_participants: int = Field(
+        4, ge=0, le=MAX_COUNT, description="Participants received at the same time."
+    )
+
+
+class Host(Record):
+    """A Swedish municipality or region that receives internship teams."""
+
+    id: Id
+    name: str = Field(description="Display name, e.g. 'Umeå kommun'.")
+    municipality: str = Field(description="Municipality or region the host belongs to.")
+    region: str | None = Field(None, description="County/region, for reports.")
+    themes: dict[Tag, float] = Field(
+        default_factory=dict,
+        description="Operations and themes offered, each with a strength in [0, 1].",
+    )
+    languages: list[Tag] = Field(
+        min_length=1, description="Languages the host's officials can work in (ISO 639-1)."
+    )
+    accessibility: list[Tag] = Field(
+        default_factory=list, description="Accessibility features the host offers."
+    )
+    capacity: Capacity = Field(default_factory=Capacity, description="Simultaneous capacity.")
+    available: list[DateRange] | None = Field(
+        None,
+        description="Date ranges the host can receive teams; null means any date. A cohort "
+        "can come only if one range covers its whole internship.",
+    )
+    season_max_teams: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_COUNT,
+        description="Cap on teams over all cohorts of the problem (season cap).",
+    )
+
+    @field_validator("themes")
+    @classmethod
+    def _strengths_in_unit_interval(cls, themes: dict[str, float]) -> dict[str, float]:
+        bad = [tag for tag, s in themes.items() if not 0 <= s <= 1]
+        if bad:
+            raise ValueError(f"theme strengths must lie in [0, 1] (out of range: {', '.join(bad)})")
+        return themes
+
+    def is_available(self, window: DateRange) -> bool:
+        return self.available is None or any(r.covers(window) for r in self.available)
+
+
+class Pin(Record):
+    """A participant who must go to a given host (decided by hand)."""
+
+    participant: Id
+    host: Id
+
+
+class KeepTogether(Record):
+    """Participants who must travel in the same team, e.g. colleagues on one change project."""
+
+    members: list[Id] = Field(min_length=2, description="Participant ids.")
+    reason: str | None = Field(None, description="Why, for reports.")
+
+
+class KeepApart(Record):
+    """Participants of whom no two may be in the same team."""
+
+    members: list[Id] = Field(min_length=2, description="Participant ids.")
+    reason: str | None = Field(None, description="Why, for reports.")
+
+
+class Affinity(Record):
+    """A caller-supplied fit value that replaces the computed thematic fit for one pair."""
+
+    participant: Id
+    host: Id
+    value: float = Field(ge=0, le=1, description="Fit in [0, 1].")
+
+
+class Rules(Record):
+    """Policy switches for the rules that can be hard, soft or off."""
+
+    mixed_countries: Strictness = Field(
+        "soft",
+        description="Teams should mix partner countries. 'hard': every team of a cohort with "
+        "two or more countries has at least two; 'soft': each extra country in a team earns "
+        "the country_mix weight.",
+    )
+    organisation: Literal["apart", "together", "neutral"] = Field(
+        "apart",
+        description="Same-organisation policy: spread colleagues over teams ('apart'), keep "
+        "them in one team ('together') or ignore organisations ('neutral').",
+    )
+    organisation_strictness: Literal["soft", "hard"] = Field(
+        "soft", description="Whether the organisation policy is a hard rule or a penalty."
+    )
+
+
+class Weights(Record):
+    """Weights of the soft objective terms; all finite and >= 0."""
+
+    thematic_fit: float = Field(1.0, ge=0, description="Per unit of participant-host fit.")
+    country_mix: float = Field(0.5, ge=0, description="Per extra country in a team.")
+    organisation: float = Field(
+        0.5, ge=0, description="Per breach of the same-organisation policy."
+    )
+    wishes: float = Field(0.5, ge=0, description="Per honoured first wish (1/rank for others).")
+    host_spread: float = Field(0.1, ge=0, description="Per distinct host a cohort visits.")
+
+
+class Problem(Record):
+    """Everything the planner needs: cohorts, participants, hosts, rules and weights."""
+
+    schema_version: Literal[1] = Field(1, description="Version of this input format.")
+    cohorts: list[Cohort] = Field(min_length=1)
+    participants: list[Participant] = Field(min_length=1)
+    hosts: list[Host] = Field(min_length=1)
+    pins: list[Pin] = Field(default_factory=list)
+    keep_together: list[KeepTogether] = Field(default_factory=list)
+    keep_apart: list[KeepApart] = Field(default_factory=list)
+    affinities: list[Affinity] = Field(
+        default_factory=list, description="Fit values that override the computed thematic fit."
+    )
+    rules: Rules = Field(default_factory=Rules)
+    weights: Weights = Field(default_factory=Weights)
+
+    @model_validator(mode="after")
+    def _cross_record_checks(self) -> Self:
+        from .validation import raise_for_problem_issues
+
+        raise_for_problem_issues(self)
+        return self
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Problem:
+        """Parse JSON text; every error (syntax, fields, cross-record) becomes a ProblemError."""
+        from .validation import parse_problem_json
+
+        return parse_problem_json(text)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Problem:
+        from ..io.json_files import read_problem
+
+        return read_problem(path)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2, exclude_defaults=False)
+
+    def cohort(self, cohort_id: str) -> Cohort:
+        return next(c for c in self.cohorts if c.id == cohort_id)
+
+    def host(self, host_id: str) -> Host:
+        return next(h for h in self.hosts if h.id == host_id)
+
+    def participant(self, participant_id: str) -> Participant:
+        return next(p for p in self.participants if p.id == participant_id)
+
+
+def json_schema() -> str:
+    """The JSON Schema of the problem and of the allocation, for other ICLD systems."""
+    from .result import Allocation
+
+    return json.dumps(
+        {"problem": Problem.model_json_schema(), "allocation": Allocation.model_json_schema()},
+        indent=2,
+    )

@@ -1,0 +1,1 @@
+"""Ways to find plans: greedy construction, decomposition, the exact model, solve()."""

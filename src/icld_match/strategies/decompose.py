@@ -1,0 +1,365 @@
+"""Improve a plan a block of cohorts at a time: re-solve the block exactly, the rest fixed.
+
+Why: every objective term is a sum over cohorts (fit, wishes, countries and colleagues in
+a team, hosts a cohort visits), and cohorts meet only through host capacity and season
+caps. So one cohort (or two) can be re-planned on its own against what the other cohorts
+leave free, and the plan's objective changes by exactly the block's change. A block is a
+small exact model (a 25-person cohort is proven optimal in a few hundredths of a second),
+where one model of thousands of participants is not: sweeping over the cohorts climbs far
+faster than large-neighbourhood search on the whole model.
+
+Each step keeps every hard rule, so the plan stays valid throughout. First every cohort
+is re-solved alone until none improves; then pairs of cohorts that are in the field on
+the same day, which can trade host places between them. The search stops at the
+deadline, or when no single cohort and no pair can improve.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import numpy.typing as npt
+
+from ..analysis.check import objective
+from ..engine.model import slot_matrix
+from ..index.problem_index import ProblemIndex
+from ..records.result import Allocation, Status, Team
+from ..records.schema import Affinity, Capacity, Participant, Pin, Problem
+
+IntArray = npt.NDArray[np.int64]
+
+#: Hosts each participant keeps in a block's model (best fit and wishes, plus their host).
+BLOCK_SHORTLIST = 14
+#: Longest time one block's model may take; most are proven optimal far sooner.
+BLOCK_TIME_LIMIT = 2.0
+
+
+@dataclass(frozen=True)
+class CohortRecords:
+    """Each cohort's participants, pins and affinities, so that a block's problem is built
+    without scanning everybody."""
+
+    participants: dict[int, list[Participant]]
+    pins: dict[int, list[Pin]]
+    affinities: dict[int, list[Affinity]]
+
+    @classmethod
+    def of(cls, index: ProblemIndex) -> CohortRecords:
+        records = cls(defaultdict(list), defaultdict(list), defaultdict(list))
+        problem, cohort_of = index.problem, index.cohort_of
+        for p in problem.participants:
+            records.participants[index.cohort_pos[p.cohort]].append(p)
+        for pin in problem.pins:
+            records.pins[int(cohort_of[index.participant_pos[pin.participant]])].append(pin)
+        for a in problem.affinities:
+            records.affinities[int(cohort_of[index.participant_pos[a.participant]])].append(a)
+        return records
+
+
+def subproblem(
+    index: ProblemIndex,
+    records: CohortRecords,
+    block: list[int],
+    hosts: Iterable[int],
+    left: tuple[IntArray, IntArray, IntArray] | None = None,
+) -> Problem:
+    """The cohorts of ``block`` alone, at ``hosts`` (and every host they wish for).
+
+    ``left`` (teams, people, season teams per host) replaces the hosts' capacities with
+    what other cohorts leave; None keeps them. Built from already validated records (no
+    re-validation): participants keep only the blocks that refer to the hosts kept, and
+    the groups, pins and affinities that concern the block.
+    """
+    problem = index.problem
+    participants = [p for c in block for p in records.participants[c]]
+    kept_hosts = sorted(set(hosts) | {index.host_pos[w] for p in participants for w in p.wishes})
+    kept = {problem.hosts[h].id for h in kept_hosts}
+    sub_hosts = [problem.hosts[h] for h in kept_hosts]
+    if left is not None:
+        teams_left, people_left, season_left = left
+        sub_hosts = [
+            host.model_copy(
+                update={
+                    "capacity": Capacity(
+                        max_teams=max(0, int(teams_left[h])),
+                        max_participants=max(0, int(people_left[h])),
+                    ),
+                    "season_max_teams": None
+                    if host.season_max_teams is None
+                    else max(0, int(season_left[h])),
+                }
+            )
+            for h, host in zip(kept_hosts, sub_hosts, strict=True)
+        ]
+    ids = {p.id for p in participants}
+
+    def inside(group: list[str]) -> list[str]:
+        return [i for i in group if i in ids]
+
+    return Problem.model_construct(
+        schema_version=problem.schema_version,
+        cohorts=[problem.cohorts[c] for c in block],
+        participants=[
+            p.model_copy(update={"blocked_hosts": [b for b in p.blocked_hosts if b in kept]})
+            for p in participants
+        ],
+        hosts=sub_hosts,
+        pins=[pin for c in block for pin in records.pins[c]],
+        keep_together=[
+            g.model_copy(update={"members": inside(g.members)})
+            for g in problem.keep_together
+            if len(inside(g.members)) > 1
+        ],
+        keep_apart=[
+            g.model_copy(update={"members": inside(g.members)})
+            for g in problem.keep_apart
+            if len(inside(g.members)) > 1
+        ],
+        affinities=[a for c in block for a in records.affinities[c] if a.host in kept],
+        rules=problem.rules,
+        weights=problem.weights,
+    )
+
+
+def independent_parts(index: ProblemIndex) -> list[list[int]]:
+    """Groups of cohorts that can be planned apart, each list sorted, in cohort order.
+
+    Two cohorts are coupled when some host can receive teams of both, on a day they are
+    both in the field or under a season cap. Cohorts never coupled, directly or through
+    others, meet nowhere, so the optimum of the whole is the sum of the parts' optima.
+    """
+    usable = slot_matrix(index) > 0
+    parent = list(range(len(index.problem.cohorts)))
+
+    def root(c: int) -> int:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    def join(cohorts: IntArray) -> None:
+        for c in cohorts[1:]:
+            parent[root(int(c))] = root(int(cohorts[0]))
+
+    for h, host in enumerate(index.problem.hosts):
+        users = np.flatnonzero(usable[:, h])
+        if host.season_max_teams is not None:
+            join(users)
+        else:
+            for group in index.concurrent_cohorts:
+                join(users[np.isin(users, sorted(group))])
+    parts: dict[int, list[int]] = defaultdict(list)
+    for c in range(len(parent)):
+        parts[root(c)].append(c)
+    return list(parts.values())
+
+
+@dataclass(frozen=True)
+class Job:
+    """One block's problem, its current teams and their objective, ready to solve."""
+
+    block: list[int]
+    problem: Problem
+    current: list[Team]
+    before: float
+
+
+class CohortSweep:
+    """The plan being improved, and what each host has left for any block of cohorts."""
+
+    def __init__(self, index: ProblemIndex, plan: Allocation, *, seed: int, keep: int) -> None:
+        self.index, self.seed, self.keep = index, seed, keep
+        problem = index.problem
+        n_cohorts, hosts = len(problem.cohorts), problem.hosts
+        self.teams_of: dict[int, list[Team]] = defaultdict(list)
+        for team in plan.teams:
+            self.teams_of[index.cohort_pos[team.cohort]].append(team)
+        self.teams = np.zeros((n_cohorts, index.n_hosts), dtype=np.int64)
+        self.people = np.zeros_like(self.teams)
+        for c, teams in self.teams_of.items():
+            self._count(c, teams, +1)
+        self.max_teams = np.array([h.capacity.max_teams for h in hosts])
+        self.max_people = np.array([h.capacity.max_participants for h in hosts])
+        no_cap = index.n_participants + 1
+        self.season_cap = np.array(
+            [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts]
+        )
+        self.groups = [sorted(g) for g in index.concurrent_cohorts]
+        self.groups_of: dict[int, list[int]] = defaultdict(list)
+        for g, group in enumerate(self.groups):
+            for c in group:
+                self.groups_of[c].append(g)
+        self.records = CohortRecords.of(index)
+        self.solve_time = 0.0  # inside CP-SAT, over every block
+        self.total = _objective(problem, plan.teams)
+
+    def _count(self, cohort: int, teams: Iterable[Team], sign: int) -> None:
+        for team in teams:
+            h = self.index.host_pos[team.host]
+            self.teams[cohort, h] += sign
+            self.people[cohort, h] += sign * len(team.members)
+
+    def left_for(self, block: list[int]) -> tuple[IntArray, IntArray, IntArray]:
+        """Teams, people and season teams each host has left for the cohorts of ``block``.
+
+        Capacity holds for every set of overlapping cohorts; a block sees, per host, the
+        least any of its sets leaves (exact for one cohort, safe for several).
+        """
+        teams_left, people_left = self.max_teams.copy(), self.max_people.copy()
+        inside = set(block)
+        for g in sorted({g for c in block for g in self.groups_of[c]}):
+            others = [c for c in self.groups[g] if c not in inside]
+            if others:
+                teams_left = np.minimum(teams_left, self.max_teams - self.teams[others].sum(0))
+                people_left = np.minimum(people_left, self.max_people - self.people[others].sum(0))
+        season_left = self.season_cap - self.teams.sum(0) + self.teams[block].sum(0)
+        return teams_left, people_left, season_left
+
+    def block_problem(self, block: list[int]) -> Problem:
+        """The block's cohorts alone, at the hosts worth keeping, with what is left there."""
+        index, problem = self.index, self.index.problem
+        teams_left, people_left, season_left = self.left_for(block)
+        weights = problem.weights
+        members = np.concatenate([index.members(c) for c in block])
+        value = (
+            weights.thematic_fit * index.fit[members] + weights.wishes * index.wish_value[members]
+        )
+        value = np.where(index.allowed[members] & (teams_left > 0), value, -np.inf)
+        top = np.argsort(-value, axis=1, kind="stable")[:, : self.keep]
+        hosts = {int(h) for row, hs in zip(value, top, strict=True) for h in hs if row[h] > -np.inf}
+        hosts |= {index.host_pos[t.host] for c in block for t in self.teams_of[c]}
+        return subproblem(index, self.records, block, hosts, (teams_left, people_left, season_left))
+
+    def prepare(self, block: list[int]) -> Job:
+        """The block's problem against the plan as it is now (main thread only)."""
+        sub = self.block_problem(block)
+        current = [t for c in block for t in self.teams_of[c]]
+        return Job(block, sub, current, _objective(sub, current))
+
+    def solve(self, job: Job, time_limit: float) -> Allocation:
+        """Solve a prepared block (safe to run in a worker thread: reads only ``job``)."""
+        from .solve import solve_index  # solve uses this module for large instances
+
+        hint = Allocation(status=Status.FEASIBLE, teams=job.current)
+        sub_index = ProblemIndex.build(job.problem)
+        return solve_index(
+            sub_index.shortlisted(self.keep, anchor=sub_index.pairs_of(hint)),
+            time_limit=time_limit,
+            seed=self.seed,
+            workers=1,
+            hint=hint,
+            strategy="exact",
+        )
+
+    def commit(self, job: Job, found: Allocation) -> bool:
+        """Adopt a block's answer if strictly better and still within what the other
+        cohorts leave (they may have changed while it was solved in parallel)."""
+        self.solve_time += found.solve_time
+        if found.objective is None or not found.is_feasible():
+            return False
+        if found.objective <= job.before + 1e-6:
+            return False
+        index = self.index
+        teams = np.zeros(index.n_hosts, dtype=np.int64)
+        people = np.zeros_like(teams)
+        for t in found.teams:
+            teams[index.host_pos[t.host]] += 1
+            people[index.host_pos[t.host]] += len(t.members)
+        # a block is one cohort or two in the field on a common day: its teams at a host
+        # share one limit, so the sums decide
+        teams_left, people_left, season_left = self.left_for(job.block)
+        if (teams > teams_left).any() or (people > people_left).any():
+            return False
+        if (teams > season_left).any():
+            return False
+        for c in job.block:
+            self._count(c, self.teams_of[c], -1)
+            self.teams_of[c] = [t for t in found.teams if index.cohort_pos[t.cohort] == c]
+            self._count(c, self.teams_of[c], +1)
+        self.total += found.objective - job.before
+        return True
+
+    def plan(self, like: Allocation) -> Allocation:
+        teams = self.index.renumbered(t for teams in self.teams_of.values() for t in teams)
+        return like.model_copy(update={"teams": teams, "solve_time": self.solve_time})
+
+
+def improve_by_cohort(
+    index: ProblemIndex,
+    plan: Allocation,
+    *,
+    deadline: float,
+    seed: int = 0,
+    threads: int = 1,
+    keep: int = BLOCK_SHORTLIST,
+    on_improvement: Callable[[float], None] | None = None,
+) -> Allocation:
+    """Re-solve single cohorts, then pairs of concurrent cohorts, until none improves.
+
+    ``plan`` must be valid; the answer is valid and at least as good. ``deadline`` is a
+    ``time.perf_counter()`` value. ``threads`` blocks are solved at once (one CP-SAT
+    worker each; CP-SAT releases the GIL). ``on_improvement`` gets the plan's objective
+    after each improving step. With one thread and a run that ends before the deadline,
+    the answer depends only on the input and the seed.
+    """
+    sweep = CohortSweep(index, plan, seed=seed, keep=keep)
+    rng = random.Random(seed)
+    singles = [[c] for c in range(len(index.problem.cohorts))]
+    rng.shuffle(singles)
+    pairs = [list(p) for p in sorted({p for g in sweep.groups for p in combinations(g, 2)})]
+    rng.shuffle(pairs)
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+
+        def run(blocks: list[list[int]]) -> bool | None:
+            """Re-solve blocks in turn until none improves; None when time is up."""
+            gained, unchanged = False, 0  # blocks re-solved in a row without a gain
+            pending: dict[Future[Allocation], tuple[int, Job]] = {}
+            busy: set[int] = set()  # cohorts of blocks being solved
+            turn = 0  # the next block to try, cyclically
+            while True:
+                out_of_time = deadline - time.perf_counter() <= 0.05
+                while not out_of_time and len(pending) < threads and unchanged < len(blocks):
+                    # the next block that shares no cohort with those being solved
+                    step = next(
+                        (
+                            i
+                            for i in range(len(blocks))
+                            if busy.isdisjoint(blocks[(turn + i) % len(blocks)])
+                        ),
+                        None,
+                    )
+                    if step is None:
+                        break
+                    position, turn = (turn + step) % len(blocks), (turn + step + 1) % len(blocks)
+                    job = sweep.prepare(blocks[position])
+                    limit = max(0.01, min(BLOCK_TIME_LIMIT, deadline - time.perf_counter()))
+                    pending[pool.submit(sweep.solve, job, limit)] = (position, job)
+                    busy.update(job.block)
+                if not pending:
+                    return None if out_of_time else gained
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: pending[f][0]):
+                    job = pending.pop(future)[1]
+                    busy.difference_update(job.block)
+                    if sweep.commit(job, future.result()):
+                        gained, unchanged = True, 0
+                        if on_improvement is not None:
+                            on_improvement(sweep.total)
+                    else:
+                        unchanged += 1
+
+        # singles, then pairs, and again while pairs find something singles then might use
+        while run(singles) is not None and run(pairs):
+            pass
+    return sweep.plan(plan)
+
+
+def _objective(problem: Problem, teams: list[Team]) -> float:
+    return objective(problem, Allocation(status=Status.FEASIBLE, teams=teams))

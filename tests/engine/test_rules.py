@@ -1,0 +1,321 @@
+"""Each hard rule: a case it binds (drop it from the model and the independent checker
+catches the breach) and a case it makes infeasible (status and reason say so)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from conftest import cohort, host, participant
+
+from icld_match import Problem, Status, check, solve
+from icld_match.index.problem_index import PAIR_RULES, ProblemIndex
+from icld_match.strategies.solve import solve_index
+
+NO_SOFT = {"country_mix": 0, "organisation": 0, "wishes": 0, "host_spread": 0}
+SEPTEMBER = [{"start": date(2026, 9, 1), "end": date(2026, 9, 30)}]
+
+
+def build(
+    participants: list[dict[str, Any]],
+    hosts: list[dict[str, Any]],
+    team_size: tuple[int, int] = (2, 4),
+    cohorts: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Problem:
+    """A problem where, unless told otherwise, only thematic fit counts."""
+    data: dict[str, Any] = {
+        "cohorts": cohorts or [cohort(team_size=team_size)],
+        "participants": participants,
+        "hosts": hosts,
+        "weights": NO_SOFT,
+        "rules": {"mixed_countries": "off", "organisation": "neutral"},
+    }
+    data.update(fields)
+    return Problem.model_validate(data)
+
+
+def themed(pid: str, theme: str, **fields: Any) -> dict[str, Any]:
+    return participant(pid, themes={theme: 1.0}, **fields)
+
+
+def offers(hid: str, theme: str, strength: float = 1.0, **fields: Any) -> dict[str, Any]:
+    return host(hid, themes={theme: strength}, **fields)
+
+
+def strong_and_weak(
+    h1: dict[str, Any] | None = None, team: tuple[int, int] = (2, 2), **fields: Any
+) -> Problem:
+    """P1, P2 work on 'a'; H1 is the better host unless a rule forbids it for P1."""
+    p1 = themed("P1", "a", **fields.pop("p1", {}))
+    return build(
+        [p1, themed("P2", "a")],
+        [offers("H1", "a", 1.0, **(h1 or {})), offers("H2", "a", 0.3, accessibility=["step-free"])],
+        team_size=team,
+        **fields,
+    )
+
+
+BINDING: dict[str, Callable[[], Problem]] = {
+    # without "exactly one team" everybody would join both teams for double fit
+    "placement": lambda: build(
+        [themed(f"P{i}", "a") for i in range(1, 5)], [offers("H1", "a"), offers("H2", "a")]
+    ),
+    # without size bounds each participant would go alone to their own host
+    "team_size": lambda: build(
+        [themed("P1", "a"), themed("P2", "b"), themed("P3", "c")],
+        [offers("Ha", "a"), offers("Hb", "b"), offers("Hc", "c")],
+        team_size=(3, 3),
+    ),
+    "host_capacity": lambda: build(
+        [themed(f"P{i}", "a") for i in range(1, 5)],
+        [
+            offers("H1", "a", capacity={"max_teams": 1, "max_participants": 2}),
+            offers("H2", "a", 0.1),
+        ],
+    ),
+    "season_cap": lambda: build(
+        [
+            themed("P1", "a"),
+            themed("P2", "a"),
+            themed("Q1", "a", cohort="C2"),
+            themed("Q2", "a", cohort="C2"),
+        ],
+        [offers("H1", "a", season_max_teams=1), offers("H2", "a", 0.2)],
+        cohorts=[cohort("C1"), cohort("C2", start=date(2026, 9, 7), end=date(2026, 9, 8))],
+    ),
+    "keep_together": lambda: build(
+        [themed("P1", "a"), themed("P2", "b"), themed("P3", "a"), themed("P4", "b")],
+        [offers("H1", "a"), offers("H2", "b")],
+        team_size=(2, 2),
+        keep_together=[{"members": ["P1", "P2"]}],
+    ),
+    "keep_apart": lambda: build(
+        [themed("P1", "a"), themed("P2", "a"), themed("P3", "b"), themed("P4", "b")],
+        [offers("H1", "a"), offers("H2", "b")],
+        team_size=(2, 2),
+        keep_apart=[{"members": ["P1", "P2"]}],
+    ),
+    "country_mix": lambda: build(
+        [
+            themed("P1", "a", country="Kenya"),
+            themed("P2", "a", country="Kenya"),
+            themed("P3", "b", country="Serbia"),
+            themed("P4", "b", country="Serbia"),
+        ],
+        [offers("H1", "a"), offers("H2", "b")],
+        team_size=(2, 2),
+        rules={"mixed_countries": "hard", "organisation": "neutral"},
+    ),
+    "organisation": lambda: build(
+        [
+            themed("P1", "a", organisation="X"),
+            themed("P2", "a", organisation="X"),
+            themed("P3", "b"),
+            themed("P4", "b"),
+        ],
+        [offers("H1", "a"), offers("H2", "b")],
+        team_size=(2, 2),
+        rules={
+            "mixed_countries": "off",
+            "organisation": "apart",
+            "organisation_strictness": "hard",
+        },
+    ),
+    "host_dates": lambda: strong_and_weak({"available": SEPTEMBER}),
+    "language": lambda: strong_and_weak({"languages": ["sv"]}, p1={"languages": ["en"]}),
+    "access": lambda: strong_and_weak(p1={"access_needs": ["step-free"]}),
+    "blocked": lambda: strong_and_weak(p1={"blocked_hosts": ["H1"]}),
+    "pin": lambda: strong_and_weak(pins=[{"participant": "P1", "host": "H2"}]),
+}
+#: The checker's name for the rule a model rule enforces, where they differ.
+CHECKED_AS = {"country_mix": "mixed_countries"}
+
+
+def _organisation_together() -> Problem:
+    return build(
+        [
+            themed("P1", "a", organisation="X"),
+            themed("P2", "b", organisation="X"),
+            themed("P3", "a"),
+            themed("P4", "b"),
+        ],
+        [offers("H1", "a"), offers("H2", "b")],
+        team_size=(2, 2),
+        rules={
+            "mixed_countries": "off",
+            "organisation": "together",
+            "organisation_strictness": "hard",
+        },
+    )
+
+
+@pytest.mark.parametrize("rule", sorted(BINDING))
+def test_rule_holds_in_solution(rule: str) -> None:
+    problem = BINDING[rule]()
+    allocation = solve(problem, workers=1, time_limit=10)
+    assert allocation.status is Status.OPTIMAL
+    assert check(problem, allocation) == []
+
+
+@pytest.mark.parametrize("rule", sorted(BINDING))
+def test_dropping_rule_breaks_it(rule: str) -> None:
+    """The rule is what keeps the optimum valid: without it the checker sees a breach."""
+    problem = BINDING[rule]()
+    relaxed = solve_index(
+        ProblemIndex.build(problem), workers=1, time_limit=10, skip_rules=frozenset([rule])
+    )
+    assert relaxed.is_feasible()
+    broken = {v.rule for v in check(problem, relaxed)}
+    assert CHECKED_AS.get(rule, rule) in broken
+
+
+def test_organisation_together_hard() -> None:
+    problem = _organisation_together()
+    allocation = solve(problem, workers=1, time_limit=10)
+    assert check(problem, allocation) == []
+    assert allocation.team_of("P1") == allocation.team_of("P2")
+    relaxed = solve_index(
+        ProblemIndex.build(problem), workers=1, skip_rules=frozenset(["organisation"])
+    )
+    assert "organisation" in {v.rule for v in check(problem, relaxed)}
+
+
+def test_every_model_rule_and_pair_rule_has_a_binding_case() -> None:
+    from icld_match.engine.rules import RULES
+
+    hard = {name for name, level, _ in RULES if "hard" in level}
+    assert hard | set(PAIR_RULES) <= set(BINDING)
+
+
+INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
+    "language": (
+        lambda: strong_and_weak(p1={"languages": ["fr"]}),
+        ["P1", "share no working language"],
+    ),
+    "host_dates": (
+        lambda: build(
+            [themed("P1", "a"), themed("P2", "a")], [offers("H1", "a", available=SEPTEMBER)]
+        ),
+        ["P1", "not available on the internship dates"],
+    ),
+    "access": (
+        lambda: build(
+            [themed("P1", "a", access_needs=["hearing-loop"]), themed("P2", "a")],
+            [offers("H1", "a", accessibility=["step-free"])],
+        ),
+        ["P1", "lack a needed access feature"],
+    ),
+    "blocked": (
+        lambda: build(
+            [themed("P1", "a", blocked_hosts=["H1"]), themed("P2", "a")], [offers("H1", "a")]
+        ),
+        ["P1", "are blocked"],
+    ),
+    "pin": (
+        lambda: strong_and_weak({"languages": ["sv"]}, pins=[{"participant": "P1", "host": "H1"}]),
+        ["P1", "excluded by a pin", "share no working language"],
+    ),
+    "team_size_small_cohort": (
+        lambda: build([themed("P1", "a")], [offers("H1", "a")]),
+        ["C1", "fewer than its minimum team size 2"],
+    ),
+    "team_size_split": (
+        lambda: build(
+            [themed(f"P{i}", "a") for i in range(5)],
+            [offers("H1", "a", capacity={"max_teams": 3, "max_participants": 9})],
+            team_size=(2, 2),
+        ),
+        ["C1", "cannot split 5 participants into teams of 2-2"],
+    ),
+    "host_capacity": (
+        lambda: build(
+            [themed(f"P{i}", "a") for i in range(4)],
+            [offers("H1", "a", capacity={"max_teams": 1, "max_participants": 2})],
+        ),
+        ["C1", "needs places for 4", "at most 2"],
+    ),
+    "keep_together_size": (
+        lambda: build(
+            [themed(f"P{i}", "a") for i in range(1, 5)],
+            [offers("H1", "a"), offers("H2", "a")],
+            team_size=(2, 2),
+            keep_together=[{"members": ["P1", "P2", "P3"]}],
+        ),
+        ["keep_together[0]", "more than the team maximum 2"],
+    ),
+    "keep_together_vs_apart": (
+        lambda: build(
+            [themed(f"P{i}", "a") for i in range(1, 5)],
+            [offers("H1", "a"), offers("H2", "a")],
+            keep_together=[{"members": ["P1", "P2"]}],
+            keep_apart=[{"members": ["P2", "P1"]}],
+        ),
+        ["keep_together[0]", "P1 and P2", "keep_apart"],
+    ),
+    "keep_together_no_common_host": (
+        lambda: build(
+            [themed("P1", "a", languages=["fr"]), themed("P2", "a", languages=["sw"])],
+            [offers("H1", "a", languages=["fr"]), offers("H2", "a", languages=["sw"])],
+            keep_together=[{"members": ["P1", "P2"]}],
+        ),
+        ["keep_together[0]", "no host can take all of its members"],
+    ),
+    # The following pass every pre-check; CP-SAT proves them infeasible.
+    "season_cap": (
+        lambda: build(
+            [
+                themed("P1", "a"),
+                themed("P2", "a"),
+                themed("Q1", "a", cohort="C2"),
+                themed("Q2", "a", cohort="C2"),
+            ],
+            [offers("H1", "a", season_max_teams=1)],
+            cohorts=[cohort("C1"), cohort("C2", start=date(2026, 9, 7), end=date(2026, 9, 8))],
+        ),
+        ["minimal set", "Host H1 takes at most 1 team(s) in the season", "Person P", "Person Q"],
+    ),
+    "keep_apart": (
+        lambda: build(
+            [themed("P1", "a"), themed("P2", "a")],
+            [offers("H1", "a")],
+            keep_apart=[{"members": ["P1", "P2"]}],
+        ),
+        ["minimal set", "no two of P1, P2 share a team (keep_apart[0])", "have 2 to 4 members"],
+    ),
+    "mixed_countries": (
+        lambda: build(
+            [themed(f"P{i}", "a", country="Kenya") for i in range(3)]
+            + [themed("P9", "a", country="Serbia")],
+            [offers("H1", "a"), offers("H2", "a")],
+            team_size=(2, 2),
+            rules={"mixed_countries": "hard", "organisation": "neutral"},
+        ),
+        ["every team of cohort C1 mixes countries", "teams of cohort C1 have 2 to 2 members"],
+    ),
+    "organisation": (
+        lambda: build(
+            [themed("P1", "a", organisation="X"), themed("P2", "a", organisation="X")],
+            [offers("H1", "a")],
+            rules={
+                "mixed_countries": "off",
+                "organisation": "apart",
+                "organisation_strictness": "hard",
+            },
+        ),
+        ["minimal set", "colleagues from X in C1 are kept apart (hard rule): P1, P2"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INFEASIBLE))
+def test_infeasible_case_is_reported(case: str) -> None:
+    make, expected = INFEASIBLE[case]
+    allocation = solve(make(), workers=1, time_limit=10)
+    assert allocation.status is Status.INFEASIBLE
+    assert allocation.teams == []
+    text = "\n".join(allocation.reasons)
+    for fragment in expected:
+        assert fragment in text, f"{fragment!r} not in {text!r}"

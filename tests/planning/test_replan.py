@@ -1,0 +1,148 @@
+"""Re-planning moves the fewest participants (checked by brute force), then optimises;
+what-if reports the score change per term."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from exhaustive import valid_allocations
+from generators import problems
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
+
+from icld_match import (
+    Allocation,
+    Change,
+    Dropout,
+    Force,
+    HostCancels,
+    Problem,
+    SetCapacity,
+    Status,
+    check,
+    replan,
+    score,
+    solve,
+    what_if,
+)
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "data" / "itp-local-democracy-2026.json"
+TIGHT = 1e-3
+
+
+def moved(before: Allocation, after: Allocation, problem: Problem) -> int:
+    """Participants of the old plan still in the problem whose host differs (or is gone)."""
+    old = {m: t.host for t in before.teams for m in t.members}
+    new = {m: t.host for t in after.teams for m in t.members}
+    present = {p.id for p in problem.participants}
+    return sum(1 for pid, host in old.items() if pid in present and new.get(pid) != host)
+
+
+@st.composite
+def changes_for(draw: st.DrawFn, problem: Problem) -> list[Change]:
+    """One to three changes that keep every cohort non-empty."""
+    options: list[Change] = []
+    by_cohort: dict[str, list[str]] = {}
+    for p in problem.participants:
+        by_cohort.setdefault(p.cohort, []).append(p.id)
+    options += [Dropout(participant=m) for ms in by_cohort.values() if len(ms) > 1 for m in ms]
+    options += [HostCancels(host=h.id) for h in problem.hosts]
+    options += [
+        SetCapacity(host=h.id, max_participants=max(0, h.capacity.max_participants - 2))
+        for h in problem.hosts
+    ]
+    options += [
+        Force(participant=p.id, host=h.id) for p in problem.participants[:2] for h in problem.hosts
+    ]
+    picked = draw(st.lists(st.sampled_from(options), min_size=1, max_size=3, unique=True))
+    dropped = [c.participant for c in picked if isinstance(c, Dropout)]
+    for ms in by_cohort.values():
+        assume(len([m for m in ms if m not in dropped]) >= 1)
+    forced = [c.participant for c in picked if isinstance(c, Force)]
+    assume(not set(forced) & set(dropped))
+    return picked
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(st.data())
+def test_replan_moves_the_fewest_participants(data: st.DataObject) -> None:
+    problem = data.draw(problems(max_participants=6, max_hosts=3))
+    before = solve(problem, workers=1, time_limit=10)
+    assume(before.is_feasible())
+    changes = data.draw(changes_for(problem))
+    outcome = replan(problem, before, changes, workers=1, time_limit=10)
+    changed = outcome.problem
+    candidates = list(valid_allocations(changed))
+    event("feasible after changes" if candidates else "infeasible after changes")
+    if not candidates:
+        assert outcome.allocation.status is Status.INFEASIBLE
+        assert outcome.allocation.reasons
+        return
+    assert outcome.allocation.status is Status.OPTIMAL
+    assert check(changed, outcome.allocation) == []
+    fewest = min(moved(before, c, changed) for c in candidates)
+    assert len(outcome.moves) == moved(before, outcome.allocation, changed) == fewest
+    # second objective: the best score among plans with that few moves
+    best = max(
+        sum(t.contribution for t in score(changed, c))
+        for c in candidates
+        if moved(before, c, changed) == fewest
+    )
+    assert outcome.allocation.objective is not None
+    tolerance = TIGHT * 4 * len(changed.participants)
+    assert best - tolerance <= outcome.allocation.objective <= best + 1e-9
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Problem, Allocation]:
+    problem = Problem.load(EXAMPLE)
+    return problem, solve(problem, workers=1, time_limit=30)
+
+
+def test_dropout_keeps_everyone_else_in_place(example: tuple[Problem, Allocation]) -> None:
+    problem, before = example
+    team = next(t for t in before.teams if len(t.members) >= 3)
+    outcome = replan(problem, before, [Dropout(participant=team.members[0])], workers=1)
+    assert outcome.allocation.status is Status.OPTIMAL
+    assert outcome.moves == [] and outcome.added == []
+    assert outcome.kept == len(problem.participants) - 1
+    assert check(outcome.problem, outcome.allocation) == []
+
+
+def test_host_cancelling_moves_only_its_team(example: tuple[Problem, Allocation]) -> None:
+    problem, before = example
+    team = before.teams[-1]
+    outcome = replan(problem, before, [HostCancels(host=team.host)], workers=1)
+    assert outcome.allocation.status is Status.OPTIMAL
+    assert {m.participant for m in outcome.moves} == set(team.members)
+    assert all(m.why == f"host {team.host} cancelled" for m in outcome.moves)
+    assert all(m.to_host != team.host for m in outcome.moves)
+    assert check(outcome.problem, outcome.allocation) == []
+
+
+def test_what_if_reports_term_deltas(example: tuple[Problem, Allocation]) -> None:
+    problem, before = example
+    first = before.teams[0]
+    other = next(
+        h.id
+        for h in problem.hosts
+        if h.id not in {t.host for t in before.teams}
+        and h.available is None
+        and "step-free" in h.accessibility
+    )
+    pid = next(m for m in first.members if not problem.participant(m).access_needs)
+    outcome = what_if(problem, before, [Force(participant=pid, host=other)], workers=1)
+    after = outcome.allocation
+    if not after.is_feasible():
+        pytest.skip("forcing this pair is infeasible for the example")
+    assert after.team_of(pid) is not None and after.team_of(pid).host == other  # type: ignore[union-attr]
+    assert outcome.objective_delta == pytest.approx(after.objective - before.objective)  # type: ignore[operator]
+    assert sum(outcome.term_deltas.values()) == pytest.approx(outcome.objective_delta)
+    assert outcome.objective_delta <= 1e-9  # the old plan was optimal
+    forced = next(m for m in outcome.moves if m.participant == pid)
+    assert forced.why == f"forced to {other} by the change"

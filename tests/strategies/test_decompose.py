@@ -1,0 +1,233 @@
+"""The decompose strategy: re-solving blocks of cohorts against what the others leave."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from generators import problems
+from hypothesis import HealthCheck, event, given, settings
+
+from icld_match import Allocation, Problem, Status, check, solve
+from icld_match.analysis.check import objective as total
+from icld_match.index.problem_index import ProblemIndex
+from icld_match.strategies.decompose import CohortSweep, improve_by_cohort, independent_parts
+from icld_match.strategies.greedy import greedy_allocation
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "data" / "itp-local-democracy-2026.json"
+
+
+def two_cohorts_one_host(
+    max_teams: int, season: int | None = None, b_starts: date = date(2026, 5, 5)
+) -> Problem:
+    """Cohorts A (4-5 May) and B (by default 5-6 May, overlapping on 5 May) may both use
+    hosts H and G."""
+    cohorts = [
+        {"id": c, "name": c, "internship": {"start": start, "end": start + timedelta(days=1)}}
+        for c, start in (("A", date(2026, 5, 4)), ("B", b_starts))
+    ]
+    participants: list[dict[str, Any]] = [
+        {"id": f"{c}{i}", "name": f"{c}{i}", "cohort": c, "country": "Kenya", "languages": ["en"]}
+        for c in ("A", "B")
+        for i in range(2)
+    ]
+    hosts = [
+        {
+            "id": h,
+            "name": h,
+            "municipality": h,
+            "languages": ["en"],
+            "capacity": {"max_teams": max_teams, "max_participants": 8},
+            "season_max_teams": season,
+        }
+        for h in ("H", "G")
+    ]
+    return Problem.model_validate(
+        {"cohorts": cohorts, "participants": participants, "hosts": hosts}
+    )
+
+
+def plan(problem: Problem, teams: list[tuple[str, str, list[str]]]) -> Allocation:
+    index = ProblemIndex.build(problem)
+    groups = [
+        (index.cohort_pos[c], index.host_pos[h], index.participant_rows(m)) for c, h, m in teams
+    ]
+    return Allocation(status=Status.FEASIBLE, teams=index.teams(groups))
+
+
+def a_at_h_b_at_g(problem: Problem) -> CohortSweep:
+    """The sweep's view of a plan with A's team at H and B's team at G."""
+    start = plan(problem, [("A", "H", ["A0", "A1"]), ("B", "G", ["B0", "B1"])])
+    return CohortSweep(ProblemIndex.build(problem), start, seed=0, keep=5)
+
+
+def test_a_cohort_sees_what_an_overlapping_cohort_leaves() -> None:
+    problem = two_cohorts_one_host(max_teams=2)
+    index = ProblemIndex.build(problem)
+    sweep = a_at_h_b_at_g(problem)
+    teams_left, people_left, _ = sweep.left_for([index.cohort_pos["B"]])
+    assert teams_left[index.host_pos["H"]] == 1  # A holds one of H's two team places
+    assert people_left[index.host_pos["H"]] == 6
+    assert teams_left[index.host_pos["G"]] == 2  # B's own team does not count against it
+    both = sweep.left_for([0, 1])[0]
+    assert both[index.host_pos["H"]] == 2
+
+
+def test_season_caps_count_every_other_cohort() -> None:
+    problem = two_cohorts_one_host(max_teams=2, season=1)
+    index = ProblemIndex.build(problem)
+    sweep = a_at_h_b_at_g(problem)
+    _, _, season_left = sweep.left_for([index.cohort_pos["B"]])
+    assert season_left[index.host_pos["H"]] == 0  # A used H's only team of the season
+    assert season_left[index.host_pos["G"]] == 1
+    sub = sweep.block_problem([index.cohort_pos["B"]])
+    assert {h.id: h.season_max_teams for h in sub.hosts}.get("H", 0) == 0
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=10, max_hosts=4, max_cohorts=3))
+def test_every_block_problem_accepts_the_current_plan(problem: Problem) -> None:
+    """The residual problem of a single cohort, or of cohorts in the field on the same
+    days, admits the block's current teams: it is no tighter than the real rules. (Other
+    blocks may be tighter, which is safe; that no block is ever looser is checked by the
+    next test, on the whole problem.)"""
+    index = ProblemIndex.build(problem)
+    start = greedy_allocation(index)
+    event("greedy found a plan" if start else "greedy stuck")
+    if start is None:
+        return
+    sweep = CohortSweep(index, start, seed=0, keep=3)
+    n = len(problem.cohorts)
+    pairs = [[a, b] for a in range(n) for b in range(a + 1, n)]
+    blocks = [[c] for c in range(n)] + [
+        [a, b] for a, b in pairs if sweep.groups_of[a] == sweep.groups_of[b]
+    ]
+    for block in blocks:
+        sub = sweep.block_problem(block)
+        current = [t for c in block for t in sweep.teams_of[c]]
+        assert check(sub, Allocation(status=Status.FEASIBLE, teams=current)) == []
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=10, max_hosts=4, max_cohorts=3))
+def test_decompose_is_valid_and_between_greedy_and_the_optimum(problem: Problem) -> None:
+    allocation = solve(problem, workers=1, time_limit=20, strategy="decompose")
+    start = greedy_allocation(ProblemIndex.build(problem))
+    if start is None:
+        event("greedy stuck: shortlist fallback")
+        return
+    assert allocation.strategy == "decompose"
+    assert check(problem, allocation) == []
+    assert allocation.status is Status.FEASIBLE and allocation.best_bound is None
+    assert allocation.objective is not None
+    assert abs(allocation.objective - total(problem, allocation)) < 1e-9
+    assert allocation.objective >= total(problem, start) - 1e-9
+    exact = solve(problem, workers=1, time_limit=20, strategy="exact")
+    assert exact.objective is not None
+    assert allocation.objective <= exact.objective + 1e-6
+
+
+def test_decompose_reaches_the_optimum_of_a_single_cohort() -> None:
+    """With one cohort the first block is the whole problem (the shortlist of 14 hosts per
+    participant keeps all 20 hosts' best): the answer matches the exact optimum."""
+    problem = Problem.load(EXAMPLE)
+    decomposed = solve(problem, workers=1, strategy="decompose")
+    exact = solve(problem, workers=1, strategy="exact")
+    assert exact.status is Status.OPTIMAL
+    assert decomposed.objective is not None and exact.objective is not None
+    assert abs(decomposed.objective - exact.objective) < 1e-3
+    assert check(problem, decomposed) == []
+
+
+def test_decompose_is_deterministic_with_one_worker() -> None:
+    problem = Problem.load(EXAMPLE)
+    first = solve(problem, workers=1, seed=3, strategy="decompose")
+    second = solve(problem, workers=1, seed=3, strategy="decompose")
+    assert [t.members for t in first.teams] == [t.members for t in second.teams]
+    assert [t.host for t in first.teams] == [t.host for t in second.teams]
+
+
+def test_improvement_stops_at_the_deadline_with_a_valid_plan() -> None:
+    problem = Problem.load(EXAMPLE)
+    index = ProblemIndex.build(problem)
+    start = greedy_allocation(index)
+    assert start is not None
+    calls: list[float] = []
+    result = improve_by_cohort(
+        index, start, deadline=time.perf_counter() - 1, on_improvement=calls.append
+    )
+    assert calls == []  # no time: the start plan comes back unchanged
+    assert [t.members for t in result.teams] == [t.members for t in start.teams]
+    improved = improve_by_cohort(
+        index, start, deadline=time.perf_counter() + 30, on_improvement=calls.append
+    )
+    assert calls and calls == sorted(calls)  # every step improves
+    assert abs(calls[-1] - total(problem, improved)) < 1e-6
+    assert check(problem, improved) == []
+
+
+def test_cohorts_apart_in_time_without_season_caps_are_independent() -> None:
+    september = date(2026, 9, 7)
+    apart = ProblemIndex.build(two_cohorts_one_host(max_teams=1, b_starts=september))
+    assert independent_parts(apart) == [[0], [1]]
+    overlapping = ProblemIndex.build(two_cohorts_one_host(max_teams=1))
+    assert independent_parts(overlapping) == [[0, 1]]  # they meet at H and G on 5 May
+    capped = ProblemIndex.build(two_cohorts_one_host(max_teams=1, season=1, b_starts=september))
+    assert independent_parts(capped) == [[0, 1]]  # the season caps couple them
+
+
+def test_independent_parts_are_solved_apart_and_proven_optimal() -> None:
+    problem = two_cohorts_one_host(max_teams=1, b_starts=date(2026, 9, 7))
+    allocation = solve(problem, workers=1)
+    assert allocation.strategy == "parts-2(exact)"
+    assert allocation.status is Status.OPTIMAL and check(problem, allocation) == []
+    exact = solve(problem, workers=1, strategy="exact")
+    assert allocation.objective is not None and exact.objective is not None
+    assert abs(allocation.objective - exact.objective) < 1e-6
+    assert allocation.best_bound == allocation.objective and allocation.gap == 0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=10, max_hosts=4, max_cohorts=3))
+def test_solving_parts_apart_gives_the_exact_optimum(problem: Problem) -> None:
+    parts = independent_parts(ProblemIndex.build(problem))
+    event(f"{len(parts)} independent parts")
+    auto = solve(problem, workers=1, time_limit=20)
+    exact = solve(problem, workers=1, time_limit=20, strategy="exact")
+    assert auto.status is exact.status
+    if len(parts) > 1 and auto.is_feasible():
+        assert auto.strategy.startswith(f"parts-{len(parts)}(")
+    if exact.status is Status.OPTIMAL:
+        assert check(problem, auto) == []
+        assert auto.objective is not None and exact.objective is not None
+        assert abs(auto.objective - exact.objective) < 1e-3
+        assert auto.best_bound is not None and abs(auto.best_bound - auto.objective) < 1e-6
+
+
+def test_a_block_answer_that_no_longer_fits_is_not_adopted() -> None:
+    """Blocks solved in parallel may compete for the same place: the later answer is
+    checked against what the others leave now."""
+    problem = two_cohorts_one_host(max_teams=1)
+    sweep = a_at_h_b_at_g(problem)
+    job = sweep.prepare([1])  # B, while A holds H's only team place on 5 May
+    b_at_h = plan(problem, [("B", "H", ["B0", "B1"])])
+    better = b_at_h.model_copy(update={"objective": job.before + 1.0})
+    assert not sweep.commit(job, better)
+    assert [t.host for t in sweep.teams_of[1]] == ["G"]
+    b_at_g = plan(problem, [("B", "G", ["B0", "B1"])])
+    assert sweep.commit(job, b_at_g.model_copy(update={"objective": job.before + 1.0}))
+    assert abs(sweep.total - (total(problem, sweep.plan(b_at_g)) + 1.0)) < 1e-9
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=10, max_hosts=4, max_cohorts=3))
+def test_blocks_in_parallel_keep_the_plan_valid(problem: Problem) -> None:
+    index = ProblemIndex.build(problem)
+    start = greedy_allocation(index)
+    if start is None:
+        return
+    improved = improve_by_cohort(index, start, deadline=time.perf_counter() + 20, threads=2)
+    assert check(problem, improved) == []
+    assert total(problem, improved) >= total(problem, start) - 1e-9
