@@ -1,4 +1,4 @@
-"""Seeded benchmark instances for icld-match: ``cohort``, ``season`` and ``stress`` families.
+"""Seeded benchmark instances for icld-match: ``cohort``, ``season``, ``scarce``, ``stress``.
 
 Every instance is a plain :class:`icld_match.Problem` and depends only on its family,
 size and seed (``random.Random(f"{family}:{size}:{seed}")``), so the same call gives the
@@ -22,6 +22,22 @@ Families
     ICLD partner countries (6-10 per cohort), all work in English except about 3 % who
     only speak their country's second language ('fr', 'pt', 'ru', 'sw', 'sq'); colleagues
     from one organisation appear in the same cohort; some cohorts have team size 3-4.
+
+``scarce``
+    Hosts are the bottleneck. ``size`` participants (500 / 1,000) in 20 / 40 cohorts of 25
+    over 2026 (about 45 % start on, or a day after, another cohort's first day, so dates
+    overlap), and 125 / 250 hosts that each take one (60 %) or two teams for the whole
+    season (``season_max_teams``), with at most that many at a time; 40 % are open only in
+    one window of three to six months. Season caps sum to about 1.2-1.3 x the fewest teams
+    the cohorts need (7 per cohort of 25), so team sizes and hosts compete. Themes are
+    drawn uniformly (random fits); 10-30 % (a fifth on average) of each participant's hosts
+    are closed by languages (about 10 % work only in their second language), access needs
+    and blocked hosts; 30 % wish hosts; 30 % of cohorts have a keep-together and 30 % a
+    keep-apart pair. No pins. *Feasible by proof*: the generator first plants a hidden plan
+    (7-8 teams per cohort, each booked on a random host with room on its dates and under
+    its cap; a new host is added if none has room) and never closes a planted pair; the
+    instance's ``witness`` is that plan, and ``generate`` raises unless it passes
+    :func:`icld_match.check` (and :func:`counting_check` with margin 1).
 
 ``stress``
     ``size`` participants (1,000 / 2,500 / 10,000) with 200 / 500 / 2,000 hosts, in

@@ -543,6 +543,8 @@ def _finish(
     relaxation: bool = False,
 ) -> HighsRun:
     """The run's result: from HiGHS when it ended (``h``), else from the last incumbent."""
+    values: FloatArray | None
+    objective: float | None
     if h is None:  # abandoned: the callback's last improving solution and bound
         assert incumbent.values is not None
         status_name, optimal, has_solution = "Abandoned at the limit", False, True
