@@ -201,7 +201,7 @@ def targets(instances: list[Instance]) -> list[dict[str, Any]]:
         ]
         measured = [d for d in details if not d["detail"].startswith("highs")]
         status = "not measured" if not measured else "met"
-        if any(not d["passed"] for d in details):
+        if any(not d["passed"] for d in measured):  # highs lines are information only
             status = "NOT met"
         out.append({"target": text, "status": status, "details": details})
     return out
