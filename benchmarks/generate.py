@@ -1,4 +1,4 @@
-"""Seeded benchmark instances for icld-match: ``cohort``, ``season`` and ``stress`` families.
+"""Seeded benchmark instances for icld-match: ``cohort``, ``season``, ``scarce``, ``stress``.
 
 Every instance is a plain :class:`icld_match.Problem` and depends only on its family,
 size and seed (``random.Random(f"{family}:{size}:{seed}")``), so the same call gives the
@@ -22,6 +22,22 @@ Families
     ICLD partner countries (6-10 per cohort), all work in English except about 3 % who
     only speak their country's second language ('fr', 'pt', 'ru', 'sw', 'sq'); colleagues
     from one organisation appear in the same cohort; some cohorts have team size 3-4.
+
+``scarce``
+    Hosts are the bottleneck. ``size`` participants (500 / 1,000) in 20 / 40 cohorts of 25
+    over 2026 (about 45 % start on, or a day after, another cohort's first day, so dates
+    overlap), and 125 / 250 hosts that each take one (60 %) or two teams for the whole
+    season (``season_max_teams``), with at most that many at a time; 40 % are open only in
+    one window of three to six months. Season caps sum to about 1.2-1.3 x the fewest teams
+    the cohorts need (7 per cohort of 25), so team sizes and hosts compete. Themes are
+    drawn uniformly (random fits); 10-30 % (a fifth on average) of each participant's hosts
+    are closed by languages (about 10 % work only in their second language), access needs
+    and blocked hosts; 30 % wish hosts; 30 % of cohorts have a keep-together and 30 % a
+    keep-apart pair. No pins. *Feasible by proof*: the generator first plants a hidden plan
+    (7-8 teams per cohort, each booked on a random host with room on its dates and under
+    its cap; a new host is added if none has room) and never closes a planted pair; the
+    instance's ``witness`` is that plan, and ``generate`` raises unless it passes
+    :func:`icld_match.check` (and :func:`counting_check` with margin 1).
 
 ``stress``
     ``size`` participants (1,000 / 2,500 / 10,000) with 200 / 500 / 2,000 hosts, in
@@ -67,13 +83,17 @@ from typing import Any
 
 import numpy as np
 
-from icld_match import Problem
+from icld_match import Allocation, Problem, Status, check, fit_matrix
 
-from .common import BoolMatrix, open_hosts
+from .common import BoolMatrix, build_teams, open_hosts
 
-FAMILIES: tuple[str, ...] = ("cohort", "season", "stress")
+FAMILIES: tuple[str, ...] = ("cohort", "season", "scarce", "stress")
 #: Stress sizes (participants) and their host counts.
 STRESS_HOSTS: dict[int, int] = {1000: 200, 2500: 500, 10000: 2000}
+#: Scarce sizes (participants) and their host counts (before any host the plan adds).
+SCARCE_HOSTS: dict[int, int] = {500: 125, 1000: 250}
+#: Families whose instances are named and sized by participants.
+SIZED: dict[str, dict[int, int]] = {"stress": STRESS_HOSTS, "scarce": SCARCE_HOSTS}
 MARGIN = 1.5
 MIN_OPEN = 3
 
@@ -297,6 +317,7 @@ class Instance:
     seed: int
     problem: Problem
     repaired: int  # participants given English / no access needs to keep 3 open hosts
+    witness: Allocation | None = None  # a valid plan planted by the generator (scarce)
 
     @property
     def name(self) -> str:
@@ -304,11 +325,11 @@ class Instance:
 
 
 def instance_name(family: str, size: int, seed: int) -> str:
-    return f"{family}-{size}-s{seed}" if family == "stress" else f"{family}-s{seed}"
+    return f"{family}-{size}-s{seed}" if family in SIZED else f"{family}-s{seed}"
 
 
 def generate(family: str, seed: int = 0, size: int | None = None) -> Problem:
-    """The problem of one family, seed and (stress only) size; see the module docstring."""
+    """The problem of one family, seed and (stress, scarce) size; see the module docstring."""
     return generate_instance(family, seed, size).problem
 
 
@@ -318,8 +339,9 @@ def generate_instance(family: str, seed: int = 0, size: int | None = None) -> In
     if family == "season":
         return _season(seed)
     if family == "stress":
-        size = size or 1000
-        return _stress(seed, size)
+        return _stress(seed, size or 1000)
+    if family == "scarce":
+        return _scarce(seed, size or 500)
     raise ValueError(f"unknown family {family!r}; expected one of {', '.join(FAMILIES)}")
 
 
@@ -424,6 +446,181 @@ def _stress(seed: int, size: int) -> Instance:
     for c, n in enumerate(sizes):
         builder.add_participants(c, n, n_countries=rng.randint(6, 10))
     return builder.finish("stress", size, seed, pin_share=0.25, group_share=0.25)
+
+
+# --------------------------------------------------------------------------------------
+# The scarce family: few hosts, each taking one or two teams a season, a planted plan
+# --------------------------------------------------------------------------------------
+
+
+def _scarce_dates(rng: random.Random, n_cohorts: int) -> list[date]:
+    """Start days over a year; about 45 % of cohorts start on or a day after another's."""
+    starts: list[date] = []
+    for i in range(n_cohorts):
+        if i and rng.random() < 0.45:
+            starts.append(rng.choice(starts) + timedelta(days=rng.choice((0, 1))))
+            continue
+        day = date(YEAR, 2, 2) + timedelta(days=rng.randrange(0, 41 * 7))
+        starts.append(day - timedelta(days=max(0, day.weekday() - 3)))  # Monday to Thursday
+    return sorted(starts)
+
+
+def _scarce_hosts(rng: random.Random, n: int) -> list[dict[str, Any]]:
+    """Hosts with a season cap of 1 (60 %) or 2 teams; capacity at a time never above it."""
+    year = [{"start": date(YEAR, 1, 1), "end": date(YEAR, 12, 31)}]
+    windows: list[tuple[float, list[dict[str, date]] | None]] = [(0.6, None), (0.4, year)]
+    records = _hosts(rng, n, windows, season_cap=(1.0, 1, 1))
+    for host in records:
+        cap = 1 if rng.random() < 0.6 else 2
+        teams = min(cap, host["capacity"]["max_teams"])
+        host["season_max_teams"] = cap
+        host["capacity"] = {"max_teams": teams, "max_participants": 4 * teams}
+        if host["available"] is not None:  # one window of three to six months
+            first = date(YEAR, 1, 5) + timedelta(weeks=rng.randrange(0, 40))
+            last = min(first + timedelta(weeks=rng.randint(13, 26)), date(YEAR, 12, 31))
+            host["available"] = [{"start": first, "end": last}]
+    return records
+
+
+class _Planter:
+    """Books a hidden plan: teams on hosts within dates, daily capacity and season caps."""
+
+    def __init__(self, rng: random.Random, cohorts: list[dict[str, Any]], hosts: list[Any]):
+        self.rng, self.cohorts, self.hosts = rng, cohorts, hosts
+        self.season: dict[int, int] = defaultdict(int)  # host -> teams booked
+        self.daily: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+
+    def _open(self, h: int, days: list[date], size: int) -> bool:
+        host = self.hosts[h]
+        if self.season[h] >= host["season_max_teams"]:
+            return False
+        if host["available"] is not None and not any(
+            w["start"] <= days[0] and days[-1] <= w["end"] for w in host["available"]
+        ):
+            return False
+        cap = host["capacity"]
+        return all(
+            self.daily[h, d][0] < cap["max_teams"]
+            and self.daily[h, d][1] + size <= cap["max_participants"]
+            for d in days
+        )
+
+    def book(self, c: int, size: int) -> int:
+        """A random host for one team of cohort ``c`` (a new host if none is left)."""
+        window = self.cohorts[c]["internship"]
+        days = [window["start"], window["end"]]
+        options = [h for h in range(len(self.hosts)) if self._open(h, days, size)]
+        if not options:  # supply ran out on these dates: add one more host, cap 1
+            extra = _scarce_hosts(self.rng, len(self.hosts) + 1)[-1]
+            extra.update(available=None, season_max_teams=1)
+            extra["capacity"] = {"max_teams": 1, "max_participants": 4}
+            self.hosts.append(extra)
+            options = [len(self.hosts) - 1]
+        h = self.rng.choice(options)
+        self.season[h] += 1
+        for d in days:
+            self.daily[h, d][0] += 1
+            self.daily[h, d][1] += size
+        return h
+
+
+def _scarce(seed: int, size: int) -> Instance:
+    """See the module docstring: a planted plan proves the instance feasible."""
+    if size not in SCARCE_HOSTS:
+        raise ValueError(f"scarce size must be one of {sorted(SCARCE_HOSTS)}, got {size}")
+    rng = random.Random(f"scarce:{size}:{seed}")
+    starts = _scarce_dates(rng, size // 25)
+    cohorts = [
+        _cohort_record(f"S{i + 1:03d}", f"Scarce cohort {i + 1}", s, s + timedelta(days=1), (2, 4))
+        for i, s in enumerate(starts)
+    ]
+    hosts = _scarce_hosts(rng, SCARCE_HOSTS[size])
+    builder = _Builder(rng, cohorts, hosts)
+    planter = _Planter(rng, cohorts, hosts)
+    plan: list[tuple[int, int, list[int]]] = []  # (cohort, host, participant rows)
+    for c in range(len(cohorts)):
+        first = len(builder.participants)
+        builder.add_participants(c, 25, n_countries=rng.randint(6, 10))
+        rows = list(range(first, first + 25))
+        rng.shuffle(rows)
+        n_teams = 7 if rng.random() < 0.8 else 8  # as few teams as team size 4 allows, or one more
+        for t in range(n_teams):
+            team = rows[t::n_teams]
+            plan.append((c, planter.book(c, len(team)), team))
+    planted = {r: h for _, h, rows in plan for r in rows}
+    _scarce_people(rng, builder.participants, builder.hosts, planted)
+    together, apart = _scarce_pairs(rng, builder.participants, plan)
+    problem = builder._problem(keep_together=together, keep_apart=apart)
+    witness = Allocation(
+        status=Status.FEASIBLE, teams=build_teams(problem, fit_matrix(problem), plan)
+    )
+    broken = check(problem, witness) + [f"counting: {f}" for f in counting_check(problem, 1.0)]
+    if broken:
+        raise ValueError(f"scarce size {size} seed {seed}: planted plan fails: {broken[:3]}")
+    return Instance("scarce", size, seed, problem, repaired=0, witness=witness)
+
+
+def _scarce_people(
+    rng: random.Random,
+    people: list[dict[str, Any]],
+    hosts: list[dict[str, Any]],
+    planted: dict[int, int],
+) -> None:
+    """Random fits, then close a fifth of each person's hosts, never their planted one.
+
+    Themes are drawn uniformly (no popular topics), so fits are random. About 10 % work
+    only in their second language and 4 % need an access feature, when their planted host
+    offers it; blocked hosts then close the rest, up to 10-30 % of all hosts per person.
+    """
+    host_ids = [h["id"] for h in hosts]
+    for r, p in enumerate(people):
+        mine = hosts[planted[r]]
+        p["themes"] = {
+            t: round(rng.uniform(0.3, 1.0), 1) for t in rng.sample(THEMES, rng.randint(1, 3))
+        }
+        second = COUNTRIES[p["country"]][0]
+        p["languages"] = ["en"] + ([second] if second and rng.random() < 0.5 else [])
+        if second in mine["languages"] and rng.random() < 0.2:
+            p["languages"] = [second]
+        p["access_needs"] = [a for a in mine["accessibility"] if rng.random() < 0.04]
+        speaks, needs = set(p["languages"]), set(p["access_needs"])
+        open_ = [
+            h
+            for h, host in enumerate(hosts)
+            if speaks & set(host["languages"]) and needs <= set(host["accessibility"])
+        ]
+        closed = len(hosts) - len(open_)
+        want = round(rng.uniform(0.1, 0.3) * len(hosts)) - closed
+        choices = [h for h in open_ if h != planted[r]]
+        blocked = rng.sample(choices, max(0, min(want, len(choices) - MIN_OPEN)))
+        p["blocked_hosts"] = [host_ids[h] for h in sorted(blocked)]
+        if rng.random() < 0.3:
+            still = sorted(set(open_) - set(blocked))
+            p["wishes"] = [
+                host_ids[h] for h in rng.sample(still, min(len(still), rng.randint(1, 3)))
+            ]
+
+
+def _scarce_pairs(
+    rng: random.Random, people: list[dict[str, Any]], plan: list[tuple[int, int, list[int]]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Keep-together pairs inside a planted team, keep-apart pairs across two (30 % each)."""
+    together: list[dict[str, Any]] = []
+    apart: list[dict[str, Any]] = []
+    by_cohort: dict[int, list[list[int]]] = defaultdict(list)
+    for c, _, rows in plan:
+        by_cohort[c].append(rows)
+    for teams in by_cohort.values():
+        if rng.random() < 0.3:
+            a, b = rng.sample(rng.choice(teams), 2)
+            together.append(
+                {"members": [people[a]["id"], people[b]["id"]], "reason": "joint project"}
+            )
+        if rng.random() < 0.3:
+            one, other = rng.sample(teams, 2)
+            pair = [people[rng.choice(one)]["id"], people[rng.choice(other)]["id"]]
+            apart.append({"members": pair, "reason": "coordinator's choice"})
+    return together, apart
 
 
 # --------------------------------------------------------------------------------------

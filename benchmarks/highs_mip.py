@@ -424,6 +424,48 @@ def _highs(mip: Mip, relaxation: bool, time_limit: float, threads: int, seed: in
     return h
 
 
+@dataclass
+class _Incumbent:
+    """The latest improving MIP solution seen by HiGHS's callback (kept for an abandoned run)."""
+
+    started: float
+    on_progress: Callable[[float, float, float | None], None] | None
+    progress: list[tuple[float, float, float | None]] = field(default_factory=list)
+    values: FloatArray | None = None
+    bound: float | None = None
+
+    def improved(self, event: Any) -> None:
+        out = event.data_out
+        dual = float(out.mip_dual_bound)
+        self.bound = dual if np.isfinite(dual) else None
+        point = (
+            time.perf_counter() - self.started,
+            float(out.objective_function_value),
+            self.bound,
+        )
+        self.values = np.array(out.mip_solution, dtype=np.float64, copy=True)
+        self.progress.append(point)
+        if self.on_progress is not None:
+            self.on_progress(*point)
+
+
+def _run_until(h: Any, deadline: float, grace: float) -> bool:
+    """Run HiGHS in its own thread until it ends or ``deadline``; True if it ended.
+
+    HiGHS checks its time limit only between steps: presolve and the root node of a large
+    model can run far past it. At the deadline the run is cancelled (an interrupt HiGHS
+    polls in simplex, IPM and branch-and-bound); if it has not stopped ``grace`` seconds
+    later, it is abandoned (the thread is a daemon; the benchmark child exits right after).
+    """
+    h.HandleUserInterrupt = True
+    thread = h.startSolve()
+    thread.join(timeout=max(0.0, deadline - time.perf_counter()))
+    if thread.is_alive():
+        h.cancelSolve()
+        thread.join(timeout=grace)
+    return not thread.is_alive()
+
+
 def solve_highs(
     problem: Problem,
     *,
@@ -435,98 +477,121 @@ def solve_highs(
 ) -> HighsRun:
     """Build the MIP and solve it (or its LP relaxation) within ``time_limit`` seconds.
 
-    The time limit covers model building too: HiGHS gets what is left after building.
+    The limit covers the whole call, model building included: HiGHS gets what is left
+    after building, and a run still busy at the limit is cancelled, then abandoned with its
+    best solution so far (see :func:`_run_until`), so the peer answers on time like the
+    others. A model that takes the whole limit to build gets no solve at all.
     """
-    import highspy
-
     started = time.perf_counter()
+    deadline = started + time_limit
     mip = build_mip(problem)
-    m = mip.matrix
     slotless = np.setdiff1d(np.arange(len(problem.participants)), mip.x_part)
-    if len(slotless):  # HiGHS rejects a model without columns; this one is infeasible anyway
-        who = problem.participants[int(slotless[0])].id
-        return HighsRun(
-            allocation=Allocation(
-                status=Status.INFEASIBLE,
-                reasons=[f"{who} fits in no team slot"],
-                wall_time=time.perf_counter() - started,
-                time_limit=time_limit,
-                strategy="highs-lp" if relaxation else "highs-mip",
-            ),
-            objective=None,
-            dual_bound=None,
-            model_status="Infeasible (no slot)",
-            progress=[],
-            n_cols=m.n_cols,
-            n_rows=m.n_rows,
-            n_binaries=mip.n_binaries,
-            build_time=mip.build_time,
-        )
-    h = _highs(mip, relaxation, time_limit - (time.perf_counter() - started), threads, seed)
-    progress: list[tuple[float, float, float | None]] = []
+    left = deadline - time.perf_counter()
+    if len(slotless) or left <= 0:  # HiGHS rejects a model without columns
+        who = problem.participants[int(slotless[0])].id if len(slotless) else ""
+        reason = f"{who} fits in no team slot" if who else "building the MIP took the whole limit"
+        status = Status.INFEASIBLE if who else Status.UNKNOWN
+        return _outcome(problem, mip, started, time_limit, relaxation, status, reason)
+    h = _highs(mip, relaxation, left, threads, seed)
+    incumbent = _Incumbent(started, on_progress)
     if not relaxation and hasattr(h, "cbMipImprovingSolution"):
+        h.cbMipImprovingSolution.subscribe(incumbent.improved)
+    if not _run_until(h, deadline, grace=0.5 + 0.02 * time_limit):
+        if relaxation or incumbent.values is None:
+            reason = "HiGHS: still running at the limit (abandoned)"
+            return _outcome(problem, mip, started, time_limit, relaxation, Status.UNKNOWN, reason)
+        return _finish(problem, mip, started, time_limit, incumbent, None)
+    return _finish(problem, mip, started, time_limit, incumbent, h, relaxation)
 
-        def improved(event: Any) -> None:
-            out = event.data_out
-            dual = float(out.mip_dual_bound)
-            point = (
-                time.perf_counter() - started,
-                float(out.objective_function_value),
-                dual if np.isfinite(dual) else None,
-            )
-            progress.append(point)
-            if on_progress is not None:
-                on_progress(*point)
 
-        h.cbMipImprovingSolution.subscribe(improved)
-    h.run()
-    status = h.getModelStatus()
-    info = h.getInfo()
-    status_name = h.modelStatusToString(status)
-    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    objective = float(info.objective_function_value) if has_solution else None
-    if relaxation:
-        bound = objective if status == highspy.HighsModelStatus.kOptimal else None
-    else:
-        dual = float(info.mip_dual_bound)
-        bound = dual if np.isfinite(dual) else None
-    teams: list[Team] = []
-    if has_solution and not relaxation:
-        values = np.asarray(h.getSolution().col_value[: len(mip.x_part)])
-        teams = decode(problem, mip, values)
-    if relaxation or not has_solution:
-        result_status = Status.UNKNOWN
-        if status == highspy.HighsModelStatus.kInfeasible:
-            result_status = Status.INFEASIBLE
-    else:
-        result_status = (
-            Status.OPTIMAL if status == highspy.HighsModelStatus.kOptimal else Status.FEASIBLE
-        )
-    gap = None
-    if objective is not None and bound is not None:
-        gap = abs(bound - objective) / max(1.0, abs(objective))
-    allocation = Allocation(
-        status=result_status,
-        teams=teams,
-        objective=None if relaxation else objective,
-        best_bound=bound,
-        gap=None if relaxation else gap,
-        wall_time=time.perf_counter() - started,
-        time_limit=time_limit,
-        strategy="highs-lp" if relaxation else "highs-mip",
-        reasons=[] if has_solution else [f"HiGHS: {status_name}"],
-    )
+def _outcome(
+    problem: Problem,
+    mip: Mip,
+    started: float,
+    time_limit: float,
+    relaxation: bool,
+    status: Status,
+    reason: str,
+) -> HighsRun:
+    """A run without any solution (no model, no time, or nothing found)."""
     return HighsRun(
-        allocation=allocation,
-        objective=objective,
-        dual_bound=bound,
-        model_status=status_name,
-        progress=progress,
-        n_cols=m.n_cols,
-        n_rows=m.n_rows,
+        allocation=Allocation(
+            status=status,
+            reasons=[reason],
+            wall_time=time.perf_counter() - started,
+            time_limit=time_limit,
+            strategy="highs-lp" if relaxation else "highs-mip",
+        ),
+        objective=None,
+        dual_bound=None,
+        model_status=reason,
+        progress=[],
+        n_cols=mip.matrix.n_cols,
+        n_rows=mip.matrix.n_rows,
         n_binaries=mip.n_binaries,
         build_time=mip.build_time,
     )
+
+
+def _finish(
+    problem: Problem,
+    mip: Mip,
+    started: float,
+    time_limit: float,
+    incumbent: _Incumbent,
+    h: Any | None,
+    relaxation: bool = False,
+) -> HighsRun:
+    """The run's result: from HiGHS when it ended (``h``), else from the last incumbent."""
+    values: FloatArray | None
+    objective: float | None
+    if h is None:  # abandoned: the callback's last improving solution and bound
+        assert incumbent.values is not None
+        status_name, optimal, has_solution = "Abandoned at the limit", False, True
+        values, objective = incumbent.values, incumbent.progress[-1][1]
+        bound = incumbent.bound
+    else:
+        import highspy
+
+        status = h.getModelStatus()
+        info = h.getInfo()
+        status_name = h.modelStatusToString(status)
+        optimal = status == highspy.HighsModelStatus.kOptimal
+        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        objective = float(info.objective_function_value) if has_solution else None
+        dual = float(info.mip_dual_bound)
+        bound = dual if np.isfinite(dual) else None
+        if relaxation:
+            bound = objective if optimal else None
+        values = np.asarray(h.getSolution().col_value) if has_solution else None
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return _outcome(
+                problem, mip, started, time_limit, False, Status.INFEASIBLE, status_name
+            )
+    run = _outcome(problem, mip, started, time_limit, relaxation, Status.UNKNOWN, status_name)
+    run.progress, run.dual_bound = incumbent.progress, bound
+    if relaxation or not has_solution or values is None:
+        run.objective = objective if relaxation else None
+        return run
+    teams = decode(problem, mip, values[: len(mip.x_part)])
+    gap = (
+        None
+        if objective is None or bound is None
+        else abs(bound - objective) / max(1.0, abs(objective))
+    )
+    run.objective = objective
+    run.allocation = run.allocation.model_copy(
+        update={
+            "status": Status.OPTIMAL if optimal else Status.FEASIBLE,
+            "teams": teams,
+            "objective": objective,
+            "best_bound": bound,
+            "gap": gap,
+            "reasons": [],
+            "wall_time": time.perf_counter() - started,
+        }
+    )
+    return run
 
 
 def lp_bound(problem: Problem, *, time_limit: float, threads: int = 2) -> HighsRun:

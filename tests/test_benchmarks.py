@@ -115,15 +115,89 @@ def test_run_writes_results_table_json_and_plots(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     from benchmarks import run
 
-    argv = ["--family", "cohort", "--seeds", "1", "--peers", "greedy", "icld"]
-    assert run.main([*argv, "--time-limit", "5", "--out", str(tmp_path)]) == 0
+    argv = ["--family", "cohort", "--seeds", "1", "--peers", "greedy", "icld", "--budgets", "5"]
+    assert run.main([*argv, "--workers", "1", "--out", str(tmp_path)]) == 0
     data = json.loads((tmp_path / "results.json").read_text())
     (instance,) = data["instances"]
-    for peer in ("greedy", "icld"):
-        result = instance["results"][peer]
+    rows = instance["rows"]
+    for key in ("greedy", "icld@5s/w1"):
+        result = rows[key]
         assert result["valid"] and result["objective"] > 0 and result["peak_rss_mb"] > 0
-    assert instance["results"]["icld"]["objective"] >= instance["results"]["greedy"]["objective"]
+        assert result["wall"] is not None and result["t_first"] is not None
+    icld = rows["icld@5s/w1"]
+    assert (icld["budget"], icld["workers"], icld["load"]) == (5.0, 1, 0)
+    assert icld["objective"] >= rows["greedy"]["objective"]
+    assert icld["share_best"] == pytest.approx(1.0) and icld["overshoot"] is not None
     table = (tmp_path / "results.md").read_text()
-    assert "| cohort-s0 | icld |" in table and "OR-Tools" in table
-    for name in ("gap_vs_size.png", "time_vs_size.png"):
-        assert (tmp_path / name).stat().st_size > 0
+    assert "| cohort-s0 | icld | 5 | 1 | 0 |" in table and "OR-Tools" in table
+    assert (tmp_path / "anytime.png").stat().st_size > 0
+
+
+# ---- the scarce family ----------------------------------------------------------------
+
+
+def test_scarce_generator_is_deterministic_valid_and_feasible() -> None:
+    first = generate_instance("scarce", seed=0, size=500)
+    problem = first.problem
+    assert problem.to_json() == generate("scarce", seed=0, size=500).to_json()
+    assert problem.to_json() != generate("scarce", seed=1, size=500).to_json()
+    assert Problem.from_json(problem.to_json()) == problem  # passes every schema rule
+    assert len(problem.participants) == 500 and 20 <= len(problem.cohorts) <= 40
+    assert all(h.season_max_teams in (1, 2) for h in problem.hosts)
+    windows = [c.internship for c in problem.cohorts]
+    assert any(a.overlaps(b) for i, a in enumerate(windows) for b in windows[i + 1 :])
+    # scarce: season caps leave little room over the fewest teams the cohorts need
+    assert sum(h.season_max_teams or 0 for h in problem.hosts) < 1.5 * 7 * len(problem.cohorts)
+    assert counting_check(problem, margin=1.0) == []
+    # feasible: the planted plan passes the independent validator
+    assert first.witness is not None and check(problem, first.witness) == []
+
+
+def test_scarce_closes_about_a_fifth_of_the_pairs() -> None:
+    from benchmarks.common import open_hosts as allowed
+
+    problem = generate("scarce", seed=2, size=500)
+    no_dates = problem.model_copy(
+        update={"hosts": [h.model_copy(update={"available": None}) for h in problem.hosts]}
+    )
+    closed = 1 - allowed(no_dates).mean()  # languages, access and blocked hosts only
+    assert 0.15 <= closed <= 0.25
+
+
+# ---- metrics on a fabricated progress curve ---------------------------------------------
+
+CURVE = [(0.5, 80.0, 120.0), (1.5, 95.0, 110.0), (4.0, 99.5, 101.0), (9.0, 100.0, 100.5)]
+
+
+def test_time_to_first_plan() -> None:
+    from benchmarks.metrics import time_to_first
+
+    assert time_to_first(CURVE, wall=10.0) == 0.5
+    assert time_to_first([], wall=10.0) == 10.0  # no progress reported: the answer time
+
+
+def test_time_to_within_one_percent_of_best_known() -> None:
+    from benchmarks.metrics import threshold, time_to_within
+
+    assert threshold(100.0, 0.01) == pytest.approx(99.0)
+    assert time_to_within(CURVE, final=100.0, wall=10.0, best_known=100.0) == 4.0
+    assert time_to_within(CURVE, final=100.0, wall=10.0, best_known=95.5) == 1.5
+    # another peer found 110: this run never came within 1 %
+    assert time_to_within(CURVE, final=100.0, wall=10.0, best_known=110.0) is None
+    # the re-scored final answer qualifies although no reported point did: the answer time
+    assert time_to_within(CURVE[:2], final=99.2, wall=10.0, best_known=100.0) == 10.0
+    assert time_to_within([], final=None, wall=10.0, best_known=100.0) is None
+
+
+def test_gap_to_best_bound_and_overshoot() -> None:
+    from benchmarks.metrics import best_bound, gap, overshoot, overshoot_ok, share_of_best
+
+    bound = best_bound([None, 120.0, 101.0, 100.5], best_objective=100.0)
+    assert bound == 100.5
+    assert gap(bound, 99.5) == pytest.approx(1.0 / 99.5)
+    assert gap(bound, None) is None and gap(None, 99.5) is None
+    assert best_bound([99.0], best_objective=100.0) == 100.0  # never below a valid plan
+    assert best_bound([None], best_objective=100.0) is None
+    assert share_of_best(99.0, 100.0) == pytest.approx(0.99)
+    assert overshoot(10.4, 10.0) == pytest.approx(0.4)
+    assert overshoot_ok(10.9, 10.0) and not overshoot_ok(11.1, 10.0)
