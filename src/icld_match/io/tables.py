@@ -32,7 +32,7 @@ __all__ = [
     "write_xlsx_tables",
 ]
 
-#: Between the parts of a cell's location, e.g. problem.xlsx > participants > row 7 (printed as ›).
+#: Between the parts of a cell's location: problem.xlsx, sheet, row 7, column D.
 SEP = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
 #: Sheet names may not hold these characters (Excel's rule) and have at most 31 characters.
 _SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
