@@ -124,7 +124,7 @@ def canonical_language(text: str) -> str | None:
 def normalise_languages(tags: Iterable[str]) -> tuple[list[str], list[str]]:
     """ISO 639-1 codes for ``tags``, duplicates dropped; and the tags not recognised.
 
-    Unknown tags are kept (lower-cased) so a house code such as ``sv-easy`` still works;
+    Unknown tags are kept (lower-cased) so a house tag such as ``plain-swedish`` still works;
     the caller warns about them.
     """
     codes: list[str] = []
