@@ -84,7 +84,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 
 def _unreadable(path: Path, error: object) -> ProblemError:
-    return ProblemError([ProblemIssue(str(path), "", f"cannot read this file: {error}")])
+    return ProblemError([ProblemIssue(str(path), "", f"cannot read file: {error}")])
 
 
 def read_xlsx_tables(path: Path) -> dict[str, Table]:
@@ -110,8 +110,13 @@ def read_xlsx_tables(path: Path) -> dict[str, Table]:
 
 def read_csv_tables(directory: Path) -> dict[str, Table]:
     """One table per ``*.csv`` file, named by the file; ``,``, ``;`` or tab separated."""
+    paths = sorted(directory.glob("*.csv"))
+    if not paths:  # most likely a folder given by mistake: say so in one line
+        raise _unreadable(
+            directory, "a folder with no CSV files (cohorts.csv, participants.csv, …)"
+        )
     tables = {}
-    for path in sorted(directory.glob("*.csv")):
+    for path in paths:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
