@@ -1,4 +1,5 @@
-"""Command line: ``icld-match solve | validate | explain | diagnose | replan | what-if | schema``.
+"""Command line: ``icld-match solve | validate | explain | diagnose | replan | what-if | schema``
+and the coordinators' verbs ``template | import | export | report`` (spreadsheets and HTML).
 
 Exit codes: 0 success; 1 no valid allocation (solve, replan, what-if, diagnose) or
 violations found (validate); 2 bad input (unreadable file, bad JSON, schema or
@@ -17,6 +18,7 @@ from .analysis.check import check
 from .analysis.diagnose import diagnose
 from .analysis.explain import explain
 from .io.json_files import read_allocation, read_changes, read_problem, write_text_atomic
+from .io.problem_files import read_problem_any
 from .planning.replan import replan, what_if
 from .records.errors import ProblemError
 from .records.schema import json_schema
@@ -78,7 +80,99 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--json", action="store_true", help="Print the explanation as JSON.")
 
     commands.add_parser("schema", help="Print the JSON Schema of problem and allocation.")
+    _workflow_parsers(commands)
     return parser
+
+
+# --------------------------------------------------------------------------------------
+# The coordinators' verbs: spreadsheets in, rosters and a printable report out
+# --------------------------------------------------------------------------------------
+
+
+def _workflow_parsers(commands: Any) -> None:
+    template = commands.add_parser("template", help="Write an empty problem workbook and CSVs.")
+    template.add_argument("dir", help="Folder for problem.xlsx and problem-csv/.")
+    template.add_argument("--force", action="store_true", help="Overwrite existing files.")
+
+    imp = commands.add_parser("import", help="Build a problem JSON from a workbook or CSVs.")
+    imp.add_argument("source", help="Workbook (.xlsx) or folder of CSV files.")
+    imp.add_argument("-o", "--out", required=True, help="Problem JSON to write.")
+
+    export = commands.add_parser("export", help="Write rosters (or the problem) as sheets.")
+    export.add_argument("problem", help="Problem JSON, workbook or CSV folder.")
+    export.add_argument("allocation", nargs="?", help="Allocation JSON; without it the "
+                        "problem itself is written as a workbook (the inverse of import).")
+    export.add_argument("-o", "--out", required=True, help="Workbook (.xlsx) or CSV folder.")
+    export.add_argument("--format", choices=["xlsx", "csv"], default=None,
+                        help="Default: csv if --out has no .xlsx suffix, else xlsx.")
+    export.add_argument("--audience", choices=["coordinators", "participants"],
+                        default="coordinators", help="participants: no scores or fit.")
+
+    report = commands.add_parser("report", help="Write a printable, self-contained HTML plan.")
+    report.add_argument("problem", help="Problem JSON, workbook or CSV folder.")
+    report.add_argument("allocation", help="Allocation JSON.")
+    report.add_argument("-o", "--out", required=True, help="HTML file to write.")
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .io.tables import write_csv_tables, write_xlsx_tables
+    from .io.workbook import template_tables
+
+    folder = Path(args.dir)
+    book, csv_dir = folder / "problem.xlsx", folder / "problem-csv"
+    if not args.force and (book.exists() or csv_dir.exists()):
+        raise ProblemError.single(str(folder), "", "already holds a template; use --force")
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = template_tables()
+    write_xlsx_tables(book, tables)
+    write_csv_tables(csv_dir, tables)
+    print(f"wrote {book} and {csv_dir}/ (one CSV per sheet); fill them in, then "
+          f"`icld-match import {book} -o problem.json`")
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .io.workbook import read_problem_tables
+
+    problem, warnings = read_problem_tables(args.source)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    write_text_atomic(args.out, problem.to_json() + "\n")
+    print(f"imported {len(problem.cohorts)} cohort(s), {len(problem.participants)} "
+          f"participant(s), {len(problem.hosts)} host(s) into {args.out}")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .io.roster import roster_tables
+    from .io.tables import write_csv_tables, write_xlsx_tables
+    from .io.workbook import problem_to_tables
+
+    problem = read_problem_any(args.problem)
+    if args.allocation:
+        allocation = read_allocation(args.allocation)
+        tables = roster_tables(problem, allocation, args.audience)
+    else:
+        tables = problem_to_tables(problem)
+    fmt = args.format or ("xlsx" if args.out.lower().endswith(".xlsx") else "csv")
+    if fmt == "xlsx":
+        write_xlsx_tables(args.out, tables)
+    else:
+        write_csv_tables(args.out, tables)
+    print(f"wrote {len(tables)} sheet(s) to {args.out}")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .io.report import render_report
+
+    problem = read_problem_any(args.problem)
+    html = render_report(problem, read_allocation(args.allocation))
+    write_text_atomic(args.out, html)
+    print(f"wrote {args.out}")
+    return EXIT_OK
 
 
 def _print_progress(progress: Progress) -> None:
@@ -116,7 +210,7 @@ def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _solve(args: argparse.Namespace) -> int:
     options = _checked_options(args)
-    problem = read_problem(args.problem)
+    problem = read_problem_any(args.problem)
     allocation = solve(
         problem,
         log=args.log,
@@ -132,7 +226,7 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    problem = read_problem(args.problem)
+    problem = read_problem_any(args.problem)
     allocation = read_allocation(args.allocation)
     violations = check(problem, allocation)
     for violation in violations:
@@ -146,7 +240,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     """Explaining never fails on a broken allocation: breaches are part of the report."""
-    explanation = explain(read_problem(args.problem), read_allocation(args.allocation))
+    explanation = explain(read_problem_any(args.problem), read_allocation(args.allocation))
     print(explanation.model_dump_json(indent=2) if args.json else explanation.to_text())
     return EXIT_OK
 
@@ -169,7 +263,7 @@ def _replan(args: argparse.Namespace) -> int:
 def _diagnose(args: argparse.Namespace) -> int:
     if not args.time_limit > 0:
         raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
-    diagnosis = diagnose(read_problem(args.problem), time_limit=args.time_limit)
+    diagnosis = diagnose(read_problem_any(args.problem), time_limit=args.time_limit)
     if diagnosis.feasible:
         print("feasible: an allocation satisfying every hard rule exists")
         return EXIT_OK
@@ -190,6 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _replan(args)
         if args.command == "diagnose":
             return _diagnose(args)
+        workflow = {"template": _cmd_template, "import": _cmd_import,
+                    "export": _cmd_export, "report": _cmd_report}
+        if args.command in workflow:
+            return workflow[args.command](args)
         print(json_schema())
         return EXIT_OK
     except ProblemError as error:

@@ -1,0 +1,547 @@
+"""Problems as spreadsheets: one sheet per record type, in XLSX or as a directory of CSV files.
+
+Coordinators keep participant lists and host offers in spreadsheets, so this is the
+coordinators' way in and the exact inverse of the JSON format: :func:`problem_to_tables`
+writes every field of a problem, :func:`tables_to_problem` reads it back to an equal
+problem. Every column is documented from the pydantic ``Field(description=...)`` of the
+field it fills, so the spreadsheet and the JSON Schema cannot drift apart. Errors name the
+file, sheet, row (as the spreadsheet numbers it, header = row 1) and column, all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..records.errors import ProblemError, ProblemIssue
+from ..records.normalise import canonical_country, did_you_mean, normalise_languages
+from ..records.schema import (
+    Affinity,
+    Capacity,
+    Cohort,
+    DateRange,
+    Host,
+    KeepApart,
+    KeepTogether,
+    Participant,
+    Pin,
+    Problem,
+    Rules,
+    TeamSize,
+    Weights,
+)
+from ..records.validation import parse_problem
+from . import cells
+from .tables import SEP, Table, column_letter
+
+__all__ = [
+    "SHEETS",
+    "problem_to_tables",
+    "read_problem_tables",
+    "tables_to_problem",
+    "template_tables",
+    "write_problem_workbook",
+]
+
+_FORMATS = {
+    "list": "Several values separated by ';' (or ','), e.g. 'en; sw'.",
+    "weights": "Tags with a weight, separated by ';', e.g. 'water: 0.8; health: 0.4' "
+    "(a tag without a number weighs 1).",
+    "date": "A date: 2026-05-13, 13/05/2026 or a date cell.",
+    "ranges": "Date ranges separated by ';', e.g. '2026-05-01..2026-05-31; 2026-06-02'. "
+    "Blank: any date. 'none': never.",
+    "int": "A whole number.",
+    "float": "A number (0.8 or 0,8).",
+}
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "text": cells.parse_text,
+    "int": cells.parse_int,
+    "float": cells.parse_float,
+    "date": cells.parse_date,
+    "list": cells.parse_list,
+    "weights": cells.parse_weights,
+    "ranges": lambda v: [{"start": a, "end": b} for a, b in cells.parse_ranges(v)],
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: which field of the record it fills, and how to read it."""
+
+    name: str
+    path: tuple[str, ...]
+    kind: str
+    model: type[BaseModel]
+    example: Any = None
+
+    @property
+    def description(self) -> str:
+        """The field's own description, plus how to type a value of this kind."""
+        text = self.model.model_fields[self.path[-1]].description or ""
+        if self.path[0] in ("internship", "team_size", "capacity"):
+            text = f"{self.path[0].replace('_', ' ').capitalize()}: {text}"
+        required = self.model.model_fields[self.path[-1]].is_required()
+        extra = _FORMATS.get(self.kind, "")
+        return " ".join(p for p in (text, extra, "Required." if required else "") if p)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One record type: its sheet name, the problem's list it fills, its columns."""
+
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = False
+
+
+def _c(
+    name: str,
+    model: type[BaseModel],
+    kind: str = "text",
+    example: Any = None,
+    path: tuple[str, ...] | None = None,
+) -> Column:
+    return Column(name, path or (name,), kind, model, example)
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "cohorts",
+        (
+            _c("id", Cohort, example="ITP-LD-2026"),
+            _c("name", Cohort, example="ITP Local Democracy 2026"),
+            _c("programme", Cohort, example="International Training Programme: Local Democracy"),
+            _c("internship_start", DateRange, "date", date(2026, 5, 13), ("internship", "start")),
+            _c("internship_end", DateRange, "date", date(2026, 5, 14), ("internship", "end")),
+            _c("team_size_min", TeamSize, "int", 2, ("team_size", "min")),
+            _c("team_size_max", TeamSize, "int", 4, ("team_size", "max")),
+        ),
+        required=True,
+    ),
+    Sheet(
+        "participants",
+        (
+            _c("id", Participant, example="p01"),
+            _c("name", Participant, example="Wanjiru Kamau"),
+            _c("cohort", Participant, example="ITP-LD-2026"),
+            _c("country", Participant, example="Kenya"),
+            _c("organisation", Participant, example="Kisumu County Assembly"),
+            _c("gender", Participant, example="female"),
+            _c("languages", Participant, "list", "en; sw"),
+            _c("themes", Participant, "weights", "citizen-dialogue: 1; gender-mainstreaming: 0.7"),
+            _c("access_needs", Participant, "list", ""),
+            _c("wishes", Participant, "list", "umea"),
+            _c("blocked_hosts", Participant, "list", ""),
+        ),
+        required=True,
+    ),
+    Sheet(
+        "hosts",
+        (
+            _c("id", Host, example="umea"),
+            _c("name", Host, example="Umeå kommun"),
+            _c("municipality", Host, example="Umeå"),
+            _c("region", Host, example="Västerbotten"),
+            _c("themes", Host, "weights", "gender-mainstreaming: 1; citizen-dialogue: 0.6"),
+            _c("languages", Host, "list", "en; sv"),
+            _c("accessibility", Host, "list", "step-free"),
+            _c("max_teams", Capacity, "int", 1, ("capacity", "max_teams")),
+            _c("max_participants", Capacity, "int", 4, ("capacity", "max_participants")),
+            _c("available", Host, "ranges", "2026-05-01..2026-06-30"),
+            _c("season_max_teams", Host, "int", None),
+        ),
+        required=True,
+    ),
+    Sheet("pins", (_c("participant", Pin, example="p01"), _c("host", Pin, example="umea"))),
+    Sheet(
+        "keep_together",
+        (
+            _c("members", KeepTogether, "list", "p01; p02"),
+            _c("reason", KeepTogether, example="joint change project"),
+        ),
+    ),
+    Sheet(
+        "keep_apart",
+        (
+            _c("members", KeepApart, "list", "p02; p03"),
+            _c("reason", KeepApart, example="same delegation last year"),
+        ),
+    ),
+    Sheet(
+        "affinities",
+        (
+            _c("participant", Affinity, example="p03"),
+            _c("host", Affinity, example="umea"),
+            _c("value", Affinity, "float", 0.9),
+        ),
+    ),
+)
+_SETTINGS = "settings"
+#: Two more example participants, so that the template's pair rules name real people and
+#: the template imports as a valid (tiny) problem.
+_MORE_EXAMPLES = (
+    [
+        "p02",
+        "Otieno Ochieng",
+        "ITP-LD-2026",
+        "KE",
+        "Kisumu County Government",
+        "male",
+        "English, Kiswahili",
+        "waste-management: 1; climate-adaptation: 0.6",
+        "",
+        "",
+        "",
+    ],
+    [
+        "p03",
+        "Jelena Marković",
+        "ITP-LD-2026",
+        "Serbia",
+        "City of Niš",
+        "female",
+        "en; sr",
+        "citizen-dialogue: 1",
+        "step-free",
+        "",
+        "",
+    ],
+)
+_SETTING_MODELS: dict[str, type[BaseModel]] = {"rules": Rules, "weights": Weights}
+_IGNORED_SHEETS = {"readme", "read me", "instructions"}
+
+
+def _fold(header: str) -> str:
+    return re.sub(r"[\s\-]+", "_", header.strip().casefold())
+
+
+# --------------------------------------------------------------------------------------
+# Problem -> tables (the inverse of import) and the template
+# --------------------------------------------------------------------------------------
+
+
+def _get(record: dict[str, Any], path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(record, dict) or key not in record:
+            return None
+        record = record[key]
+    return record
+
+
+def _to_cell(kind: str, value: Any) -> Any:
+    """The canonical cell for a field value; dates stay dates (Excel shows them as dates)."""
+    if value is None:
+        return "" if kind == "ranges" else None
+    if kind == "list":
+        return cells.format_list(value)
+    if kind == "weights":
+        return cells.format_weights(value)
+    if kind == "ranges":
+        return cells.format_ranges([(r["start"], r["end"]) for r in value])
+    return value
+
+
+def _empty_table(sheet: Sheet) -> Table:
+    return Table(
+        sheet.name,
+        [c.name for c in sheet.columns],
+        notes=[c.description for c in sheet.columns],
+    )
+
+
+def _settings_table(problem: Problem | None) -> Table:
+    table = Table(
+        _SETTINGS,
+        ["setting", "value", "description"],
+        notes=["Which rule or weight.", "Its value.", "What it means."],
+        widths=[28, 12, 90],
+    )
+    for group, model in _SETTING_MODELS.items():
+        current = getattr(problem, group) if problem else model()
+        for name, info in model.model_fields.items():
+            table.add([f"{group}.{name}", getattr(current, name), info.description or ""])
+    return table
+
+
+def problem_to_tables(problem: Problem) -> list[Table]:
+    """Every record of ``problem`` as rows of the coordinators' sheets, plus the settings."""
+    data = problem.model_dump(mode="python")
+    tables = []
+    for sheet in SHEETS:
+        table = _empty_table(sheet)
+        for record in data[sheet.name]:
+            table.add([_to_cell(c.kind, _get(record, c.path)) for c in sheet.columns])
+        tables.append(table)
+    tables.append(_settings_table(problem))
+    return tables
+
+
+def template_tables() -> list[Table]:
+    """Empty sheets with one example row each, a settings sheet and a README sheet."""
+    tables = []
+    readme = Table("README", ["sheet", "column", "what to write"], widths=[16, 20, 100])
+    for sheet in SHEETS:
+        table = _empty_table(sheet)
+        table.add([c.example for c in sheet.columns])
+        if sheet.name == "participants":
+            for row in _MORE_EXAMPLES:
+                table.add(row)
+        tables.append(table)
+        for column in sheet.columns:
+            readme.add([sheet.name, column.name, column.description])
+    tables.append(_settings_table(None))
+    readme.add([_SETTINGS, "value", "One row per rule or weight; see its description."])
+    return [readme, *tables]
+
+
+def write_problem_workbook(path: str | Path, problem: Problem) -> None:
+    """The problem as an XLSX workbook that :func:`read_problem_any` reads back unchanged."""
+    from .tables import write_xlsx_tables
+
+    write_xlsx_tables(path, problem_to_tables(problem))
+
+
+# --------------------------------------------------------------------------------------
+# Tables -> problem
+# --------------------------------------------------------------------------------------
+
+
+def read_problem_tables(path: str | Path) -> tuple[Problem, list[str]]:
+    """A problem from a workbook, a CSV folder or JSON, and the warnings (unknown languages).
+
+    :func:`icld_match.io.problem_files.read_problem_any` is the same without warnings.
+    """
+    from .json_files import read_problem
+    from .tables import read_csv_tables, read_xlsx_tables
+
+    source = Path(path)
+    if source.is_dir():
+        return tables_to_problem(read_csv_tables(source))
+    if source.suffix.casefold() in (".xlsx", ".xlsm"):
+        if not source.is_file():
+            raise ProblemError.single(str(source), "", "no such file")
+        return tables_to_problem(read_xlsx_tables(source))
+    return read_problem(source), []
+
+
+def tables_to_problem(
+    tables: dict[str, Table], normalise: bool = True
+) -> tuple[Problem, list[str]]:
+    """Build and validate a problem from sheets; every error at once, located by cell.
+
+    With ``normalise``, countries get one spelling (``KE`` -> ``Kenya``) and languages
+    their ISO 639-1 code (``English`` -> ``en``); unknown languages are warned about.
+    """
+    reader = _Reader(tables, normalise)
+    data = reader.read()
+    try:
+        problem = parse_problem(data)
+    except ProblemError as error:
+        located = [reader.locate(issue, data) for issue in error.issues]
+        issues = reader.issues + [i for i in located if i.record not in reader.failed_cells]
+        raise ProblemError(list(dict.fromkeys(issues))) from None
+    if reader.issues:
+        raise ProblemError(reader.issues)
+    return problem, reader.warnings
+
+
+class _Reader:
+    """Reads the sheets into problem data, remembering which row each record came from."""
+
+    def __init__(self, tables: dict[str, Table], normalise: bool) -> None:
+        self.tables = {_fold(k): t for k, t in tables.items()}
+        self.normalise = normalise
+        self.issues: list[ProblemIssue] = []
+        self.warnings: list[str] = []
+        self.failed_cells: set[str] = set()
+        #: sheet name -> per record: (table, row number, header position of each column)
+        self.origins: dict[str, list[tuple[Table, int, dict[str, int]]]] = {}
+        #: "rules.organisation" -> (settings table, row number)
+        self.setting_rows: dict[str, tuple[Table, int]] = {}
+
+    def issue(self, where: str, message: str) -> None:
+        self.issues.append(ProblemIssue(where, "", message))
+
+    def read(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for name in self.tables.keys() - {s.name for s in SHEETS} - {_SETTINGS}:
+            if name not in _IGNORED_SHEETS:
+                self.warnings.append(f"{self.tables[name].source}: sheet ignored (unknown name)")
+        for sheet in SHEETS:
+            table = self.tables.get(sheet.name)
+            if table is None:
+                if sheet.required:
+                    self.issue(sheet.name, f"no sheet (or CSV file) named '{sheet.name}'")
+                continue
+            data[sheet.name] = self.read_sheet(sheet, table)
+        if _SETTINGS in self.tables:
+            data.update(self.read_settings(self.tables[_SETTINGS]))
+        return data
+
+    def positions(self, sheet: Sheet, table: Table) -> dict[str, int]:
+        known = {c.name: c for c in sheet.columns}
+        positions: dict[str, int] = {}
+        for i, header in enumerate(table.header):
+            name = _fold(header)
+            where = f"{table.source}{SEP}row 1{SEP}column {column_letter(i)}"
+            if not header:
+                continue
+            if name not in known:
+                hint = did_you_mean(name, known)
+                self.issue(
+                    where,
+                    f"unknown column '{header}'"
+                    + (
+                        f" (did you mean '{hint}'?)"
+                        if hint
+                        else f"; the columns are {', '.join(known)}"
+                    ),
+                )
+            elif name in positions:
+                self.issue(where, f"column '{header}' appears twice")
+            else:
+                positions[name] = i
+        return positions
+
+    def read_sheet(self, sheet: Sheet, table: Table) -> list[dict[str, Any]]:
+        positions = self.positions(sheet, table)
+        records = []
+        origins = self.origins.setdefault(sheet.name, [])
+        for number, values in table.rows:
+            if all(cells.is_blank(v) for v in values):
+                continue
+            record: dict[str, Any] = {}
+            for column in sheet.columns:
+                if column.name not in positions:
+                    continue
+                i = positions[column.name]
+                value = values[i] if i < len(values) else None
+                if cells.is_blank(value):
+                    continue
+                try:
+                    parsed = _PARSERS[column.kind](value)
+                except cells.CellError as error:
+                    where = self.cell(table, number, i)
+                    self.failed_cells.add(where)
+                    self.issue(where, str(error))
+                    continue
+                _put(record, column.path, parsed)
+            if self.normalise:
+                self.tidy(record, self.cell(table, number, positions.get("languages", 0)))
+            records.append(record)
+            origins.append((table, number, positions))
+        return records
+
+    def tidy(self, record: dict[str, Any], where: str) -> None:
+        """One spelling per country and language; unknown languages are kept, with a warning."""
+        if isinstance(record.get("country"), str):
+            record["country"] = canonical_country(record["country"]) or record["country"]
+        if isinstance(record.get("languages"), list):
+            record["languages"], unknown = normalise_languages(record["languages"])
+            for tag in unknown:
+                self.warnings.append(
+                    f"{where}: '{tag}' is not a language name or ISO 639-1 code; kept as "
+                    f"'{tag.casefold()}', which matches only the same tag elsewhere"
+                )
+
+    def read_settings(self, table: Table) -> dict[str, Any]:
+        settings: dict[str, dict[str, Any]] = {}
+        for number, values in table.rows:
+            key = cells.parse_text(values[0]) if values and not cells.is_blank(values[0]) else ""
+            if not key:
+                continue
+            group, _, name = key.partition(".")
+            model = _SETTING_MODELS.get(group)
+            if model is None or name not in model.model_fields:
+                options = [f"{g}.{n}" for g, m in _SETTING_MODELS.items() for n in m.model_fields]
+                hint = did_you_mean(key, options)
+                self.issue(
+                    self.cell(table, number, 0),
+                    f"unknown setting '{key}'" + (f" (did you mean '{hint}'?)" if hint else ""),
+                )
+                continue
+            value = values[1] if len(values) > 1 else None
+            if cells.is_blank(value):
+                continue
+            if model is Weights:
+                try:
+                    value = cells.parse_float(value)
+                except cells.CellError as error:
+                    self.issue(self.cell(table, number, 1), str(error))
+                    continue
+            else:
+                value = cells.parse_text(value)
+            settings.setdefault(group, {})[name] = value
+            self.setting_rows[key] = (table, number)
+        return settings
+
+    @staticmethod
+    def cell(table: Table, row: int, col: int) -> str:
+        name = table.header[col] if col < len(table.header) else ""
+        return f"{table.source}{SEP}row {row}{SEP}column {column_letter(col)} ({name})"
+
+    def locate(self, issue: ProblemIssue, data: dict[str, Any]) -> ProblemIssue:
+        """Turn ``participants[3] (id 'p04').languages`` into the cell the value came from."""
+        message = _coordinator_message(issue.message, data)
+        found = re.match(r"(\w+)\[(\d+)\]", issue.record)
+        if found and found[1] in self.origins:
+            table, number, positions = self.origins[found[1]][int(found[2])]
+            sheet = next(s for s in SHEETS if s.name == found[1])
+            column = _column_for(sheet, issue.field.split(".") if issue.field else [])
+            if column is not None and column.name in positions:
+                return ProblemIssue(self.cell(table, number, positions[column.name]), "", message)
+            if column is not None:  # the whole column is missing: say so once, for the sheet
+                return ProblemIssue(table.source, "", f"no column '{column.name}' ({message})")
+            return ProblemIssue(f"{table.source}{SEP}row {number}", "", message)
+        if issue.record in _SETTING_MODELS:
+            key = f"{issue.record}.{issue.field}"
+            row = self.setting_rows.get(key)
+            if row is not None:
+                return ProblemIssue(self.cell(row[0], row[1], 1), "", message)
+            return ProblemIssue(f"{_SETTINGS}{SEP}{key}", "", message)
+        sheet_table = self.tables.get(issue.record)
+        if sheet_table is not None and "at least 1 item" in issue.message:
+            return ProblemIssue(
+                sheet_table.source, "", "the sheet has no rows; at least one is needed"
+            )
+        return ProblemIssue(issue.record, issue.field, message)
+
+
+def _put(record: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        record = record.setdefault(key, {})
+    record[path[-1]] = value
+
+
+def _column_for(sheet: Sheet, field: list[str]) -> Column | None:
+    """The column filled from ``field`` (a pydantic location such as themes.water)."""
+    best = None
+    for column in sheet.columns:
+        n = len(column.path)
+        if tuple(field[:n]) == column.path and (best is None or n > len(best.path)):
+            best = column
+    if best is None and field:
+        best = next((c for c in sheet.columns if c.path[: len(field)] == tuple(field)), None)
+    return best
+
+
+def _coordinator_message(message: str, data: dict[str, Any]) -> str:
+    """pydantic's wording where a coordinator needs another, and 'did you mean' for ids."""
+    if message.startswith("Field required"):
+        return "must be filled in"
+    if message.startswith("List should have at least 1 item"):
+        return "must hold at least one value"
+    unknown = re.fullmatch(r"unknown (host|participant|cohort) '(.*)'", message)
+    if unknown:
+        kind = {"host": "hosts", "participant": "participants", "cohort": "cohorts"}
+        ids = [r.get("id") for r in data.get(kind[unknown[1]], []) if isinstance(r, dict)]
+        hint = did_you_mean(unknown[2], [i for i in ids if isinstance(i, str)])
+        if hint:
+            message += f" (did you mean '{hint}'?)"
+    return message
