@@ -1,0 +1,1 @@
+"""The anytime engine: proven bounds and plans for problems of every size."""
