@@ -1,0 +1,68 @@
+"""The Lagrangian upper bound is never below the optimum, and it respects its deadline."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from exhaustive import best_objective
+from generators import problems
+from hypothesis import HealthCheck, given, settings
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # ``benchmarks`` lives beside ``src``, not inside the package
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate  # noqa: E402
+from icld_match import Problem  # noqa: E402
+from icld_match.engine.bounds import upper_bound  # noqa: E402
+from icld_match.index import ProblemIndex  # noqa: E402
+from icld_match.strategies.solve import solve_index  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "data" / "itp-local-democracy-2026.json"
+#: Float slack for comparing a bound with an exact objective.
+EPS = 1e-9
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=6, max_hosts=3))
+def test_bound_is_at_least_the_brute_force_optimum(problem: Problem) -> None:
+    best = best_objective(problem)
+    bound = upper_bound(ProblemIndex.build(problem), deadline=time.perf_counter() + 10)
+    if best is None:
+        return  # no valid allocation: any answer (or None) is a valid bound
+    assert bound is not None
+    assert bound.value >= best - EPS
+
+
+def test_bound_on_the_example_is_at_least_the_exact_optimum_and_tight() -> None:
+    index = ProblemIndex.build(Problem.load(EXAMPLE))
+    exact = solve_index(index, strategy="exact", workers=1, time_limit=20)
+    assert exact.status == "optimal" and exact.objective is not None
+    bound = upper_bound(index, deadline=time.perf_counter() + 10)
+    assert bound is not None
+    assert exact.objective - EPS <= bound.value <= exact.objective + 0.01
+
+
+def test_bound_on_a_season_instance_is_at_least_the_best_plan() -> None:
+    index = ProblemIndex.build(generate("season", seed=1))
+    exact = solve_index(index, strategy="exact", workers=1, time_limit=30)
+    assert exact.objective is not None
+    bound = upper_bound(index, deadline=time.perf_counter() + 10, target=exact.objective)
+    assert bound is not None
+    # the optimum is at least this plan's objective (and equals it when proven)
+    assert bound.value >= exact.objective - EPS
+    assert bound.value <= 1.05 * exact.objective  # and the bound is not a trivial one
+
+
+@pytest.mark.parametrize("seconds", [-1.0, 0.0, 0.3])
+def test_bound_respects_the_deadline(seconds: float) -> None:
+    index = ProblemIndex.build(generate("season", seed=1))
+    started = time.perf_counter()
+    deadline = started + seconds
+    bound = upper_bound(index, deadline=deadline)
+    assert time.perf_counter() <= max(deadline, started) + 2.0  # generous slack
+    if bound is not None:
+        assert bound.value >= 158.106 - 1e-3  # the proven optimum (README, benchmarks)
