@@ -85,7 +85,7 @@ import numpy as np
 
 from icld_match import Allocation, Problem, Status, check, fit_matrix
 
-from .common import BoolMatrix, build_teams, open_hosts
+from .common import BoolMatrix, IntArray, build_teams, open_hosts
 
 FAMILIES: tuple[str, ...] = ("cohort", "season", "scarce", "stress")
 #: Stress sizes (participants) and their host counts.
@@ -757,7 +757,19 @@ class _Builder:
     def finish(
         self, family: str, size: int, seed: int, pin_share: float, group_share: float
     ) -> Instance:
-        rng = self.rng
+        allowed, repaired = self._repair()
+        self._wishes_and_blocks(allowed)
+        pins, together, apart = self._pairs_and_pins(allowed, pin_share, group_share)
+        problem = self._problem(pins=pins, keep_together=together, keep_apart=apart)
+        failed = counting_check(problem)
+        if failed:
+            raise ValueError(
+                f"{family} size {size} seed {seed} fails the counting check: " + "; ".join(failed)
+            )
+        return Instance(family, size, seed, problem, repaired)
+
+    def _repair(self) -> tuple[BoolMatrix, int]:
+        """Give English and no access needs to anyone with too few open hosts; count them."""
         problem = self._problem()
         allowed = open_hosts(problem)
         repaired = 0
@@ -769,9 +781,12 @@ class _Builder:
         if repaired:
             problem = self._problem()
             allowed = open_hosts(problem)
-        host_ids = [h["id"] for h in self.hosts]
+        return allowed, repaired
 
-        # wishes (30 %) among open hosts, blocked hosts (3 %) only where many stay open
+    def _wishes_and_blocks(self, allowed: BoolMatrix) -> None:
+        """Wishes (30 %) among open hosts, blocked hosts (3 %) only where many stay open."""
+        rng = self.rng
+        host_ids = [h["id"] for h in self.hosts]
         for r, p in enumerate(self.participants):
             opened = [host_ids[h] for h in np.flatnonzero(allowed[r])]
             if rng.random() < 0.3:
@@ -781,75 +796,102 @@ class _Builder:
                 p["blocked_hosts"] = [rng.choice(choices)]
                 allowed[r, host_ids.index(p["blocked_hosts"][0])] = False
 
+    def _pairs_and_pins(
+        self, allowed: BoolMatrix, pin_share: float, group_share: float
+    ) -> tuple[list[dict[str, str]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """Per cohort: maybe a keep-together and a keep-apart pair, maybe a pin."""
         pins: list[dict[str, str]] = []
         together: list[dict[str, Any]] = []
         apart: list[dict[str, Any]] = []
         by_cohort: dict[str, list[int]] = defaultdict(list)
         for r, p in enumerate(self.participants):
             by_cohort[p["cohort"]].append(r)
-        cohort_index = {c["id"]: i for i, c in enumerate(self.cohorts)}
-        windows = [(c["internship"]["start"], c["internship"]["end"]) for c in self.cohorts]
-        pinned_cohorts: dict[int, set[int]] = defaultdict(set)
-
-        def pin_fits(c: int, h: int) -> bool:
-            host, cohorts = self.hosts[h], pinned_cohorts[h] | {c}
-            cap, low = host["season_max_teams"], self.cohorts[c]["team_size"]["min"]
-            if cap is not None and len(cohorts) > cap:
-                return False
-            start, end = windows[c]
-            for day in (start, end):
-                there = [o for o in cohorts if windows[o][0] <= day <= windows[o][1]]
-                if len(there) > host["capacity"]["max_teams"]:
-                    return False
-                if len(there) * low > host["capacity"]["max_participants"]:
-                    return False
-            return True
-
+        book = _PinBook(self.cohorts, self.hosts)
         for rows in by_cohort.values():
-            taken: set[int] = set()
-            if rng.random() < group_share:
-                by_org: dict[str, list[int]] = defaultdict(list)
-                for r in rows:
-                    by_org[self.participants[r]["organisation"]].append(r)
-                pairs = [g[:2] for g in by_org.values() if len(g) >= 2]
-                pairs = [g for g in pairs if (allowed[g[0]] & allowed[g[1]]).sum() >= MIN_OPEN]
-                if pairs:
-                    a, b = rng.choice(pairs)
-                    together.append(
-                        {
-                            "members": [self.participants[a]["id"], self.participants[b]["id"]],
-                            "reason": "joint change project",
-                        }
-                    )
-                    taken |= {a, b}
-            if rng.random() < group_share * 0.6:
-                free = [r for r in rows if r not in taken]
-                a, b = rng.sample(free, 2)
-                apart.append(
+            taken = self._pair_rules(rows, allowed, group_share, together, apart)
+            if self.rng.random() < pin_share:
+                pin = self._pin(rows, taken, allowed, book)
+                if pin is not None:
+                    pins.append(pin)
+        return pins, together, apart
+
+    def _pair_rules(
+        self,
+        rows: list[int],
+        allowed: BoolMatrix,
+        group_share: float,
+        together: list[dict[str, Any]],
+        apart: list[dict[str, Any]],
+    ) -> set[int]:
+        """Maybe a keep-together pair of colleagues and a keep-apart pair; who they took."""
+        rng, people = self.rng, self.participants
+        taken: set[int] = set()
+        if rng.random() < group_share:
+            by_org: dict[str, list[int]] = defaultdict(list)
+            for r in rows:
+                by_org[people[r]["organisation"]].append(r)
+            pairs = [g[:2] for g in by_org.values() if len(g) >= 2]
+            pairs = [g for g in pairs if (allowed[g[0]] & allowed[g[1]]).sum() >= MIN_OPEN]
+            if pairs:
+                a, b = rng.choice(pairs)
+                together.append(
                     {
-                        "members": [self.participants[a]["id"], self.participants[b]["id"]],
-                        "reason": "coordinator's choice",
+                        "members": [people[a]["id"], people[b]["id"]],
+                        "reason": "joint change project",
                     }
                 )
                 taken |= {a, b}
-            if rng.random() < pin_share:
-                free = [r for r in rows if r not in taken and not self.participants[r]["wishes"]]
-                who = rng.choice(free) if free else None
-                c = cohort_index[self.participants[rows[0]]["cohort"]]
-                # a pin promises a team place: never more than the host can keep
-                hosts = [] if who is None else np.flatnonzero(allowed[who]).tolist()
-                hosts = [h for h in hosts if pin_fits(c, h)]
-                if who is not None and hosts:
-                    h = rng.choice(hosts)
-                    pinned_cohorts[h].add(c)
-                    pins.append({"participant": self.participants[who]["id"], "host": host_ids[h]})
-        problem = self._problem(pins=pins, keep_together=together, keep_apart=apart)
-        failed = counting_check(problem)
-        if failed:
-            raise ValueError(
-                f"{family} size {size} seed {seed} fails the counting check: " + "; ".join(failed)
+        if rng.random() < group_share * 0.6:
+            free = [r for r in rows if r not in taken]
+            a, b = rng.sample(free, 2)
+            apart.append(
+                {"members": [people[a]["id"], people[b]["id"]], "reason": "coordinator's choice"}
             )
-        return Instance(family, size, seed, problem, repaired)
+            taken |= {a, b}
+        return taken
+
+    def _pin(
+        self, rows: list[int], taken: set[int], allowed: BoolMatrix, book: _PinBook
+    ) -> dict[str, str] | None:
+        """A pin for one of ``rows`` (not taken, no wishes) to a host that can keep it."""
+        rng, people = self.rng, self.participants
+        free = [r for r in rows if r not in taken and not people[r]["wishes"]]
+        who = rng.choice(free) if free else None
+        c = book.index[people[rows[0]]["cohort"]]
+        # a pin promises a team place: never more than the host can keep
+        hosts = [] if who is None else np.flatnonzero(allowed[who]).tolist()
+        hosts = [h for h in hosts if book.fits(c, h)]
+        if who is None or not hosts:
+            return None
+        h = rng.choice(hosts)
+        book.pinned[h].add(c)
+        return {"participant": people[who]["id"], "host": self.hosts[h]["id"]}
+
+
+class _PinBook:
+    """The pins promised so far: per host, the cohorts holding a team place there."""
+
+    def __init__(self, cohorts: list[dict[str, Any]], hosts: list[dict[str, Any]]) -> None:
+        self.cohorts, self.hosts = cohorts, hosts
+        self.index = {c["id"]: i for i, c in enumerate(cohorts)}
+        self.windows = [(c["internship"]["start"], c["internship"]["end"]) for c in cohorts]
+        self.pinned: dict[int, set[int]] = defaultdict(set)
+
+    def fits(self, c: int, h: int) -> bool:
+        """Whether host ``h`` can keep a team place for cohort ``c`` besides its other pins."""
+        windows = self.windows
+        host, cohorts = self.hosts[h], self.pinned[h] | {c}
+        cap, low = host["season_max_teams"], self.cohorts[c]["team_size"]["min"]
+        if cap is not None and len(cohorts) > cap:
+            return False
+        start, end = windows[c]
+        for day in (start, end):
+            there = [o for o in cohorts if windows[o][0] <= day <= windows[o][1]]
+            if len(there) > host["capacity"]["max_teams"]:
+                return False
+            if len(there) * low > host["capacity"]["max_participants"]:
+                return False
+        return True
 
 
 # --------------------------------------------------------------------------------------
@@ -862,14 +904,8 @@ def counting_check(problem: Problem, margin: float = MARGIN) -> list[str]:
 
     See the module docstring. Cheap (vectorised), so it runs on every generated instance.
     """
-    failed: list[str] = []
     allowed = open_hosts(problem)
-    pinned = {pin.participant for pin in problem.pins}
-    for r, p in enumerate(problem.participants):
-        needed = 1 if p.id in pinned else MIN_OPEN
-        if allowed[r].sum() < needed:
-            failed.append(f"participant {p.id} has {int(allowed[r].sum())} open hosts")
-
+    failed = _open_host_failures(problem, allowed)
     cohorts, hosts = problem.cohorts, problem.hosts
     size: dict[str, int] = defaultdict(int)
     for p in problem.participants:
@@ -878,50 +914,101 @@ def counting_check(problem: Problem, margin: float = MARGIN) -> list[str]:
     open_for: BoolMatrix = np.asarray(
         [[h.is_available(c.internship) for h in hosts] for c in cohorts], dtype=np.bool_
     )
+    failed += _daily_failures(problem, margin, size, teams_needed, open_for)
+    failed += _season_failures(problem, margin, teams_needed, open_for)
+    failed += _pin_failures(problem)
+    failed += _together_failures(problem, allowed)
+    return failed
+
+
+def _open_host_failures(problem: Problem, allowed: BoolMatrix) -> list[str]:
+    """Everyone has MIN_OPEN open hosts (a pinned participant: one)."""
+    failed: list[str] = []
+    pinned = {pin.participant for pin in problem.pins}
+    for r, p in enumerate(problem.participants):
+        needed = 1 if p.id in pinned else MIN_OPEN
+        if allowed[r].sum() < needed:
+            failed.append(f"participant {p.id} has {int(allowed[r].sum())} open hosts")
+    return failed
+
+
+def _daily_failures(
+    problem: Problem,
+    margin: float,
+    size: dict[str, int],
+    teams_needed: dict[str, int],
+    open_for: BoolMatrix,
+) -> list[str]:
+    """On every day: places, team places, and places for language and access dependants."""
+    failed: list[str] = []
+    cohorts, hosts = problem.cohorts, problem.hosts
     people_cap = np.asarray([h.capacity.max_participants for h in hosts])
     team_cap = np.asarray([h.capacity.max_teams for h in hosts])
     day_cohorts: dict[date, list[int]] = defaultdict(list)
     for c, cohort in enumerate(cohorts):
         for day in cohort.internship.days():
             day_cohorts[day].append(c)
-    cohort_pos = {c.id: i for i, c in enumerate(cohorts)}
     for day, present in sorted(day_cohorts.items()):
-        usable = open_for[present].any(axis=0)
+        usable: BoolMatrix = np.any(open_for[present], axis=0)
         people = sum(size[cohorts[c].id] for c in present)
         teams = sum(teams_needed[cohorts[c].id] for c in present)
         if people_cap[usable].sum() < margin * people:
             failed.append(f"{day}: {people_cap[usable].sum()} places for {people} people")
         if team_cap[usable].sum() < margin * teams:
             failed.append(f"{day}: {team_cap[usable].sum()} team places for {teams} teams")
-        # participants who depend on a non-English language or an access feature
-        dependants: dict[str, int] = defaultdict(int)
-        for p in problem.participants:
-            if cohort_pos[p.cohort] not in present:
-                continue
-            if "en" not in {lang.casefold() for lang in p.languages}:
-                for lang in p.languages:
-                    dependants[f"language {lang.casefold()}"] += 1
-            for need in p.access_needs:
-                dependants[f"access {need.casefold()}"] += 1
-        for key, count in dependants.items():
-            kind, feature = key.split(" ", 1)
-            tags = [h.languages if kind == "language" else h.accessibility for h in hosts]
-            offers = np.asarray([feature in {t.casefold() for t in ts} for ts in tags])
-            places = people_cap[usable & offers].sum()
-            if places < margin * count:
-                failed.append(f"{day}: {places} places with {key} for {count} who need it")
+        failed += _dependant_failures(problem, margin, day, present, people_cap, usable)
+    return failed
 
+
+def _dependant_failures(
+    problem: Problem,
+    margin: float,
+    day: date,
+    present: list[int],
+    people_cap: IntArray,
+    usable: BoolMatrix,
+) -> list[str]:
+    """Places on ``day`` for participants who depend on a non-English language or access."""
+    failed: list[str] = []
+    cohort_pos = {c.id: i for i, c in enumerate(problem.cohorts)}
+    dependants: dict[str, int] = defaultdict(int)
+    for p in problem.participants:
+        if cohort_pos[p.cohort] not in present:
+            continue
+        if "en" not in {lang.casefold() for lang in p.languages}:
+            for lang in p.languages:
+                dependants[f"language {lang.casefold()}"] += 1
+        for need in p.access_needs:
+            dependants[f"access {need.casefold()}"] += 1
+    for key, count in dependants.items():
+        kind, feature = key.split(" ", 1)
+        tags = [h.languages if kind == "language" else h.accessibility for h in problem.hosts]
+        offers = np.asarray([feature in {t.casefold() for t in ts} for ts in tags])
+        places = people_cap[usable & offers].sum()
+        if places < margin * count:
+            failed.append(f"{day}: {places} places with {key} for {count} who need it")
+    return failed
+
+
+def _season_failures(
+    problem: Problem, margin: float, teams_needed: dict[str, int], open_for: BoolMatrix
+) -> list[str]:
+    """Over the season, the reachable hosts' caps leave room for every team needed."""
     season_total = sum(teams_needed.values())
     cap = 0
     reachable_hosts: BoolMatrix = np.any(open_for, axis=0)
-    for h, reachable in zip(hosts, reachable_hosts, strict=True):
+    for h, reachable in zip(problem.hosts, reachable_hosts, strict=True):
         if reachable:
             limit = h.season_max_teams
-            cap += h.capacity.max_teams * len(cohorts) if limit is None else limit
+            cap += h.capacity.max_teams * len(problem.cohorts) if limit is None else limit
     if cap < margin * season_total:
-        failed.append(f"season caps leave {cap} teams for {season_total} needed")
+        return [f"season caps leave {cap} teams for {season_total} needed"]
+    return []
 
-    # pins promise team places: per host, the pinned cohorts must fit its capacity and cap
+
+def _pin_failures(problem: Problem) -> list[str]:
+    """Pins promise team places: per host, the pinned cohorts fit its capacity and cap."""
+    failed: list[str] = []
     cohort_of = {p.id: p.cohort for p in problem.participants}
     pinned_at: dict[str, set[str]] = defaultdict(set)
     for pin in problem.pins:
@@ -937,7 +1024,12 @@ def counting_check(problem: Problem, margin: float = MARGIN) -> list[str]:
                 len(there) * low > host.capacity.max_participants
             ):
                 failed.append(f"host {host_id} is pinned by {len(there)} cohorts on {day}")
+    return failed
 
+
+def _together_failures(problem: Problem, allowed: BoolMatrix) -> list[str]:
+    """Each keep-together group fits in one team and has a common open host."""
+    failed: list[str] = []
     row_of = {p.id: r for r, p in enumerate(problem.participants)}
     for i, group in enumerate(problem.keep_together):
         rows = [row_of[m] for m in group.members]

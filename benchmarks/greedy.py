@@ -33,7 +33,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -96,6 +96,53 @@ class _Team:
     host: int
     units: list[int]
     size: int
+
+
+@dataclass
+class _CohortPlan:
+    """One cohort being planned: its units (who travel together) and its teams so far."""
+
+    cohort_id: str
+    low: int
+    high: int
+    days: list[int]
+    units: list[list[int]]
+    unit_open: BoolMatrix  # unit x host: open to every member
+    unit_value: FloatMatrix  # unit x host: summed fit and wish value
+    countries: list[set[int]]
+    orgs: list[set[int]]
+    hard_mix: bool
+    sizes: list[int]
+    has_apart: list[bool]
+    apart: dict[int, set[int]]
+    remaining: set[int]
+    visited: set[int] = field(default_factory=set)
+    formed: list[_Team] = field(default_factory=list)
+
+    def clash(self, u: int, team: list[int]) -> bool:
+        members = {r for t in team for r in self.units[t]}
+        return any(self.apart[r] & members for r in self.units[u])
+
+
+@dataclass
+class _Forming:
+    """The team being formed: its units and what they share."""
+
+    units: list[int]
+    size: int
+    open_hosts: BoolMatrix
+    value: FloatMatrix
+    countries: set[int]
+    orgs: set[int]
+
+    def add(self, k: _CohortPlan, u: int, room: BoolMatrix) -> None:
+        """Add unit ``u``; ``room``: hosts with room for the grown team."""
+        self.units.append(u)
+        self.size += k.sizes[u]
+        self.open_hosts &= k.unit_open[u] & room
+        self.value += k.unit_value[u]
+        self.countries |= k.countries[u]
+        self.orgs |= k.orgs[u]
 
 
 class _Coordinator:
@@ -175,11 +222,18 @@ class _Coordinator:
     # ---------------------------------------------------------------- one cohort
 
     def _plan_cohort(self, c: int) -> None:
-        problem, pairs = self.problem, self.pairs
-        cohort = problem.cohorts[c]
+        k = self._cohort_units(c)
+        while k.remaining:
+            self._form_team(k)
+        for t in k.formed:
+            self.out.append((c, t.host, [r for u in t.units for r in k.units[u]]))
+
+    def _cohort_units(self, c: int) -> _CohortPlan:
+        """The cohort's units (who travel together) and what each brings; stuck if unsplittable."""
+        pairs = self.pairs
+        cohort = self.problem.cohorts[c]
         rows = pairs.members[c]
         low, high = cohort.team_size.min, cohort.team_size.max
-        days = self.cohort_days[c]
         grouped: dict[int, list[int]] = defaultdict(list)
         for r in rows:
             grouped[self.units.find(r)].append(r)
@@ -190,89 +244,111 @@ class _Coordinator:
             raise _Stuck(f"cohort {cohort.id} has people who must be together and apart")
         if any(len(u) > high for u in units):
             raise _Stuck(f"a keep-together group of cohort {cohort.id} exceeds {high} members")
-        unit_open = np.stack([pairs.allowed[u].all(axis=0) for u in units])
-        unit_value = np.stack([self.value[u].sum(axis=0) for u in units])
         countries = [{int(pairs.country_of[r]) for r in u} for u in units]
-        orgs = [{int(pairs.organisation_of[r]) for r in u} - {-1} for u in units]
         hard_mix = self.problem.rules.mixed_countries == "hard" and len(set().union(*countries)) > 1
-        sizes = [len(u) for u in units]
-        has_apart = [any(self.apart[r] for r in u) for u in units]
-        remaining = set(range(len(units)))
-        visited: set[int] = set()
-        formed: list[_Team] = []
+        return _CohortPlan(
+            cohort_id=cohort.id,
+            low=low,
+            high=high,
+            days=self.cohort_days[c],
+            units=units,
+            unit_open=np.stack([pairs.allowed[u].all(axis=0) for u in units]),
+            unit_value=np.stack([self.value[u].sum(axis=0) for u in units]),
+            countries=countries,
+            orgs=[{int(pairs.organisation_of[r]) for r in u} - {-1} for u in units],
+            hard_mix=hard_mix,
+            sizes=[len(u) for u in units],
+            has_apart=[any(self.apart[r] for r in u) for u in units],
+            apart=self.apart,
+            remaining=set(range(len(units))),
+        )
 
-        def clash(u: int, team: list[int]) -> bool:
-            members = {r for t in team for r in units[t]}
-            return any(self.apart[r] & members for r in units[u])
-
-        while remaining:
-            left = sum(sizes[u] for u in remaining)
-            # the next team's size: the largest of an even split of who is left (re-planned
-            # after every team, since a team may end up smaller than planned)
-            split = even_sizes(left, low, high)
-            target = split[0] if split else min(high, max(low, left))
-            options = {
-                u: int((unit_open[u] & self._room(days, max(sizes[u], low))).sum())
-                for u in remaining
-            }
-            # most constrained first: few hosts left, then keep-apart members (each seeds
-            # its own team, so they end up apart), then big units
-            seed = min(
-                remaining,
-                key=lambda u: (min(options[u], 4), not has_apart[u], options[u], -sizes[u], u),
-            )
-            if options[seed] == 0:
-                who = ", ".join(problem.participants[r].id for r in units[seed])
-                raise _Stuck(f"no host left for {who} of cohort {cohort.id}")
-            team, size = [seed], sizes[seed]
-            open_hosts = unit_open[seed] & self._room(days, max(size, low))
-            team_value = unit_value[seed].copy()
-            team_countries, team_orgs = set(countries[seed]), set(orgs[seed])
-            limit = target
-            while size < limit:
-                best: tuple[float, ...] | None = None
-                pick = -1
-                for u in sorted(remaining.difference(team)):
-                    if size + sizes[u] > limit or clash(u, team):
-                        continue
-                    common = open_hosts & unit_open[u] & self._room(days, max(size + sizes[u], low))
-                    if not common.any():
-                        continue
-                    fit = float(np.max(np.where(common, team_value + unit_value[u], -np.inf)))
-                    new = len(countries[u] - team_countries)
-                    same_org = len(orgs[u] & team_orgs) if self.soft_apart else 0
-                    key = (new, -same_org, fit)
-                    if best is None or key > best:
-                        best, pick = key, u
-                if pick < 0 and size < low and limit < high:
-                    limit = high  # a short team may grow beyond its planned size
-                    continue
-                if pick < 0:
-                    break
-                team.append(pick)
-                size += sizes[pick]
-                open_hosts &= unit_open[pick] & self._room(days, max(size, low))
-                team_value += unit_value[pick]
-                team_countries |= countries[pick]
-                team_orgs |= orgs[pick]
-            remaining.difference_update(team)
-            if size < low:  # the leftovers join teams already formed, where room allows
-                for u in team:
-                    self._top_up(u, units, unit_open, unit_value, formed, high, days, clash)
+    def _form_team(self, k: _CohortPlan) -> None:
+        """Form the cohort's next team and send it to a host (or top up formed teams)."""
+        left = sum(k.sizes[u] for u in k.remaining)
+        # the next team's size: the largest of an even split of who is left (re-planned
+        # after every team, since a team may end up smaller than planned)
+        split = even_sizes(left, k.low, k.high)
+        target = split[0] if split else min(k.high, max(k.low, left))
+        team = self._seed_team(k)
+        limit = target
+        while team.size < limit:
+            pick = self._best_addition(k, team, limit)
+            if pick < 0 and team.size < k.low and limit < k.high:
+                limit = k.high  # a short team may grow beyond its planned size
                 continue
-            if hard_mix and len(team_countries) < 2:
-                raise _Stuck(f"a team of cohort {cohort.id} would come from one country only")
-            candidates = open_hosts & self._room(days, size)
-            if not candidates.any():
-                raise _Stuck(f"no host has room for a team of {size} of cohort {cohort.id}")
-            bonus = np.full(len(problem.hosts), problem.weights.host_spread)
-            bonus[list(visited)] = 0.0
-            host = int(np.argmax(np.where(candidates, team_value + bonus, -np.inf)))
-            self._book(host, days, size, 1)
-            visited.add(host)
-            formed.append(_Team(host, team, size))
-        for t in formed:
-            self.out.append((c, t.host, [r for u in t.units for r in units[u]]))
+            if pick < 0:
+                break
+            team.add(k, pick, self._room(k.days, max(team.size + k.sizes[pick], k.low)))
+        k.remaining.difference_update(team.units)
+        if team.size < k.low:  # the leftovers join teams already formed, where room allows
+            for u in team.units:
+                self._top_up(
+                    u, k.units, k.unit_open, k.unit_value, k.formed, k.high, k.days, k.clash
+                )
+            return
+        self._send(k, team)
+
+    def _seed_team(self, k: _CohortPlan) -> _Forming:
+        """Start a team with the most constrained unit left; stuck if it has no host."""
+        options = {
+            u: int((k.unit_open[u] & self._room(k.days, max(k.sizes[u], k.low))).sum())
+            for u in k.remaining
+        }
+        # most constrained first: few hosts left, then keep-apart members (each seeds
+        # its own team, so they end up apart), then big units
+        seed = min(
+            k.remaining,
+            key=lambda u: (min(options[u], 4), not k.has_apart[u], options[u], -k.sizes[u], u),
+        )
+        if options[seed] == 0:
+            who = ", ".join(self.problem.participants[r].id for r in k.units[seed])
+            raise _Stuck(f"no host left for {who} of cohort {k.cohort_id}")
+        size = k.sizes[seed]
+        return _Forming(
+            units=[seed],
+            size=size,
+            open_hosts=k.unit_open[seed] & self._room(k.days, max(size, k.low)),
+            value=k.unit_value[seed].copy(),
+            countries=set(k.countries[seed]),
+            orgs=set(k.orgs[seed]),
+        )
+
+    def _best_addition(self, k: _CohortPlan, team: _Forming, limit: int) -> int:
+        """The unit to add next (new country, then no colleague, then value); -1 if none."""
+        best: tuple[float, ...] | None = None
+        pick = -1
+        size = team.size
+        for u in sorted(k.remaining.difference(team.units)):
+            if size + k.sizes[u] > limit or k.clash(u, team.units):
+                continue
+            common = (
+                team.open_hosts & k.unit_open[u] & self._room(k.days, max(size + k.sizes[u], k.low))
+            )
+            if not common.any():
+                continue
+            fit = float(np.max(np.where(common, team.value + k.unit_value[u], -np.inf)))
+            new = len(k.countries[u] - team.countries)
+            same_org = len(k.orgs[u] & team.orgs) if self.soft_apart else 0
+            key = (new, -same_org, fit)
+            if best is None or key > best:
+                best, pick = key, u
+        return pick
+
+    def _send(self, k: _CohortPlan, team: _Forming) -> None:
+        """Send a full team to the best host with room (host spread bonus); or get stuck."""
+        problem, size = self.problem, team.size
+        if k.hard_mix and len(team.countries) < 2:
+            raise _Stuck(f"a team of cohort {k.cohort_id} would come from one country only")
+        candidates = team.open_hosts & self._room(k.days, size)
+        if not candidates.any():
+            raise _Stuck(f"no host has room for a team of {size} of cohort {k.cohort_id}")
+        bonus = np.full(len(problem.hosts), problem.weights.host_spread)
+        bonus[list(k.visited)] = 0.0
+        host = int(np.argmax(np.where(candidates, team.value + bonus, -np.inf)))
+        self._book(host, k.days, size, 1)
+        k.visited.add(host)
+        k.formed.append(_Team(host, team.units, size))
 
     def _top_up(
         self,

@@ -117,65 +117,75 @@ class _Answer:
 
 def _call_peer(task: Task, problem: Problem, started: float) -> _Answer:
     """Call the peer and collect what it says; nothing is checked here (time is running)."""
-    progress: list[Point] = []
-    extra: dict[str, Any] = {}
-    allocation: Allocation | None = None
-    bound: float | None = None
     if task.peer == "greedy":
         from .greedy import greedy
 
-        allocation = greedy(problem)
-    elif task.peer == "icld":
-        from icld_match import Progress, solve
+        return _Answer({}, greedy(problem), None, [])
+    if task.peer == "icld":
+        return _call_icld(task, problem, started)
+    if task.peer in ("highs", LP):
+        return _call_highs(task, problem)
+    raise ValueError(f"unknown peer {task.peer!r}")
 
-        def on_progress(p: Progress) -> None:
-            source = getattr(p, "source", None)
-            point = (time.perf_counter() - started, p.objective, p.best_bound, source)
-            progress.append(point)
 
-        allocation = solve(
-            problem,
-            time_limit=task.time_limit,
-            seed=0,
-            workers=task.workers,
-            on_progress=on_progress,
-        )
-        bound = allocation.best_bound if allocation.is_feasible() else None
-        extra["solver_wall_time"] = allocation.wall_time
-        extra["cp_sat_time"] = allocation.solve_time
-        extra["strategy"] = allocation.strategy
-    elif task.peer in ("highs", LP):
-        from .highs_mip import count_binaries, solve_highs
+def _call_icld(task: Task, problem: Problem, started: float) -> _Answer:
+    """icld-match's ``solve``, with its improving solutions as the progress curve."""
+    from icld_match import Progress, solve
 
-        binaries = count_binaries(problem)
-        extra["binaries"] = binaries
-        if binaries > task.max_binaries:
-            notes = f"MIP would have {binaries:,} binaries (> {task.max_binaries:,})"
-            return _Answer({"outcome": "skipped", "notes": notes, **extra})
+    progress: list[Point] = []
 
-        def on_highs(t: float, objective: float, bound: float | None = None) -> None:
-            progress.append((t, objective, bound, None))
+    def on_progress(p: Progress) -> None:
+        source = getattr(p, "source", None)
+        point = (time.perf_counter() - started, p.objective, p.best_bound, source)
+        progress.append(point)
 
-        run = solve_highs(
-            problem,
-            time_limit=task.time_limit,
-            threads=task.workers,
-            relaxation=task.peer == LP,
-            on_progress=on_highs,
-        )
-        extra.update(
-            model_status=run.model_status,
-            columns=run.n_cols,
-            rows=run.n_rows,
-            build_time=round(run.build_time, 3),
-        )
-        if task.peer == LP:
-            outcome = "solved" if run.dual_bound is not None else "no bound"
-            return _Answer({"outcome": outcome, "lp_bound": run.dual_bound, **extra})
-        allocation, bound = run.allocation, run.dual_bound
-    else:
-        raise ValueError(f"unknown peer {task.peer!r}")
+    allocation = solve(
+        problem,
+        time_limit=task.time_limit,
+        seed=0,
+        workers=task.workers,
+        on_progress=on_progress,
+    )
+    bound = allocation.best_bound if allocation.is_feasible() else None
+    extra: dict[str, Any] = {
+        "solver_wall_time": allocation.wall_time,
+        "cp_sat_time": allocation.solve_time,
+        "strategy": allocation.strategy,
+    }
     return _Answer(extra, allocation, bound, progress)
+
+
+def _call_highs(task: Task, problem: Problem) -> _Answer:
+    """The HiGHS MIP (peer ``highs``) or its LP relaxation (``lp``); skipped when too big."""
+    from .highs_mip import count_binaries, solve_highs
+
+    progress: list[Point] = []
+    binaries = count_binaries(problem)
+    extra: dict[str, Any] = {"binaries": binaries}
+    if binaries > task.max_binaries:
+        notes = f"MIP would have {binaries:,} binaries (> {task.max_binaries:,})"
+        return _Answer({"outcome": "skipped", "notes": notes, **extra})
+
+    def on_highs(t: float, objective: float, bound: float | None = None) -> None:
+        progress.append((t, objective, bound, None))
+
+    run = solve_highs(
+        problem,
+        time_limit=task.time_limit,
+        threads=task.workers,
+        relaxation=task.peer == LP,
+        on_progress=on_highs,
+    )
+    extra.update(
+        model_status=run.model_status,
+        columns=run.n_cols,
+        rows=run.n_rows,
+        build_time=round(run.build_time, 3),
+    )
+    if task.peer == LP:
+        outcome = "solved" if run.dual_bound is not None else "no bound"
+        return _Answer({"outcome": outcome, "lp_bound": run.dual_bound, **extra})
+    return _Answer(extra, run.allocation, run.dual_bound, progress)
 
 
 def _judge(

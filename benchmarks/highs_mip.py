@@ -161,15 +161,58 @@ class Mip:
         return int(np.concatenate(self.matrix.integer).sum()) if self.matrix.integer else 0
 
 
+@dataclass
+class _Build:
+    """The state the sections of :func:`build_mip` share: the problem, matrix and slots."""
+
+    problem: Problem
+    pairs: Pairs
+    m: _Matrix
+    x_part: IntArray  # per x column: participant row
+    x_slot: IntArray  # per x column: slot
+    s_cohort: IntArray  # per slot: cohort
+    s_host: IntArray  # per slot: host
+    x: IntArray  # x column ids
+    used: IntArray  # used column ids, per slot
+
+    @property
+    def n_p(self) -> int:
+        return len(self.problem.participants)
+
+    @property
+    def n_s(self) -> int:
+        return len(self.s_cohort)
+
+    @property
+    def n_hosts(self) -> int:
+        return len(self.problem.hosts)
+
+
 def build_mip(problem: Problem, pairs: Pairs | None = None) -> Mip:
     """The MIP of the module docstring, as numpy blocks."""
     started = time.perf_counter()
-    pairs = pairs or Pairs.build(problem)
-    rules, w = problem.rules, problem.weights
-    n_hosts = len(problem.hosts)
-    m = _Matrix()
+    b = _slots(problem, pairs or Pairs.build(problem), _Matrix())
+    _placement(b)
+    _symmetry(b)
+    _capacity(b)
+    rules = _pair_rules(b)
+    _country_mix(b)
+    _host_spread(b)
+    offset = _organisation(b, rules)
+    return Mip(
+        problem=b.pairs,
+        matrix=b.m,
+        offset=offset,
+        x_part=b.x_part,
+        x_slot=b.x_slot,
+        slot_cohort=b.s_cohort,
+        slot_host=b.s_host,
+        build_time=time.perf_counter() - started,
+    )
 
-    # ---- slots and x
+
+def _slots(problem: Problem, pairs: Pairs, m: _Matrix) -> _Build:
+    """The team slots of every cohort at every host, and the x and used columns."""
     slot_cohort: list[int] = []
     slot_host: list[int] = []
     xp: list[IntArray] = []
@@ -198,25 +241,39 @@ def build_mip(problem: Problem, pairs: Pairs | None = None) -> Mip:
     pair_value = pairs.pair_value()
     x = m.cols(n_x, pair_value[x_part, s_host[x_slot]], 0.0, 1.0, True)
     used = m.cols(n_s, 0.0, 0.0, 1.0, True)
+    return _Build(problem, pairs, m, x_part, x_slot, s_cohort, s_host, x, used)
 
-    # ---- placement, team size, x <= used
-    n_p = len(problem.participants)
-    m.rows(1.0, 1.0, n_p, (x_part, x, 1.0))
-    smallest = np.asarray([problem.cohorts[c].team_size.min for c in s_cohort], dtype=np.float64)
-    largest = np.asarray([problem.cohorts[c].team_size.max for c in s_cohort], dtype=np.float64)
+
+def _placement(b: _Build) -> None:
+    """Everyone in exactly one slot; min * used <= size <= max * used; x <= used."""
+    problem, m, x, used, x_slot = b.problem, b.m, b.x, b.used, b.x_slot
+    n_s, n_x = b.n_s, len(b.x_part)
+    m.rows(1.0, 1.0, b.n_p, (b.x_part, x, 1.0))
+    cohorts = problem.cohorts
+    smallest = np.asarray([cohorts[c].team_size.min for c in b.s_cohort], dtype=np.float64)
+    largest = np.asarray([cohorts[c].team_size.max for c in b.s_cohort], dtype=np.float64)
     slots = np.arange(n_s)
     m.rows(-np.inf, 0.0, n_s, (x_slot, x, 1.0), (slots, used, -largest))
     m.rows(0.0, np.inf, n_s, (x_slot, x, 1.0), (slots, used, -smallest))
     m.rows(-np.inf, 0.0, n_x, (np.arange(n_x), x, 1.0), (np.arange(n_x), used[x_slot], -1.0))
 
-    # ---- symmetry between the slots of one cohort at one host
+
+def _symmetry(b: _Build) -> None:
+    """Between the slots of one cohort at one host: slot r+1 is used only if slot r is."""
+    s_cohort, s_host, used = b.s_cohort, b.s_host, b.used
     later = np.flatnonzero(
-        (np.arange(n_s) > 0) & (s_cohort == np.roll(s_cohort, 1)) & (s_host == np.roll(s_host, 1))
+        (np.arange(b.n_s) > 0) & (s_cohort == np.roll(s_cohort, 1)) & (s_host == np.roll(s_host, 1))
     )
     k = len(later)
-    m.rows(-np.inf, 0.0, k, (np.arange(k), used[later], 1.0), (np.arange(k), used[later - 1], -1.0))
+    b.m.rows(
+        -np.inf, 0.0, k, (np.arange(k), used[later], 1.0), (np.arange(k), used[later - 1], -1.0)
+    )
 
-    # ---- host capacity per maximal set of overlapping cohorts, season cap
+
+def _capacity(b: _Build) -> None:
+    """Host capacity per maximal set of overlapping cohorts, and the season cap."""
+    problem, m, n_hosts = b.problem, b.m, b.n_hosts
+    s_cohort, s_host, x_slot, x, used = b.s_cohort, b.s_host, b.x_slot, b.x, b.used
     max_teams = np.asarray([h.capacity.max_teams for h in problem.hosts], dtype=np.float64)
     max_people = np.asarray([h.capacity.max_participants for h in problem.hosts], dtype=np.float64)
     for group in concurrent_groups(problem):
@@ -232,136 +289,154 @@ def build_mip(problem: Problem, pairs: Pairs | None = None) -> Mip:
         sel = position[s_host] >= 0
         m.rows(-np.inf, caps, len(capped), (position[s_host[sel]], used[sel], 1.0))
 
-    # ---- pair rules between participants
-    order = np.argsort(x_part, kind="stable")
-    bounds = np.searchsorted(x_part[order], np.arange(n_p + 1))
 
-    def x_of(p: int) -> dict[int, int]:
+class _PairRules:
+    """Pair rules between participants: tie a group's slots, or at most one per slot."""
+
+    def __init__(self, b: _Build) -> None:
+        self.b = b
+        self.order = np.argsort(b.x_part, kind="stable")
+        self.bounds = np.searchsorted(b.x_part[self.order], np.arange(b.n_p + 1))
+
+    def x_of(self, p: int) -> dict[int, int]:
         """slot -> x column for one participant."""
-        idx = order[bounds[p] : bounds[p + 1]]
-        return dict(zip(x_slot[idx].tolist(), x[idx].tolist(), strict=True))
+        idx = self.order[self.bounds[p] : self.bounds[p + 1]]
+        return dict(zip(self.b.x_slot[idx].tolist(), self.b.x[idx].tolist(), strict=True))
 
-    def tie(group: list[int]) -> None:
-        first = x_of(group[0])
+    def tie(self, group: list[int]) -> None:
+        """Every member of ``group`` in the same slots as its first member."""
+        first = self.x_of(group[0])
         for q in group[1:]:
-            other = x_of(q)
+            other = self.x_of(q)
             shared = sorted(set(first) | set(other))
             entries = [(i, other[s], 1.0) for i, s in enumerate(shared) if s in other]
             entries += [(i, first[s], -1.0) for i, s in enumerate(shared) if s in first]
             rows_, cols_, vals_ = zip(*entries, strict=True) if entries else ((), (), ())
-            m.rows(0.0, 0.0, len(shared), (list(rows_), list(cols_), list(vals_)))
+            self.b.m.rows(0.0, 0.0, len(shared), (list(rows_), list(cols_), list(vals_)))
 
-    def at_most_one(group: list[int]) -> None:
+    def at_most_one(self, group: list[int]) -> None:
+        """At most one member of ``group`` per slot."""
         by_slot: dict[int, list[int]] = defaultdict(list)
         for p in group:
-            for s, col in x_of(p).items():
+            for s, col in self.x_of(p).items():
                 by_slot[s].append(col)
         crowded = [cols for cols in by_slot.values() if len(cols) > 1]
         rows_ = [i for i, cols in enumerate(crowded) for _ in cols]
-        m.rows(-np.inf, 1.0, len(crowded), (rows_, [c for cols in crowded for c in cols], 1.0))
+        self.b.m.rows(
+            -np.inf, 1.0, len(crowded), (rows_, [c for cols in crowded for c in cols], 1.0)
+        )
 
-    for together in problem.keep_together:
-        tie([pairs.row_of[p] for p in together.members])
-    for apart in problem.keep_apart:
-        at_most_one([pairs.row_of[p] for p in apart.members])
 
-    # ---- country mix
-    n_countries = int(pairs.country_of.max()) + 1 if n_p else 1
-    if rules.mixed_countries != "off":
-        key = x_slot * n_countries + pairs.country_of[x_part]
-        unique, inverse = np.unique(key, return_inverse=True)
-        y = m.cols(len(unique), w.country_mix, 0.0, 1.0, False)
-        r = np.arange(len(unique))
-        m.rows(-np.inf, 0.0, len(unique), (r, y, 1.0), (inverse, x, -1.0))
-        m.add_cost(used, -w.country_mix)
-        if rules.mixed_countries == "hard":
-            cohort_countries = [
-                len({int(pairs.country_of[p]) for p in rows}) for rows in pairs.members
-            ]
-            slot_country = unique // n_countries, unique % n_countries
-            x_by_slot = np.argsort(x_slot, kind="stable")
-            slot_bounds = np.searchsorted(x_slot[x_by_slot], np.arange(n_s + 1))
-            rows_l: list[int] = []
-            cols_l: list[int] = []
-            vals_l: list[float] = []
-            n_hard = 0
-            for s, kc in zip(*slot_country, strict=True):
-                if cohort_countries[s_cohort[s]] < 2:
-                    continue
-                idx = x_by_slot[slot_bounds[s] : slot_bounds[s + 1]]
-                others = idx[pairs.country_of[x_part[idx]] != kc]
-                rows_l += [n_hard] * (len(others) + 1)
-                cols_l += [int(used[s]), *x[others].tolist()]
-                vals_l += [1.0] + [-1.0] * len(others)
-                n_hard += 1
-            m.rows(-np.inf, 0.0, n_hard, (rows_l, cols_l, vals_l))
+def _pair_rules(b: _Build) -> _PairRules:
+    """Keep-together and keep-apart groups; the rules are reused for the organisation."""
+    rules = _PairRules(b)
+    for together in b.problem.keep_together:
+        rules.tie([b.pairs.row_of[p] for p in together.members])
+    for apart in b.problem.keep_apart:
+        rules.at_most_one([b.pairs.row_of[p] for p in apart.members])
+    return rules
 
-    # ---- host spread
-    key = s_cohort * n_hosts + s_host
+
+def _country_mix(b: _Build) -> None:
+    """y[s, k] <= members of country k in s, rewarded; under 'hard', no one-country team."""
+    rules, w, pairs, m = b.problem.rules, b.problem.weights, b.pairs, b.m
+    n_countries = int(pairs.country_of.max()) + 1 if b.n_p else 1
+    if rules.mixed_countries == "off":
+        return
+    key = b.x_slot * n_countries + pairs.country_of[b.x_part]
     unique, inverse = np.unique(key, return_inverse=True)
-    v = m.cols(len(unique), w.host_spread, 0.0, 1.0, False)
-    m.rows(-np.inf, 0.0, len(unique), (np.arange(len(unique)), v, 1.0), (inverse, used, -1.0))
+    y = m.cols(len(unique), w.country_mix, 0.0, 1.0, False)
+    r = np.arange(len(unique))
+    m.rows(-np.inf, 0.0, len(unique), (r, y, 1.0), (inverse, b.x, -1.0))
+    m.add_cost(b.used, -w.country_mix)
+    if rules.mixed_countries == "hard":
+        _hard_country_mix(b, unique, n_countries)
 
-    # ---- organisation policy
-    offset = 0.0
-    if rules.organisation != "neutral":
-        groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for p in range(n_p):
-            if pairs.organisation_of[p] >= 0:
-                groups[int(pairs.cohort_of[p]), int(pairs.organisation_of[p])].append(p)
-        colleagues = [g for g in groups.values() if len(g) > 1]
-        hard = rules.organisation_strictness == "hard"
-        has_colleague = np.zeros(n_p, dtype=np.bool_)
+
+def _hard_country_mix(b: _Build, unique: IntArray, n_countries: int) -> None:
+    """Per slot and country k present in it: used <= members from other countries."""
+    pairs, x_part, x_slot, x = b.pairs, b.x_part, b.x_slot, b.x
+    cohort_countries = [len({int(pairs.country_of[p]) for p in rows}) for rows in pairs.members]
+    slot_country = unique // n_countries, unique % n_countries
+    x_by_slot = np.argsort(x_slot, kind="stable")
+    slot_bounds = np.searchsorted(x_slot[x_by_slot], np.arange(b.n_s + 1))
+    rows_l: list[int] = []
+    cols_l: list[int] = []
+    vals_l: list[float] = []
+    n_hard = 0
+    for s, kc in zip(*slot_country, strict=True):
+        if cohort_countries[b.s_cohort[s]] < 2:
+            continue
+        idx = x_by_slot[slot_bounds[s] : slot_bounds[s + 1]]
+        others = idx[pairs.country_of[x_part[idx]] != kc]
+        rows_l += [n_hard] * (len(others) + 1)
+        cols_l += [int(b.used[s]), *x[others].tolist()]
+        vals_l += [1.0] + [-1.0] * len(others)
+        n_hard += 1
+    b.m.rows(-np.inf, 0.0, n_hard, (rows_l, cols_l, vals_l))
+
+
+def _host_spread(b: _Build) -> None:
+    """v[c, h] <= slots of cohort c used at host h, rewarded."""
+    key = b.s_cohort * b.n_hosts + b.s_host
+    unique, inverse = np.unique(key, return_inverse=True)
+    v = b.m.cols(len(unique), b.problem.weights.host_spread, 0.0, 1.0, False)
+    b.m.rows(-np.inf, 0.0, len(unique), (np.arange(len(unique)), v, 1.0), (inverse, b.used, -1.0))
+
+
+def _organisation(b: _Build, pair_rules: _PairRules) -> float:
+    """The organisation policy; returns the objective's constant offset."""
+    rules, pairs, n_p = b.problem.rules, b.pairs, b.n_p
+    if rules.organisation == "neutral":
+        return 0.0
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for p in range(n_p):
+        if pairs.organisation_of[p] >= 0:
+            groups[int(pairs.cohort_of[p]), int(pairs.organisation_of[p])].append(p)
+    colleagues = [g for g in groups.values() if len(g) > 1]
+    hard = rules.organisation_strictness == "hard"
+    has_colleague = np.zeros(n_p, dtype=np.bool_)
+    for g in colleagues:
+        has_colleague[g] = True
+    if rules.organisation == "apart" and hard:
         for g in colleagues:
-            has_colleague[g] = True
-        if rules.organisation == "apart" and hard:
-            for g in colleagues:
-                at_most_one(g)
-        elif rules.organisation == "together" and hard:
-            for g in colleagues:
-                tie(g)
-        elif colleagues:
-            picked = np.flatnonzero(has_colleague[x_part])
-            n_orgs = int(pairs.organisation_of.max()) + 1
-            key = x_slot[picked] * n_orgs + pairs.organisation_of[x_part[picked]]
-            unique, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-            if rules.organisation == "apart":
-                crowded = counts > 1
-                e = m.cols(int(crowded.sum()), -w.organisation, 0.0, counts[crowded] - 1, False)
-                e_of = np.full(len(unique), -1, dtype=np.int64)
-                e_of[crowded] = e
-                keep = crowded[inverse]
-                local = np.cumsum(crowded) - 1
-                k = int(crowded.sum())
-                m.rows(
-                    -np.inf,
-                    1.0,
-                    k,
-                    (local[inverse[keep]], x[picked[keep]], 1.0),
-                    (np.arange(k), e, -1.0),
-                )
-            else:
-                z = m.cols(len(unique), -w.organisation, 0.0, 1.0, False)
-                n = len(picked)
-                m.rows(
-                    -np.inf,
-                    0.0,
-                    n,
-                    (np.arange(n), x[picked], 1.0),
-                    (np.arange(n), z[inverse], -1.0),
-                )
-                offset += w.organisation * len(colleagues)
+            pair_rules.at_most_one(g)
+    elif rules.organisation == "together" and hard:
+        for g in colleagues:
+            pair_rules.tie(g)
+    elif colleagues:
+        return _soft_organisation(b, has_colleague, len(colleagues))
+    return 0.0
 
-    return Mip(
-        problem=pairs,
-        matrix=m,
-        offset=offset,
-        x_part=x_part,
-        x_slot=x_slot,
-        slot_cohort=s_cohort,
-        slot_host=s_host,
-        build_time=time.perf_counter() - started,
-    )
+
+def _soft_organisation(b: _Build, has_colleague: npt.NDArray[np.bool_], n_groups: int) -> float:
+    """e[s, o] >= colleagues of o in s - 1 ('apart') or z[s, o] >= x ('together'), penalised."""
+    pairs, m, x = b.pairs, b.m, b.x
+    weight = b.problem.weights.organisation
+    picked = np.flatnonzero(has_colleague[b.x_part])
+    n_orgs = int(pairs.organisation_of.max()) + 1
+    key = b.x_slot[picked] * n_orgs + pairs.organisation_of[b.x_part[picked]]
+    unique, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    if b.problem.rules.organisation == "apart":
+        crowded = counts > 1
+        e = m.cols(int(crowded.sum()), -weight, 0.0, counts[crowded] - 1, False)
+        e_of = np.full(len(unique), -1, dtype=np.int64)
+        e_of[crowded] = e
+        keep = crowded[inverse]
+        local = np.cumsum(crowded) - 1
+        k = int(crowded.sum())
+        m.rows(
+            -np.inf,
+            1.0,
+            k,
+            (local[inverse[keep]], x[picked[keep]], 1.0),
+            (np.arange(k), e, -1.0),
+        )
+        return 0.0
+    z = m.cols(len(unique), -weight, 0.0, 1.0, False)
+    n = len(picked)
+    m.rows(-np.inf, 0.0, n, (np.arange(n), x[picked], 1.0), (np.arange(n), z[inverse], -1.0))
+    return weight * n_groups
 
 
 # --------------------------------------------------------------------------------------
