@@ -67,6 +67,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,8 +76,9 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from ..index import ProblemIndex
-from .model import candidate_counts, slot_matrix
+from ...index import ProblemIndex
+from ..model import candidate_counts, slot_matrix
+from . import lp
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -98,7 +101,7 @@ class Bound:
     """An upper bound on the objective of every valid allocation, and how it was found."""
 
     value: float
-    method: str  # "closed-form", "cohorts" (prices 0) or "lagrangian"
+    method: str  # "closed-form", "lp" or "lagrangian" (cohort models under prices)
     seconds: float
     iterations: int = 0
 
@@ -449,6 +452,7 @@ class Lagrangian:
     """Cohort models and their last answers, reused while a cohort's prices stay the same."""
 
     setup: Setup
+    workers: int = 1
     models: dict[int, CohortModel] = field(default_factory=dict)
     answers: dict[int, tuple[FloatArray, FloatArray, Answer]] = field(default_factory=dict)
 
@@ -475,27 +479,53 @@ class Lagrangian:
         self.answers[c] = (team_price.copy(), person_price.copy(), answer)
         return answer
 
-    def evaluate(self, lam: FloatArray, deadline: float) -> tuple[float, FloatArray]:
-        """The bound at prices ``lam`` and its subgradient (limit - use of each row)."""
+    def evaluate(
+        self, lam: FloatArray, deadline: float, ceiling: Callable[[FloatArray], FloatArray]
+    ) -> tuple[float, FloatArray]:
+        """The bound at prices ``lam`` and its subgradient (limit - use of each row). Each
+        cohort counts with the lesser of its own bound and ``ceiling(lam)[c]`` (another
+        valid bound of the same cohort term, e.g. its share of the LP's dual bound)."""
         setup, capacities = self.setup, self.setup.capacities
         team_price, person_price = capacities.prices(lam, setup.shape)
         teams, people = np.zeros(setup.shape), np.zeros(setup.shape)
+        caps = ceiling(lam)
+        order = sorted(range(len(setup.members)), key=lambda c: -caps[c])
+
+        def one(c: int) -> Answer:
+            return self.cohort(c, team_price[c], person_price[c], deadline)
+
+        if self.workers > 1:
+            with ThreadPoolExecutor(self.workers) as pool:
+                answers = dict(zip(order, pool.map(one, order), strict=True))
+        else:
+            answers = {c: one(c) for c in order}
         total = float(lam @ capacities.limit)
-        for c in range(len(setup.members)):
-            answer = self.cohort(c, team_price[c], person_price[c], deadline)
-            total += answer.bound
+        for c, answer in answers.items():
+            total += min(answer.bound, float(caps[c]))
             teams[c], people[c] = answer.teams, answer.people
         return total + SLACK, capacities.limit - capacities.usage(teams, people)
 
 
+def _no_ceiling(n: int) -> Callable[[FloatArray], FloatArray]:
+    return lambda lam: np.full(n, math.inf)
+
+
 def upper_bound(
-    index: ProblemIndex, *, deadline: float, seed: int = 0, target: float | None = None
+    index: ProblemIndex,
+    *,
+    deadline: float,
+    seed: int = 0,
+    target: float | None = None,
+    workers: int = 1,
+    on_bound: Callable[[Bound], None] | None = None,
 ) -> Bound | None:
     """An upper bound on the objective of every valid allocation, found by ``deadline``
     (a ``time.perf_counter()`` value); None when the problem has no valid allocation.
 
     ``target`` is the objective of a known plan (Polyak steps aim at it; without one they
-    aim 3 % below the best bound so far). See the module docstring for why the bound is valid.
+    aim 3 % below the best bound so far). ``workers`` threads solve cohort models side by
+    side; ``on_bound`` hears of every better bound as it is found. See the module
+    docstring for why each bound is valid.
     """
     started = time.perf_counter()
     setup = Setup.of(index, seed)
@@ -503,29 +533,71 @@ def upper_bound(
     value = sum(closed_form(setup, c, zero[c], zero[c]) for c in range(setup.shape[0]))
     if value == -math.inf:
         return None
-    best = Bound(value + SLACK, "closed-form", time.perf_counter() - started)
+    search = Search(setup, started, on_bound, target)
+    search.offer(value + SLACK, "closed-form", 0)
     if time.perf_counter() >= deadline:
-        return best
-    lagrangian = Lagrangian(setup)
+        return search.result()
     lam = np.zeros(len(setup.capacities.limit))
-    theta, stalled, iterations = 1.0, 0, 0
-    while time.perf_counter() < deadline:
-        value, gradient = lagrangian.evaluate(lam, deadline)
-        iterations += 1
-        if value == -math.inf:
-            return None
-        if value < best.value:
-            method = "cohorts" if iterations == 1 else "lagrangian"
-            best = Bound(value, method, time.perf_counter() - started, iterations)
-            stalled = 0
-        else:
-            stalled += 1
-            if stalled >= PATIENCE:
-                theta, stalled = theta / 2, 0
-        gradient[(lam <= 0) & (gradient > 0)] = 0.0  # projection: these prices stay at 0
-        norm = float(gradient @ gradient)
-        aim = target if target is not None else 0.97 * best.value
-        if norm == 0 or best.value - aim <= 1e-6 * max(1.0, abs(aim)):
-            break
-        lam = np.maximum(0.0, lam - theta * (value - aim) / norm * gradient)
-    return Bound(best.value, best.method, time.perf_counter() - started, iterations)
+    ceiling = _no_ceiling(setup.shape[0])
+    solved = lp.build_and_solve(setup, deadline - time.perf_counter())
+    if solved is not None:
+        linear, lam = solved
+        lam = np.maximum(lam, 0.0)
+        ceiling = linear.parts
+        search.offer(float(ceiling(lam).sum() + lam @ setup.capacities.limit) + SLACK, "lp", 0)
+    return search.run(Lagrangian(setup, workers=workers), lam, ceiling, deadline)
+
+
+@dataclass
+class Search:
+    """The best bound so far and the projected subgradient loop over prices."""
+
+    setup: Setup
+    started: float
+    on_bound: Callable[[Bound], None] | None
+    target: float | None
+    best: Bound | None = None
+    iterations: int = 0
+
+    def offer(self, value: float, method: str, iterations: int) -> bool:
+        if self.best is not None and value >= self.best.value:
+            return False
+        self.best = Bound(value, method, time.perf_counter() - self.started, iterations)
+        if self.on_bound is not None:
+            self.on_bound(self.best)
+        return True
+
+    def result(self) -> Bound:
+        assert self.best is not None
+        seconds = time.perf_counter() - self.started
+        return Bound(self.best.value, self.best.method, seconds, self.iterations)
+
+    def run(
+        self,
+        lagrangian: Lagrangian,
+        lam: FloatArray,
+        ceiling: Callable[[FloatArray], FloatArray],
+        deadline: float,
+    ) -> Bound | None:
+        """Polyak steps towards ``target`` (or 3 % below the best bound), step factor halved
+        after PATIENCE steps without a better bound; the smallest bound is kept."""
+        theta, stalled = 1.0, 0
+        while time.perf_counter() < deadline:
+            value, gradient = lagrangian.evaluate(lam, deadline, ceiling)
+            self.iterations += 1
+            if value == -math.inf:
+                return None
+            if self.offer(value, "lagrangian", self.iterations):
+                stalled = 0
+            else:
+                stalled += 1
+                if stalled >= PATIENCE:
+                    theta, stalled = theta / 2, 0
+            gradient[(lam <= 0) & (gradient > 0)] = 0.0  # projection: these prices stay at 0
+            norm = float(gradient @ gradient)
+            best = self.result().value
+            aim = self.target if self.target is not None else 0.97 * best
+            if norm == 0 or best - aim <= 1e-6 * max(1.0, abs(aim)):
+                break
+            lam = np.maximum(0.0, lam - theta * (value - aim) / norm * gradient)
+        return self.result()
