@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from exhaustive import best_objective
 from generators import problems
@@ -17,7 +18,8 @@ if str(ROOT) not in sys.path:  # ``benchmarks`` lives beside ``src``, not inside
 
 from benchmarks.generate import generate  # noqa: E402
 from icld_match import Problem  # noqa: E402
-from icld_match.engine.bounds import upper_bound  # noqa: E402
+from icld_match.engine.bounds import Bound, lp, upper_bound  # noqa: E402
+from icld_match.engine.bounds.cohorts import SLACK, Setup  # noqa: E402
 from icld_match.index import ProblemIndex  # noqa: E402
 from icld_match.strategies.solve import solve_index  # noqa: E402
 
@@ -66,3 +68,34 @@ def test_bound_respects_the_deadline(seconds: float) -> None:
     assert time.perf_counter() <= max(deadline, started) + 2.0  # generous slack
     if bound is not None:
         assert bound.value >= 158.106 - 1e-3  # the proven optimum (README, benchmarks)
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=6, max_hosts=3))
+def test_lp_bound_alone_is_at_least_the_brute_force_optimum(problem: Problem) -> None:
+    """The LP's dual bound (numpy, from GLOP's duals) is valid on its own."""
+    best = best_objective(problem)
+    if best is None:
+        return
+    setup = Setup.of(ProblemIndex.build(problem), 0)
+    solved = lp.build_and_solve(setup, time.perf_counter() + 5.0)
+    assert solved is not None
+    linear, lam = solved
+    lam = np.maximum(lam, 0.0)
+    assert linear.parts(lam).sum() + lam @ setup.capacities.limit + SLACK >= best - EPS
+    # any prices give a valid bound, not only the LP's duals
+    doubled = 2 * lam + 0.1
+    assert linear.parts(doubled).sum() + doubled @ setup.capacities.limit + SLACK >= best - EPS
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_lp_and_lagrangian_bounds_on_season_are_at_least_the_optimum(seed: int) -> None:
+    """Every bound reported on the way (LP, cohort models, two workers) is >= the optimum."""
+    optimum = {0: 240.721, 2: 213.000}[seed]  # proven optima (benchmarks)
+    index = ProblemIndex.build(generate("season", seed=seed))
+    seen: list[Bound] = []
+    bound = upper_bound(index, deadline=time.perf_counter() + 4, workers=2, on_bound=seen.append)
+    assert bound is not None and bound.value == seen[-1].value
+    assert "lp" in {b.method for b in seen}
+    assert all(b.value >= optimum - 1e-3 for b in seen)
+    assert [b.value for b in seen] == sorted((b.value for b in seen), reverse=True)

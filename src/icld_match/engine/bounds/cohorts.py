@@ -1,4 +1,4 @@
-"""A proven upper bound on the objective at every problem size (Lagrangian relaxation).
+"""Cohort models and the Lagrangian loop of the proven upper bound.
 
 Why: the decompose strategy finds good plans for thousands of participants but cannot say
 how far they are from the optimum. A bound that is valid for *every* valid allocation,
@@ -43,24 +43,7 @@ its real rules:
   all before the deadline gets a closed-form bound (each member at their best host, teams
   of the best size for the team terms). ``SLACK`` is added to the sum for float error.
 
-Measured (2 cores shared with other jobs, load average ~4, one CP-SAT worker; the
-budget is the deadline given; gap = bound / best known plan - 1)::
-
-    instance          budget  bound       method       gap vs best known
-    example (25)      5 s     25.062      cohorts      0.00 % (optimum 25.061), 0.13 s
-    season-s0         10 s    243.044     cohorts      0.96 % (optimum 240.721)
-    season-s1         10 s    161.005     lagrangian   1.83 % (optimum 158.106)
-    season-s2         10 s    228.430     cohorts      7.24 % (optimum 213.000)
-    stress-1000-s0    30 s    1227.145    closed-form  20.3 % (plan 1019.665)
-    stress-2500-s0    60 s    3157.964    closed-form  25.1 % (plan 2524.423), 0.5 GB
-    stress-10000-s0   60 s    13136.489   closed-form  29.5 % (plan 10143.479), 1.2 GB
-
-Where the cohort models finish, the bound is tight (exact cohort optima at prices 0 are
-within 1 % on season-s0), but one cohort model takes 0.2-0.5 s, so the first full pass
-needs ~20 s at 1,000 participants and does not finish at 2,500 or 10,000 within the
-budget: the targets (gap <= 1 % at 1,000 in 30 s, ...) are NOT met yet. (The stress rows
-were measured before a cohort stopped by its time limit kept the lower of its CP-SAT and
-closed-form bounds; a partial pass should now land between the two.)
+Measured values: see the package docstring (``engine/bounds/__init__.py``).
 """
 
 from __future__ import annotations
@@ -461,8 +444,10 @@ class Lagrangian:
     ) -> Answer:
         """The cohort's bound under its prices: cached, solved, or closed-form if out of time."""
         cached = self.answers.get(c)
-        if cached and np.array_equal(cached[0], team_price) and np.array_equal(
-            cached[1], person_price
+        if (
+            cached
+            and np.array_equal(cached[0], team_price)
+            and np.array_equal(cached[1], person_price)
         ):
             return cached[2]
         if time.perf_counter() >= deadline:
@@ -539,7 +524,7 @@ def upper_bound(
         return search.result()
     lam = np.zeros(len(setup.capacities.limit))
     ceiling = _no_ceiling(setup.shape[0])
-    solved = lp.build_and_solve(setup, deadline - time.perf_counter())
+    solved = lp.build_and_solve(setup, deadline)
     if solved is not None:
         linear, lam = solved
         lam = np.maximum(lam, 0.0)
