@@ -41,7 +41,8 @@ deadline, ~1/3 of the engine's; gap = bound / best known plan - 1)::
     stress-2500-s0   20 s    2889.241   lp           14.9 s    14.5 %  (3157.964, 25.1 %)
     stress-10000-s0  20 s    not measured: the LP build overran the deadline (> 30 s)
 
-(the LP build now stops at the deadline and returns the closed form. n/m: the 60 s reference plans for scarce were not run in this session.) The LP is
+(The LP build now stops at the deadline, leaving the closed form. n/m: the 60 s
+reference plans for scarce were not run in this session.) The LP is
 where the bound comes from at scale: the CP-SAT cohort models do not prove their
 optimum within SOLVE_LIMIT at 25-person stress cohorts, so their term falls back to the
 LP share. ``SHORTLIST_LP`` trades tightness for LP time (stress-1000: 6 hosts 1132.4 in
