@@ -105,7 +105,6 @@ def apply_changes(
     participants: list[dict[str, Any]] = data["participants"]
     hosts = {h["id"]: h for h in data["hosts"]}
     issues: list[ProblemIssue] = []
-    added: dict[str, str] = {}  # participant id -> the change that added them
     for i, change in enumerate(changes):
         label = f"changes[{i}]"
         host_id = getattr(change, "host", None)
@@ -120,7 +119,6 @@ def apply_changes(
                 _forget(data, pid)
             case AddParticipant(participant=new):
                 participants.append(new.model_dump(mode="json"))
-                added[new.id] = label
             case HostCancels(host=hid):
                 hosts[hid]["available"] = []
             case SetCapacity():
@@ -156,26 +154,8 @@ def apply_changes(
                         record["wishes"] = [h for h in record["wishes"] if h != change.host]
     if issues:
         raise ProblemError(issues)
-    try:
-        return Problem.model_validate(data)
-    except ProblemError as error:
-        raise _blame_changes(error, added) from None
-
-
-def _blame_changes(error: ProblemError, added: dict[str, str]) -> ProblemError:
-    """Issues about a participant added by a change are reported against that change."""
-    issues = []
-    for issue in error.issues:
-        change = next(
-            (label for pid, label in added.items() if issue.record.endswith(f"(id {pid!r})")),
-            None,
-        )
-        if change is not None and issue.record.startswith("participants["):
-            field = "participant" + ("." + issue.field if issue.field else "")
-            issues.append(ProblemIssue(change, field, issue.message))
-        else:
-            issues.append(ProblemIssue(issue.record, issue.field, issue.message))
-    return ProblemError(issues)
+    # A participant added by a change is reported as participants[N] of the new problem.
+    return Problem.model_validate(data)
 
 
 def _forget(data: dict[str, Any], pid: str) -> None:
