@@ -438,7 +438,6 @@ def test_allow_unplaced_does_not_list_zero_capacity_hosts() -> None:
 def test_summary_at_10000_participants_is_fast() -> None:
     sys.path.insert(0, str(ROOT))
     from benchmarks.generate import generate
-
     from icld_match.index import ProblemIndex
     from icld_match.strategies.greedy import greedy_allocation
 

@@ -14,8 +14,8 @@ from conftest import cohort, host, participant, problem_data
 from pydantic import ValidationError
 
 from icld_match import Problem, ProblemError, ProblemIssue
-from icld_match.records.schema import MAX_COUNT
 from icld_match.io.json_files import problem_from_json
+from icld_match.records.schema import MAX_COUNT
 
 # --------------------------------------------------------------------------------------
 # Helpers
@@ -336,7 +336,7 @@ FIELD_CASES: dict[str, tuple[dict[str, Any], list[Expected]]] = {
     ),
     "unknown weight": (
         _weights(speed=1.0),
-        [("weights", "speed", "unknown field")],
+        [("weights", "speed", "Extra inputs are not permitted")],
     ),
     "negative theme weight": (
         {P: _people({"themes": {"water": -1.0, "parks": 1.0}})},
@@ -394,14 +394,14 @@ FIELD_CASES: dict[str, tuple[dict[str, Any], list[Expected]]] = {
     "missing required field": (
         {P: [participant(f"p0{i}") for i in range(1, 4)] + [{"id": "p04", "cohort": "C1"}]},
         [
-            ("participants[3] (id 'p04')", "name", "required field is missing"),
-            ("participants[3] (id 'p04')", "country", "required field is missing"),
-            ("participants[3] (id 'p04')", "languages", "required field is missing"),
+            ("participants[3] (id 'p04')", "name", "Field required"),
+            ("participants[3] (id 'p04')", "country", "Field required"),
+            ("participants[3] (id 'p04')", "languages", "Field required"),
         ],
     ),
     "missing id": (
         {"hosts": [host("H1"), {"name": "No id", "municipality": "X", "languages": ["en"]}]},
-        [("hosts[1]", "id", "required field is missing")],
+        [("hosts[1]", "id", "Field required")],
     ),
     "empty languages": (
         {P: _people({}, {}, {}, {"languages": []})},
@@ -413,11 +413,11 @@ FIELD_CASES: dict[str, tuple[dict[str, Any], list[Expected]]] = {
     ),
     "unknown field in a record": (
         {P: _people({}, {"nickname": "Pat"})},
-        [(_p(1, "P2"), "nickname", "unknown field")],
+        [(_p(1, "P2"), "nickname", "Extra inputs are not permitted")],
     ),
     "unknown top-level field": (
         {"colour": "blue"},
-        [("colour", "", "unknown field")],
+        [("colour", "", "Extra inputs are not permitted")],
     ),
     "affinity value above 1": (
         {"affinities": [{"participant": "P1", "host": "H1", "value": 1.5}]},
@@ -530,8 +530,8 @@ def test_several_field_errors_are_reported_at_once() -> None:
         issues,
         ("cohorts[0] (id 'C1')", "team_size", "min 5 is larger than max 3"),
         ("cohorts[0] (id 'C1')", "internship", "is before start"),
-        ("participants[1] (id 'p02')", "favourite_colour", "unknown field"),
-        ("participants[3] (id 'p04')", "country", "required field is missing"),
+        ("participants[1] (id 'p02')", "favourite_colour", "Extra inputs"),
+        ("participants[3] (id 'p04')", "country", "Field required"),
         ("participants[4] (id 'p05')", "themes", "negative: water"),
         ("hosts[1] (id 'H2')", "themes", "out of range: parks"),
         ("weights", "thematic_fit", "finite number"),

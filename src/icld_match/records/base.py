@@ -9,7 +9,8 @@ it: ``ProblemError`` is a ``ValueError``, which pydantic would wrap again.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from collections.abc import Callable
+from typing import Any, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError, field_validator
 
@@ -75,6 +76,25 @@ class Checked(BaseModel):
             return super().model_validate_strings(obj, *args, **kwargs)
         except ValidationError as error:
             raise ProblemError(issues_from_validation_error(error, obj, _root(cls))) from None
+
+
+_T = TypeVar("_T")
+
+
+def cached_index(model: BaseModel, name: str, source: object, build: Callable[[], _T]) -> _T:
+    """A lookup table derived from ``source`` (one of the model's lists), built once.
+
+    Kept in the instance ``__dict__`` beside the fields, like ``functools.cached_property``:
+    pydantic's equality, dumps and schema ignore it (a private attribute would make two
+    equal problems compare unequal). It is stored with the list it indexes, so a copy
+    with other records (``model_copy(update=...)``) rebuilds it instead of reusing it.
+    """
+    cached = model.__dict__.get(name)
+    if cached is None or cached[0] is not source:
+        cached = (source, build())
+        model.__dict__[name] = cached
+    result: _T = cached[1]
+    return result
 
 
 def _root(model: type[BaseModel]) -> str:

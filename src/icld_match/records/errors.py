@@ -108,8 +108,6 @@ def field_path(parts: Iterable[int | str]) -> str:
 
 #: Pydantic error types whose wording is rewritten in the coordinator's terms.
 _MESSAGES: dict[str, str] = {
-    "missing": "required field is missing",
-    "extra_forbidden": "unknown field (not part of the format)",
     "model_type": "expected a JSON object {...}",
     "model_attributes_type": "expected a JSON object {...}",
     "dict_type": "expected a JSON object {...}",

@@ -7,9 +7,9 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from pydantic import ConfigDict, Field, PrivateAttr
+from pydantic import ConfigDict, Field
 
-from .base import Checked
+from .base import Checked, cached_index
 
 if TYPE_CHECKING:
     from .schema import Problem
@@ -95,14 +95,13 @@ class Allocation(Checked):
     def is_feasible(self) -> bool:
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)
 
-    #: participant id -> team, built on first use and kept with the team list it indexes.
-    _team_index: tuple[list[Team], dict[str, Team]] | None = PrivateAttr(None)
-
     def team_of(self, participant_id: str) -> Team | None:
         """The participant's team, in O(1) after the first call; None if unplaced."""
-        if self._team_index is None or self._team_index[0] is not self.teams:
-            self._team_index = (self.teams, {m: t for t in self.teams for m in t.members})
-        return self._team_index[1].get(participant_id)
+        teams = self.teams
+        table = cached_index(
+            self, "_team_of", teams, lambda: {m: t for t in teams for m in t.members}
+        )
+        return table.get(participant_id)
 
     def term(self, name: str) -> TermValue:
         return next(t for t in self.terms if t.name == name)

@@ -20,13 +20,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     StringConstraints,
     field_validator,
     model_validator,
 )
 
-from .base import Checked
+from .base import Checked, cached_index
 from .validation import raise_for_problem_issues
 
 Id = Annotated[
@@ -278,10 +277,6 @@ class Problem(Record):
     rules: Rules = Field(default_factory=Rules)
     weights: Weights = Field(default_factory=Weights)
 
-    #: id -> record dicts, built on first lookup; kept with the list they index, so a
-    #: copy with other records (``model_copy(update=...)``) never sees a stale table.
-    _by_id: dict[str, tuple[list[Any], dict[str, Any]]] = PrivateAttr(default_factory=dict)
-
     @model_validator(mode="after")
     def _cross_record_checks(self) -> Self:
         raise_for_problem_issues(self)
@@ -291,13 +286,11 @@ class Problem(Record):
         return self.model_dump_json(indent=2, exclude_defaults=False)
 
     def _lookup(self, name: str, key: str, kind: str) -> Any:
+        """O(1) lookup by id in one of the record lists (table built on first use)."""
         records: list[Any] = getattr(self, name)
-        cached = self._by_id.get(name)
-        if cached is None or cached[0] is not records:
-            cached = (records, {r.id: r for r in records})
-            self._by_id[name] = cached
+        table = cached_index(self, f"_by_id_{name}", records, lambda: {r.id: r for r in records})
         try:
-            return cached[1][key]
+            return table[key]
         except KeyError:
             raise KeyError(f"no {kind} with id {key!r}") from None
 
