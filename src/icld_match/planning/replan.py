@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.model import ModelContext
 from ..index.problem_index import ProblemIndex
+from ..records.base import cached_index
 from ..records.errors import ProblemError, ProblemIssue
 from ..records.result import Allocation
 from ..records.schema import Problem
@@ -138,7 +139,10 @@ def _why(
 def _members(change: Force | Forbid, before: Allocation) -> list[str]:
     if change.participant is not None:
         return [change.participant]
-    return next((list(t.members) for t in before.teams if t.id == change.team), [])
+    teams = before.teams
+    by_id = cached_index(before, "_team_by_id", teams, lambda: {t.id: t for t in teams})
+    team = by_id.get(change.team) if change.team is not None else None
+    return list(team.members) if team is not None else []
 
 
 def compare(
