@@ -18,6 +18,7 @@ is the long run, which prints the counts at the end.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 import os
@@ -183,7 +184,8 @@ def mutated(draw: st.DrawFn, seed: Any) -> bytes:
         paths = _paths(doc)
         path = draw(st.sampled_from(paths))
         op = draw(st.sampled_from(["set", "set", "delete", "duplicate", "swap"]))
-        doc = _apply(doc, path, op, draw(st.sampled_from(ODD_VALUES)))
+        # a fresh copy: the odd values are shared constants and must never be edited
+        doc = _apply(doc, path, op, copy.deepcopy(draw(st.sampled_from(ODD_VALUES))))
     raw = json.dumps(doc, ensure_ascii=draw(st.booleans())).encode("utf-8", "surrogatepass")
     for _ in range(draw(st.integers(0, 2))):
         at = draw(st.integers(0, len(raw)))
