@@ -13,6 +13,7 @@ Run ``python examples/make_conflict.py``; it rewrites
 from pathlib import Path
 
 from icld_match import Cohort, DateRange, KeepApart, Participant, Problem
+from icld_match.io.json_files import load_problem
 
 DATA = Path(__file__).parent / "data"
 BASE = DATA / "itp-local-democracy-2026.json"
@@ -94,7 +95,7 @@ PEOPLE = [  # id, name, country, organisation, languages, themes
 
 
 def build() -> Problem:
-    base = Problem.load(BASE)
+    base = load_problem(BASE)
     people = [
         Participant(
             id=pid,

@@ -117,3 +117,13 @@ def team(
 def allocation(*teams: Team) -> Allocation:
     """A feasible allocation holding exactly these teams."""
     return Allocation(status=Status.FEASIBLE, teams=list(teams))
+
+
+# --------------------------------------------------------------------------------------
+# Markers
+# --------------------------------------------------------------------------------------
+
+
+def pytest_configure(config: Any) -> None:
+    """``fuzz``: tests/test_fuzz.py (fast by default; ICLD_FUZZ_EXAMPLES=10000 for long)."""
+    config.addinivalue_line("markers", "fuzz: mutation fuzzing of CLI and API inputs")

@@ -2,8 +2,8 @@
 
 Typical use::
 
-    from icld_match import Problem, solve, check
-    problem = Problem.load("examples/data/itp-local-democracy-2026.json")
+    from icld_match import check, load_problem, solve
+    problem = load_problem("examples/data/itp-local-democracy-2026.json")
     allocation = solve(problem, time_limit=10, seed=0)
     print(allocation.summary(problem))
     assert check(problem, allocation) == []
@@ -12,7 +12,16 @@ Typical use::
 from .analysis.check import Violation, check, score
 from .analysis.diagnose import CoreRule, Diagnosis, diagnose
 from .analysis.explain import Explanation, explain
-from .index.problem_index import ProblemIndex, fit_matrix
+from .index.problem_index import fit_matrix
+from .io.json_files import (
+    allocation_from_json,
+    changes_from_json,
+    json_schema,
+    load_allocation,
+    load_changes,
+    load_problem,
+    problem_from_json,
+)
 from .planning.changes import (
     AddParticipant,
     Change,
@@ -40,7 +49,6 @@ from .records.schema import (
     Rules,
     TeamSize,
     Weights,
-    json_schema,
 )
 from .strategies.solve import Progress, solve
 
@@ -70,7 +78,6 @@ __all__ = [
     "PlanChange",
     "Problem",
     "ProblemError",
-    "ProblemIndex",
     "ProblemIssue",
     "Progress",
     "Rules",
@@ -83,12 +90,18 @@ __all__ = [
     "Violation",
     "Weights",
     "__version__",
+    "allocation_from_json",
     "apply_changes",
+    "changes_from_json",
     "check",
     "diagnose",
     "explain",
     "fit_matrix",
     "json_schema",
+    "load_allocation",
+    "load_changes",
+    "load_problem",
+    "problem_from_json",
     "replan",
     "score",
     "solve",

@@ -3,25 +3,39 @@ and the coordinators' verbs ``template | import | export | report`` (spreadsheet
 
 Exit codes: 0 success; 1 no valid allocation (solve, replan, what-if, diagnose) or
 violations found (validate); 2 bad input (unreadable file, bad JSON, schema or
-cross-record errors), one line per error.
+cross-record errors, an ``--out`` that cannot be written), one line per error.
+
+Input files are never modified. ``--out`` never loses a plan: it is replaced only by a
+result at least as good for the same problem (or with ``--force``); anything else goes
+to ``NAME.rejected.json`` beside it, and a last line says what was written where.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .analysis.check import check
+from .analysis.check import check, score
 from .analysis.diagnose import diagnose
 from .analysis.explain import explain
-from .io.json_files import read_allocation, read_changes, read_problem, write_text_atomic
-from .io.problem_files import read_problem_any
+from .io.json_files import (
+    check_writable,
+    json_schema,
+    load_allocation,
+    load_changes,
+    load_problem,
+    write_text_atomic,
+)
+from .io.problem_files import load_problem_any
 from .planning.replan import replan, what_if
 from .records.errors import ProblemError
-from .records.schema import json_schema
+from .records.result import Allocation
+from .records.schema import Problem
 from .strategies.solve import Progress, solve
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
@@ -38,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("solve", help="Form teams, pick hosts, write the allocation.")
     run.add_argument("problem", help="Problem JSON file.")
     run.add_argument("--out", help="Where to write the allocation JSON (atomically).")
+    _force_option(run)
     run.add_argument(
         "--allow-unplaced",
         action="store_true",
@@ -64,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("changes", help="JSON list of changes (see the README).")
         sub.add_argument("--out", help="Where to write the new allocation JSON.")
         sub.add_argument("--problem-out", help="Where to write the changed problem JSON.")
+        _force_option(sub)
         _solver_options(sub)
 
     diagnose_cmd = commands.add_parser("diagnose", help="Say why no allocation exists.")
@@ -150,9 +166,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from .io.tables import write_csv_tables, write_xlsx_tables
     from .io.workbook import problem_to_tables
 
-    problem = read_problem_any(args.problem)
+    problem = load_problem_any(args.problem)
     if args.allocation:
-        allocation = read_allocation(args.allocation)
+        allocation = load_allocation(args.allocation)
         tables = roster_tables(problem, allocation, args.audience)
     else:
         tables = problem_to_tables(problem)
@@ -168,8 +184,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from .io.report import render_report
 
-    problem = read_problem_any(args.problem)
-    html = render_report(problem, read_allocation(args.allocation))
+    problem = load_problem_any(args.problem)
+    html = render_report(problem, load_allocation(args.allocation))
     write_text_atomic(args.out, html)
     print(f"wrote {args.out}")
     return EXIT_OK
@@ -210,7 +226,8 @@ def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _solve(args: argparse.Namespace) -> int:
     options = _checked_options(args)
-    problem = read_problem_any(args.problem)
+    problem = load_problem_any(args.problem)
+    _check_outputs(args.out)
     allocation = solve(
         problem,
         log=args.log,
@@ -219,15 +236,16 @@ def _solve(args: argparse.Namespace) -> int:
         strategy=args.strategy,
         **options,
     )
-    if args.out:
-        write_text_atomic(args.out, allocation.to_json() + "\n")
+    saved = save_allocation(args.out, allocation, problem, force=args.force) if args.out else ""
     print(allocation.summary(problem))
+    if saved:
+        print(saved)
     return EXIT_OK if allocation.is_feasible() else EXIT_NO_SOLUTION
 
 
 def _validate(args: argparse.Namespace) -> int:
-    problem = read_problem_any(args.problem)
-    allocation = read_allocation(args.allocation)
+    problem = load_problem_any(args.problem)
+    allocation = load_allocation(args.allocation)
     violations = check(problem, allocation)
     for violation in violations:
         print(f"{violation.rule}: {violation.message}")
@@ -240,30 +258,36 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     """Explaining never fails on a broken allocation: breaches are part of the report."""
-    explanation = explain(read_problem_any(args.problem), read_allocation(args.allocation))
+    explanation = explain(load_problem_any(args.problem), load_allocation(args.allocation))
     print(explanation.model_dump_json(indent=2) if args.json else explanation.to_text())
     return EXIT_OK
 
 
 def _replan(args: argparse.Namespace) -> int:
     options = _checked_options(args)
-    problem = read_problem(args.problem)
-    allocation = read_allocation(args.allocation)
-    changes = read_changes(args.changes)
+    problem = load_problem(args.problem)
+    allocation = load_allocation(args.allocation)
+    changes = load_changes(args.changes)
+    _check_outputs(args.out, args.problem_out)
     run = replan if args.command == "replan" else what_if
     outcome = run(problem, allocation, changes, **options)
-    if args.out:
-        write_text_atomic(args.out, outcome.allocation.to_json() + "\n")
+    saved = (
+        save_allocation(args.out, outcome.allocation, outcome.problem, force=args.force)
+        if args.out
+        else ""
+    )
     if args.problem_out:
         write_text_atomic(args.problem_out, outcome.problem.to_json() + "\n")
     print(outcome.summary())
+    if saved:
+        print(saved)
     return EXIT_OK if outcome.allocation.is_feasible() else EXIT_NO_SOLUTION
 
 
 def _diagnose(args: argparse.Namespace) -> int:
     if not args.time_limit > 0:
         raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
-    diagnosis = diagnose(read_problem_any(args.problem), time_limit=args.time_limit)
+    diagnosis = diagnose(load_problem_any(args.problem), time_limit=args.time_limit)
     if diagnosis.feasible:
         print("feasible: an allocation satisfying every hard rule exists")
         return EXIT_OK
@@ -271,7 +295,100 @@ def _diagnose(args: argparse.Namespace) -> int:
     return EXIT_NO_SOLUTION
 
 
+# --------------------------------------------------------------------------------------
+# Output safety: never lose a plan, fail before solving, print whatever the terminal
+# --------------------------------------------------------------------------------------
+
+
+def _force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="Replace --out even when it holds a better plan or the result has none.",
+    )
+
+
+def _check_outputs(*paths: str | None) -> None:
+    """Every output must be writable before a long solve starts (exit 2 naming it)."""
+    issues = []
+    for path in filter(None, paths):
+        try:
+            check_writable(path)
+        except ProblemError as error:
+            issues += error.issues
+    if issues:
+        raise ProblemError(issues)
+
+
+def rejected_path(out: str | Path) -> Path:
+    """``plan.json`` -> ``plan.rejected.json``: where a result goes that must not replace it."""
+    target = Path(out)
+    return target.with_name(f"{target.stem}.rejected{target.suffix or '.json'}")
+
+
+def _existing_plan(out: Path, problem: Problem) -> Allocation | None:
+    """The allocation in ``out`` if it is a valid plan of this very problem, else None."""
+    try:
+        existing = Allocation.from_json(out.read_bytes())
+    except (OSError, ProblemError):
+        return None
+    placed = {m for team in existing.teams for m in team.members}
+    same_people = placed | {u.participant for u in existing.unplaced} == {
+        p.id for p in problem.participants
+    }
+    if not existing.is_feasible() or not same_people or check(problem, existing):
+        return None
+    return existing
+
+
+def _objective(problem: Problem, allocation: Allocation) -> float:
+    return sum(t.contribution for t in score(problem, allocation))
+
+
+def save_allocation(
+    out: str | Path, allocation: Allocation, problem: Problem, *, force: bool = False
+) -> str:
+    """Write ``allocation`` to ``out`` unless that would lose a plan; say what was done.
+
+    ``out`` is replaced when forced, when it holds no plan and the result is one, or when
+    it holds a valid plan of the same problem that the result matches or beats (both
+    re-scored from the rules, fully placed plans before partial ones). Otherwise the
+    result goes to ``NAME.rejected.json`` and ``out`` is left as it was.
+    """
+    target = Path(out)
+    text = allocation.to_json() + "\n"
+    if force or not target.exists():
+        write_text_atomic(target, text)
+        return f"wrote: {target}"
+    existing = _existing_plan(target, problem)
+    if allocation.is_feasible() and (existing is None or _not_worse(problem, allocation, existing)):
+        write_text_atomic(target, text)
+        return f"wrote: {target}"
+    aside = rejected_path(target)
+    write_text_atomic(aside, text)
+    why = (
+        f"it holds a better plan ({_objective(problem, existing):.3f})"
+        if existing is not None and allocation.is_feasible()
+        else f"the result is {allocation.status.value} and {target} is kept"
+    )
+    return f"kept: {target} ({why}); wrote the new result to {aside} (--force replaces)"
+
+
+def _not_worse(problem: Problem, new: Allocation, old: Allocation) -> bool:
+    key_new = (-len(new.unplaced), _objective(problem, new))
+    key_old = (-len(old.unplaced), _objective(problem, old))
+    return key_new[0] > key_old[0] or (key_new[0] == key_old[0] and key_new[1] >= key_old[1] - 1e-9)
+
+
+def _robust_streams() -> None:
+    """Never crash while printing: unencodable text is replaced, not raised."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _robust_streams()
     args = _parser().parse_args(argv)
     try:
         if args.command == "solve":

@@ -11,6 +11,7 @@ from conftest import cohort, host, participant
 
 from icld_match import Problem, Status, check, solve
 from icld_match.analysis.diagnose import Diagnosis, diagnose
+from icld_match.io.json_files import load_problem
 
 
 def problem(**fields: Any) -> Problem:
@@ -229,7 +230,7 @@ def test_relaxed_mode_with_a_participant_no_host_can_take() -> None:
 
 def test_bundled_two_cohort_conflict_is_diagnosed_exactly() -> None:
     path = Path(__file__).parents[2] / "examples" / "data" / "may-2026-two-cohorts.json"
-    d = diagnose(Problem.load(path))
+    d = diagnose(load_problem(path))
     assert d.feasible is False and d.minimal and d.prechecks == []
     assert core_rules(d) == sorted(
         [("placement", frozenset({pid})) for pid in ("p18", "g01", "g02", "g03")]
@@ -239,6 +240,6 @@ def test_bundled_two_cohort_conflict_is_diagnosed_exactly() -> None:
         ]
         + [("keep_apart", frozenset({"g01", "g02", "g03"}))]
     )
-    relaxed = solve(Problem.load(path), workers=1, allow_unplaced=True)
+    relaxed = solve(load_problem(path), workers=1, allow_unplaced=True)
     assert relaxed.status is Status.OPTIMAL and len(relaxed.unplaced) == 1
     assert relaxed.unplaced[0].participant in {"p18", "g01", "g02", "g03"}

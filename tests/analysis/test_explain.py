@@ -24,6 +24,7 @@ from icld_match.analysis.explain import (
     ThemeMatch,
 )
 from icld_match.cli import main
+from icld_match.io.json_files import load_problem
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "data" / "itp-local-democracy-2026.json"
 
@@ -316,9 +317,9 @@ def test_tampered_allocation_shows_broken_rules() -> None:
 
 @pytest.fixture(scope="module")
 def example() -> tuple[Problem, Allocation, Explanation]:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     solved = solve(problem, workers=1, time_limit=30)
-    return problem, solved, solved.explain(problem)
+    return problem, solved, explain(problem, solved)
 
 
 def test_example_text_mentions_every_team_and_participant(

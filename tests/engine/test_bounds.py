@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:  # ``benchmarks`` lives beside ``src``, not inside
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate  # noqa: E402
-from icld_match import Problem  # noqa: E402
+from icld_match import Problem, load_problem  # noqa: E402
 from icld_match.engine.bounds import Bound, lp, upper_bound  # noqa: E402
 from icld_match.engine.bounds.cohorts import SLACK, Setup  # noqa: E402
 from icld_match.index import ProblemIndex  # noqa: E402
@@ -40,7 +40,7 @@ def test_bound_is_at_least_the_brute_force_optimum(problem: Problem) -> None:
 
 
 def test_bound_on_the_example_is_at_least_the_exact_optimum_and_tight() -> None:
-    index = ProblemIndex.build(Problem.load(EXAMPLE))
+    index = ProblemIndex.build(load_problem(EXAMPLE))
     exact = solve_index(index, strategy="exact", workers=1, time_limit=20)
     assert exact.status == "optimal" and exact.objective is not None
     bound = upper_bound(index, deadline=time.perf_counter() + 10)

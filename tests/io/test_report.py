@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from icld_match import Allocation, Problem, solve
+from icld_match import (
+    Allocation,
+    Problem,
+    load_problem,
+    solve,
+)
 from icld_match.cli import main
 from icld_match.io.report import render_report
 
@@ -20,7 +25,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.fixture(scope="module")
 def planned() -> tuple[Problem, Allocation]:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     return problem, solve(problem, time_limit=20, seed=0, workers=1)
 
 

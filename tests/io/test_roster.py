@@ -7,7 +7,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from icld_match import Allocation, Problem, solve
+from icld_match import (
+    Allocation,
+    Problem,
+    load_problem,
+    solve,
+)
 from icld_match.cli import main
 from icld_match.io.roster import roster_tables
 
@@ -16,7 +21,7 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "data" / "itp-local-democracy
 
 @pytest.fixture(scope="module")
 def planned() -> tuple[Problem, Allocation]:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     return problem, solve(problem, time_limit=20, seed=0, workers=1)
 
 

@@ -26,6 +26,7 @@ from icld_match import (
     solve,
     what_if,
 )
+from icld_match.io.json_files import load_problem
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "data" / "itp-local-democracy-2026.json"
 TIGHT = 1e-3
@@ -100,7 +101,7 @@ def test_replan_moves_the_fewest_participants(data: st.DataObject) -> None:
 
 @pytest.fixture(scope="module")
 def example() -> tuple[Problem, Allocation]:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     return problem, solve(problem, workers=1, time_limit=30)
 
 

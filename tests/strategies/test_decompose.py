@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from icld_match import Allocation, Problem, Status, check, solve
 from icld_match.analysis.check import objective as total
 from icld_match.index.problem_index import ProblemIndex
+from icld_match.io.json_files import load_problem
 from icld_match.strategies.decompose import CohortSweep, improve_by_cohort, independent_parts
 from icld_match.strategies.greedy import greedy_allocation
 
@@ -132,7 +133,7 @@ def test_decompose_is_valid_and_between_greedy_and_the_optimum(problem: Problem)
 def test_decompose_reaches_the_optimum_of_a_single_cohort() -> None:
     """With one cohort the first block is the whole problem (the shortlist of 14 hosts per
     participant keeps all 20 hosts' best): the answer matches the exact optimum."""
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     decomposed = solve(problem, workers=1, strategy="decompose")
     exact = solve(problem, workers=1, strategy="exact")
     assert exact.status is Status.OPTIMAL
@@ -142,7 +143,7 @@ def test_decompose_reaches_the_optimum_of_a_single_cohort() -> None:
 
 
 def test_decompose_is_deterministic_with_one_worker() -> None:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     first = solve(problem, workers=1, seed=3, strategy="decompose")
     second = solve(problem, workers=1, seed=3, strategy="decompose")
     assert [t.members for t in first.teams] == [t.members for t in second.teams]
@@ -150,7 +151,7 @@ def test_decompose_is_deterministic_with_one_worker() -> None:
 
 
 def test_improvement_stops_at_the_deadline_with_a_valid_plan() -> None:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     index = ProblemIndex.build(problem)
     start = greedy_allocation(index)
     assert start is not None

@@ -10,13 +10,14 @@ from hypothesis import HealthCheck, event, given, settings
 from icld_match import Problem, Status, check, solve
 from icld_match.analysis.check import objective as total
 from icld_match.index.problem_index import ProblemIndex
+from icld_match.io.json_files import load_problem
 from icld_match.strategies.greedy import greedy_allocation
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "data" / "itp-local-democracy-2026.json"
 
 
 def test_greedy_plans_the_example_validly() -> None:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     plan = greedy_allocation(ProblemIndex.build(problem))
     assert plan is not None
     assert check(problem, plan) == []
@@ -51,7 +52,7 @@ def test_shortlist_strategy_is_valid_and_never_worse_than_greedy(problem: Proble
 
 
 def test_shortlist_on_the_example_reports_its_strategy() -> None:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     allocation = solve(problem, workers=1, strategy="shortlist")
     assert allocation.strategy.startswith("shortlist-")
     assert check(problem, allocation) == []

@@ -12,6 +12,7 @@ from generators import problems
 from hypothesis import HealthCheck, event, given, settings
 
 from icld_match import Allocation, Problem, Progress, Status, check, score, solve
+from icld_match.io.json_files import load_problem
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "data" / "itp-local-democracy-2026.json"
 TIGHT = 1e-3  # objective coefficients are rounded to 1/1000 inside CP-SAT
@@ -50,7 +51,7 @@ def test_objective_equals_exhaustive_optimum(problem: Problem) -> None:
 
 @pytest.mark.parametrize("seed", [0, 7])
 def test_same_seed_one_worker_is_deterministic(seed: int) -> None:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     first = solve(problem, workers=1, seed=seed, time_limit=30)
     second = solve(problem, workers=1, seed=seed, time_limit=30)
     assert first.teams == second.teams
@@ -58,7 +59,7 @@ def test_same_seed_one_worker_is_deterministic(seed: int) -> None:
 
 
 def test_bundled_example_is_solved_to_optimality() -> None:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     allocation = solve(problem, workers=2, time_limit=30)
     assert allocation.status is Status.OPTIMAL
     assert check(problem, allocation) == []
@@ -74,7 +75,7 @@ def test_bundled_example_is_solved_to_optimality() -> None:
 
 
 def test_allocation_round_trips_through_json() -> None:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     allocation = solve(problem, workers=1, time_limit=30)
     again = Allocation.from_json(allocation.to_json())
     assert again == allocation
@@ -83,7 +84,7 @@ def test_allocation_round_trips_through_json() -> None:
 
 def test_progress_is_reported_for_each_improvement() -> None:
     seen: list[Progress] = []
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     allocation = solve(problem, workers=1, time_limit=30, on_progress=seen.append)
     assert seen, "at least one solution is reported"
     assert [p.solutions for p in seen] == list(range(1, len(seen) + 1))
@@ -92,7 +93,7 @@ def test_progress_is_reported_for_each_improvement() -> None:
 
 
 def test_summary_names_hosts_and_participants() -> None:
-    problem = Problem.load(EXAMPLE)
+    problem = load_problem(EXAMPLE)
     allocation = solve(problem, workers=1, time_limit=30)
     text = allocation.summary(problem)
     assert "status: optimal" in text
@@ -110,4 +111,4 @@ def test_summary_names_hosts_and_participants() -> None:
 )
 def test_bad_solver_arguments_are_refused(kwargs: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        solve(Problem.load(EXAMPLE), **kwargs)  # type: ignore[arg-type]
+        solve(load_problem(EXAMPLE), **kwargs)  # type: ignore[arg-type]

@@ -212,6 +212,7 @@ class _Context:
         self.people = {p.id: p for p in problem.participants}
         self.hosts = {h.id: h for h in problem.hosts}
         self.affinity = {(a.participant, a.host) for a in problem.affinities}
+        self.pins = {pin.participant: pin.host for pin in problem.pins}
         self.cohort_countries: dict[str, set[str]] = defaultdict(set)
         for p in problem.participants:
             self.cohort_countries[p.cohort].add(p.country)
@@ -252,7 +253,7 @@ class _Context:
         )
 
     def pinned_to(self, participant_id: str) -> str | None:
-        return next((p.host for p in self.problem.pins if p.participant == participant_id), None)
+        return self.pins.get(participant_id)
 
 
 # --------------------------------------------------------------------------------------

@@ -46,7 +46,9 @@ def explain_unplaced(index: ProblemIndex, participant_id: str) -> Unplaced:
     """Why a participant was left out in relaxed mode, in terms of the hosts open to them."""
     row = index.participant_pos[participant_id]
     problem = index.problem
-    open_hosts = [problem.hosts[h].id for h in np.flatnonzero(index.allowed[row])]
+    # a host that can hold no team of their cohort (capacity or season cap 0) is not open
+    takes_teams = team_limits(index)[index.cohort_of[row]] > 0
+    open_hosts = [problem.hosts[h].id for h in np.flatnonzero(index.allowed[row] & takes_teams)]
     closed = "; ".join(exclusions(index, row)) or "none"
     if not open_hosts:
         why = f"No host can take them: of {index.n_hosts} hosts, {closed}."
@@ -107,6 +109,24 @@ def _crowded_host_sets(
     return reasons
 
 
+def _season_caps(index: ProblemIndex, cohort: int) -> str:
+    """The season caps that hold a cohort's open hosts below their daily capacity, named,
+    so that a shortage caused by caps is not blamed on capacity alone."""
+    problem = index.problem
+    open_hosts = np.flatnonzero(index.allowed[index.members(cohort)].any(axis=0))
+    smallest = problem.cohorts[cohort].team_size.min
+    capped = []
+    for h in open_hosts:
+        host = problem.hosts[int(h)]
+        daily = min(host.capacity.max_teams, host.capacity.max_participants // smallest)
+        if host.season_max_teams is not None and host.season_max_teams < daily:
+            capped.append(f"{host.name} {host.season_max_teams}")
+    if not capped:
+        return ""
+    shown = ", ".join(capped[:8]) + (f" and {len(capped) - 8} more" if len(capped) > 8 else "")
+    return f" (season caps, season_max_teams: {shown})"
+
+
 def _team_counts(n: int, low: int, high: int, slots: int) -> bool:
     """Can n people form k teams of size low..high for some 1 <= k <= slots?"""
     return any(k * low <= n <= k * high for k in range(1, slots + 1))
@@ -141,7 +161,9 @@ def precheck(index: ProblemIndex) -> list[str]:
         if places < n:
             reasons.append(
                 f"Cohort {cohort.id} needs places for {n} participants on {cohort.internship}, "
-                f"but the hosts that can take its members offer at most {places}."
+                f"but the hosts that can take its members offer at most {places}"
+                + _season_caps(index, c)
+                + "."
             )
         elif not _team_counts(n, size.min, size.max, slots):
             reasons.append(

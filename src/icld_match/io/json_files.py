@@ -1,4 +1,12 @@
-"""Reading problems and allocations from disk; writing results atomically."""
+"""Reading problems, allocations and changes from JSON; writing results atomically.
+
+This is the one place where bytes become records, for the CLI and the Python API alike,
+so both accept the same input: UTF-8 with or without a byte-order mark. Every failure
+(unreadable file, other encodings, bad JSON, huge integer literals, schema and
+cross-record errors) is raised as one :class:`ProblemError` whose issues name the file,
+the line, or the record and field. Imports go one way: ``io`` uses ``records`` and
+``planning.changes``, never the reverse.
+"""
 
 from __future__ import annotations
 
@@ -6,37 +14,126 @@ import json
 import os
 import tempfile
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import Any
 
 from ..planning.changes import Change, parse_changes
-from ..records.errors import ProblemError, ProblemIssue
+from ..records.errors import ProblemError
 from ..records.result import Allocation
 from ..records.schema import Problem
-from ..records.validation import issues_from_validation_error, parse_problem_json
+
+#: Longest integer literal accepted in JSON. Every bounded count fits in far fewer
+#: digits; without a limit Python refuses literals over 4,300 digits with a ValueError.
+MAX_INT_DIGITS = 40
+
+_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
 
 
-def _read_text(path: str | Path) -> str:
+class _HugeInteger(ValueError):
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal)
+        self.literal = literal
+
+
+def _bounded_int(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_INT_DIGITS:
+        raise _HugeInteger(literal)
+    return int(literal)
+
+
+def decode(raw: bytes, source: str) -> str:
+    """UTF-8 text, a leading byte-order mark dropped; other encodings name the line."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    for mark, name in _BOMS.items():
+        if raw.startswith(mark):
+            raise ProblemError.single(source, "", f"the file is {name} text; save it as UTF-8")
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProblemError([ProblemIssue(str(path), "", f"cannot read file: {error}")]) from None
-
-
-def read_problem(path: str | Path) -> Problem:
-    """Load a problem JSON file; every error is reported at once as a ProblemError."""
-    return parse_problem_json(_read_text(path), source=str(path))
-
-
-def read_allocation(path: str | Path) -> Allocation:
-    text = _read_text(path)
-    try:
-        return Allocation.model_validate_json(text)
-    except ValidationError as error:
-        issues = issues_from_validation_error(error, None)
-        raise ProblemError(
-            [ProblemIssue(f"{path}: {i.record}", i.field, i.message) for i in issues]
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = raw[error.start]
+        raise ProblemError.single(
+            source,
+            "",
+            f"not UTF-8 text: byte 0x{byte:02x} at line {line} column {column} "
+            "(save the file as UTF-8)",
         ) from None
+
+
+def loads(text: str | bytes, source: str = "input") -> Any:
+    """Decoded JSON data; syntax errors name the line and column."""
+    if isinstance(text, bytes | bytearray):
+        text = decode(bytes(text), source)
+    text = text.removeprefix("\ufeff")
+    try:
+        return json.loads(text, parse_int=_bounded_int)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno} column {error.colno}"
+        raise ProblemError.single(source, "", f"not valid JSON at {where}: {error.msg}") from None
+    except _HugeInteger as error:
+        line = text.count("\n", 0, max(text.find(error.literal), 0)) + 1
+        raise ProblemError.single(
+            source,
+            "",
+            f"number with {len(error.literal)} digits at line {line}; whole numbers have at "
+            f"most {MAX_INT_DIGITS} digits",
+        ) from None
+    except RecursionError:
+        raise ProblemError.single(source, "", "not valid JSON: nested too deeply") from None
+
+
+def read_bytes(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise ProblemError.single(str(path), "", f"cannot read file: {error.strerror}") from None
+
+
+def problem_from_json(text: str | bytes, source: str = "input") -> Problem:
+    """Parse a problem from JSON text; every error at once as a :class:`ProblemError`."""
+    return Problem.model_validate(loads(text, source))
+
+
+def load_problem(path: str | Path) -> Problem:
+    """Load a problem JSON file; every error is reported at once as a ProblemError."""
+    return problem_from_json(read_bytes(path), str(path))
+
+
+def allocation_from_json(text: str | bytes, source: str = "input") -> Allocation:
+    """Parse an allocation from JSON text; errors name the file and the team/field."""
+    data = loads(text, source)
+    try:
+        return Allocation.model_validate(data)
+    except ProblemError as error:
+        raise error.relabelled(source) from None
+
+
+def load_allocation(path: str | Path) -> Allocation:
+    return allocation_from_json(read_bytes(path), str(path))
+
+
+def changes_from_json(text: str | bytes, source: str = "input") -> list[Change]:
+    """Parse a JSON list of changes; errors name the change (``changes[0].max_teams``)."""
+    return parse_changes(loads(text, source))
+
+
+def load_changes(path: str | Path) -> list[Change]:
+    """Load a JSON list of changes (dropouts, additions, host changes, force/forbid)."""
+    return changes_from_json(read_bytes(path), str(path))
+
+
+def json_schema() -> str:
+    """The JSON Schema of the problem and of the allocation, for other ICLD systems."""
+    return json.dumps(
+        {"problem": Problem.model_json_schema(), "allocation": Allocation.model_json_schema()},
+        indent=2,
+    )
 
 
 def _mode_for(target: Path) -> int:
@@ -49,19 +146,16 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def read_changes(path: str | Path) -> list[Change]:
-    """Load a JSON list of changes (dropouts, additions, host changes, force/forbid)."""
-    text = _read_text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno} column {error.colno}"
-        raise ProblemError.single(
-            str(path), "", f"not valid JSON at {where}: {error.msg}"
-        ) from None
-    except RecursionError:
-        raise ProblemError.single(str(path), "", "not valid JSON: nested too deeply") from None
-    return parse_changes(data)
+def check_writable(path: str | Path) -> None:
+    """Fail early, before a long solve, if ``path`` cannot be written (ProblemError)."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise ProblemError.single(str(path), "", "is a directory, not a file name")
+    if not folder.is_dir():
+        raise ProblemError.single(str(path), "", f"folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ProblemError.single(str(path), "", f"folder {str(folder)!r} is not writable")
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -9,16 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..records.schema import Problem
-from .json_files import read_problem
+from .json_files import load_problem
 
-__all__ = ["read_problem_any"]
+__all__ = ["load_problem_any"]
 
 
-def read_problem_any(path: str | Path) -> Problem:
+def load_problem_any(path: str | Path) -> Problem:
     """A problem from JSON, an XLSX workbook (``.xlsx``) or a directory of CSV files."""
     source = Path(path)
     if source.is_dir() or source.suffix.casefold() in (".xlsx", ".xlsm"):
         from .workbook import read_problem_tables
 
         return read_problem_tables(source)[0]
-    return read_problem(source)
+    return load_problem(source)

@@ -36,7 +36,6 @@ from ..records.schema import (
     TeamSize,
     Weights,
 )
-from ..records.validation import parse_problem
 from . import cells
 from .tables import SEP, Table, column_letter
 
@@ -301,7 +300,7 @@ def template_tables() -> list[Table]:
 
 
 def write_problem_workbook(path: str | Path, problem: Problem) -> None:
-    """The problem as an XLSX workbook that :func:`read_problem_any` reads back unchanged."""
+    """The problem as an XLSX workbook that :func:`load_problem_any` reads back unchanged."""
     from .tables import write_xlsx_tables
 
     write_xlsx_tables(path, problem_to_tables(problem))
@@ -315,9 +314,9 @@ def write_problem_workbook(path: str | Path, problem: Problem) -> None:
 def read_problem_tables(path: str | Path) -> tuple[Problem, list[str]]:
     """A problem from a workbook, a CSV folder or JSON, and the warnings (unknown languages).
 
-    :func:`icld_match.io.problem_files.read_problem_any` is the same without warnings.
+    :func:`icld_match.io.problem_files.load_problem_any` is the same without warnings.
     """
-    from .json_files import read_problem
+    from .json_files import load_problem
     from .tables import read_csv_tables, read_xlsx_tables
 
     source = Path(path)
@@ -327,7 +326,7 @@ def read_problem_tables(path: str | Path) -> tuple[Problem, list[str]]:
         if not source.is_file():
             raise ProblemError.single(str(source), "", "no such file")
         return tables_to_problem(read_xlsx_tables(source))
-    return read_problem(source), []
+    return load_problem(source), []
 
 
 def tables_to_problem(
@@ -341,7 +340,7 @@ def tables_to_problem(
     reader = _Reader(tables, normalise)
     data = reader.read()
     try:
-        problem = parse_problem(data)
+        problem = Problem.model_validate(data)
     except ProblemError as error:
         located = [reader.locate(issue, data) for issue in error.issues]
         issues = reader.issues + [i for i in located if i.record not in reader.failed_cells]

@@ -10,10 +10,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from ..records.errors import ProblemError, ProblemIssue
+from ..records.errors import ProblemError, ProblemIssue, field_path, issues_from_validation_error
 from ..records.result import Allocation
-from ..records.schema import Id, Participant, Problem, Record
-from ..records.validation import issues_from_validation_error, parse_problem
+from ..records.schema import Count, Id, Participant, Problem, Record
 
 
 class Dropout(Record):
@@ -42,8 +41,8 @@ class SetCapacity(Record):
 
     kind: Literal["set_capacity"] = "set_capacity"
     host: Id
-    max_teams: int | None = Field(None, ge=0)
-    max_participants: int | None = Field(None, ge=0)
+    max_teams: Count | None = None
+    max_participants: Count | None = None
 
 
 class Force(Record):
@@ -80,9 +79,9 @@ def parse_changes(data: Any) -> list[Change]:
         for issue, e in zip(issues_from_validation_error(error, None), error.errors(), strict=True):
             loc = e["loc"]  # (index, kind tag, field, ...) or (index,) or ()
             if loc and isinstance(loc[0], int):
-                record, field = f"changes[{loc[0]}]", ".".join(str(x) for x in loc[2:])
+                record, field = f"changes[{loc[0]}]", field_path(loc[2:])
             else:
-                record, field = "changes", issue.field
+                record, field = "changes", ""
             issues.append(ProblemIssue(record, field, issue.message))
         raise ProblemError(issues) from None
 
@@ -155,7 +154,8 @@ def apply_changes(
                         record["wishes"] = [h for h in record["wishes"] if h != change.host]
     if issues:
         raise ProblemError(issues)
-    return parse_problem(data)
+    # A participant added by a change is reported as participants[N] of the new problem.
+    return Problem.model_validate(data)
 
 
 def _forget(data: dict[str, Any], pid: str) -> None:

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.model import ModelContext
 from ..index.problem_index import ProblemIndex
+from ..records.base import cached_index
+from ..records.errors import ProblemError, ProblemIssue
 from ..records.result import Allocation
 from ..records.schema import Problem
 from ..strategies.solve import solve_index
@@ -86,6 +88,26 @@ def _stay_expression(previous: dict[str, str]) -> Callable[[ModelContext], Any]:
     return build
 
 
+def _change_reason(
+    pid: str, old_host: str, new_host: str | None, changes: list[Change], before: Allocation
+) -> str | None:
+    """The latest change that explains the move, if any: a later change overrides an
+    earlier one (force then forbid the same host leaves the forbid in force)."""
+    for change in reversed(changes):
+        if isinstance(change, Force | Forbid) and pid in _members(change, before):
+            if isinstance(change, Force) and change.host == new_host:
+                return f"forced to {change.host} by the change"
+            if isinstance(change, Forbid) and change.host == old_host:
+                return f"forbidden at {change.host} by the change"
+            if isinstance(change, Force) and change.host != new_host:
+                continue  # a later forbid (seen first) or a lost pin explains it instead
+        if isinstance(change, HostCancels) and change.host == old_host:
+            return f"host {old_host} cancelled"
+        if isinstance(change, SetCapacity) and change.host == old_host:
+            return f"host {old_host} changed its capacity"
+    return None
+
+
 def _why(
     mode: Literal["replan", "what_if"],
     pid: str,
@@ -97,16 +119,11 @@ def _why(
 ) -> str:
     if pid not in index.participant_pos:
         return "dropped out"
-    for change in changes:
-        if isinstance(change, Force | Forbid) and pid in _members(change, before):
-            verb = "forced to" if isinstance(change, Force) else "forbidden at"
-            return f"{verb} {change.host} by the change"
-        if isinstance(change, HostCancels) and change.host == old_host:
-            return f"host {old_host} cancelled"
-        if isinstance(change, SetCapacity) and change.host == old_host:
-            return f"host {old_host} changed its capacity"
-    row, h = index.participant_pos[pid], index.host_pos[old_host]
-    if not index.allowed[row, h]:
+    reason = _change_reason(pid, old_host, new_host, changes, before)
+    if reason is not None:
+        return reason
+    row, h = index.participant_pos[pid], index.host_pos.get(old_host)
+    if h is not None and not index.allowed[row, h]:
         closed = [rule for rule, mask in index.pair_masks.items() if not mask[row, h]]
         return f"{old_host} is no longer open to them ({', '.join(closed)} rule)"
     team = before.team_of(pid)
@@ -122,7 +139,10 @@ def _why(
 def _members(change: Force | Forbid, before: Allocation) -> list[str]:
     if change.participant is not None:
         return [change.participant]
-    return next((list(t.members) for t in before.teams if t.id == change.team), [])
+    teams = before.teams
+    by_id = cached_index(before, "_team_by_id", teams, lambda: {t.id: t for t in teams})
+    team = by_id.get(change.team) if change.team is not None else None
+    return list(team.members) if team is not None else []
 
 
 def compare(
@@ -205,6 +225,7 @@ def _resolve(
     seed: int,
     workers: int | None,
 ) -> PlanChange:
+    _check_base(problem, before)
     changed = apply_changes(problem, changes, before)
     after = solve_index(
         ProblemIndex.build(changed),
@@ -215,3 +236,25 @@ def _resolve(
         primary=_stay_expression(_hosts(before)) if mode == "replan" else None,
     )
     return compare(mode, changes, changed, before, after)
+
+
+def _check_base(problem: Problem, before: Allocation) -> None:
+    """The current allocation must name hosts and participants of the problem.
+
+    ``validate`` would report the same as ``host_known``/``placement``; here the plan is
+    an input, so a mismatch is bad input (ProblemError), not a crash further down.
+    """
+    hosts = {h.id for h in problem.hosts}
+    people = {p.id for p in problem.participants}
+    issues = []
+    for i, team in enumerate(before.teams):
+        record = f"allocation.teams[{i}] (id {team.id!r})"
+        if team.host not in hosts:
+            issues.append(ProblemIssue(record, "host", f"unknown host {team.host!r}"))
+        issues += [
+            ProblemIssue(record, "members", f"unknown participant {m!r}")
+            for m in team.members
+            if m not in people
+        ]
+    if issues:
+        raise ProblemError(issues)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from .base import Checked, cached_index
 
 if TYPE_CHECKING:
-    from ..analysis.explain import Explanation
     from .schema import Problem
+
+
+_R = TypeVar("_R")
 
 
 class Status(StrEnum):
@@ -21,7 +26,7 @@ class Status(StrEnum):
     INVALID = "invalid"
 
 
-class Team(BaseModel):
+class Team(Checked):
     """Two to four participants of one cohort who spend the internship at one host."""
 
     model_config = ConfigDict(frozen=True)
@@ -35,7 +40,7 @@ class Team(BaseModel):
     fit: float = Field(description="Mean thematic fit of the members with the host, in [0, 1].")
 
 
-class TermValue(BaseModel):
+class TermValue(Checked):
     """One named objective term: its raw value, weight and signed contribution."""
 
     model_config = ConfigDict(frozen=True)
@@ -48,7 +53,7 @@ class TermValue(BaseModel):
     contribution: float = Field(description="Signed weight * value added to the objective.")
 
 
-class Unplaced(BaseModel):
+class Unplaced(Checked):
     """A participant left out in relaxed mode, and why."""
 
     model_config = ConfigDict(frozen=True)
@@ -58,7 +63,7 @@ class Unplaced(BaseModel):
     why: str = Field(description="Plain-language reason.")
 
 
-class Allocation(BaseModel):
+class Allocation(Checked):
     """A solver answer; check it with :func:`icld_match.analysis.check` against its problem."""
 
     model_config = ConfigDict(frozen=True)
@@ -91,7 +96,12 @@ class Allocation(BaseModel):
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)
 
     def team_of(self, participant_id: str) -> Team | None:
-        return next((t for t in self.teams if participant_id in t.members), None)
+        """The participant's team, in O(1) after the first call; None if unplaced."""
+        teams = self.teams
+        table = cached_index(
+            self, "_team_of", teams, lambda: {m: t for t in teams for m in t.members}
+        )
+        return table.get(participant_id)
 
     def term(self, name: str) -> TermValue:
         return next(t for t in self.terms if t.name == name)
@@ -99,17 +109,12 @@ class Allocation(BaseModel):
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
-    def explain(self, problem: Problem) -> Explanation:
-        """Every choice explained; see :func:`icld_match.analysis.explain.explain`."""
-        from ..analysis.explain import (
-            explain,  # lazy: explain imports check, which imports this module
-        )
-
-        return explain(problem, self)
-
     @classmethod
     def from_json(cls, text: str | bytes) -> Allocation:
-        return cls.model_validate_json(text)
+        """Parse JSON text (ProblemError on bad input); files: ``icld_match.load_allocation``."""
+        if isinstance(text, bytes):
+            return cls.model_validate_json(text.removeprefix(b"\xef\xbb\xbf"))
+        return cls.model_validate_json(text.removeprefix("\ufeff"))
 
     def summary(self, problem: Problem | None = None) -> str:
         """A readable report; with the problem, names are shown beside ids."""
@@ -134,18 +139,25 @@ class Allocation(BaseModel):
         if self.teams:
             lines.append("")
             lines.append(f"{'team':<6}{'cohort':<14}{'host':<22}{'dates':<24}{'fit':>5}  members")
-            for team in self.teams:
-                host = team.host
-                members = ", ".join(team.members)
-                if problem is not None:
-                    host = problem.host(team.host).name
-                    people = {p.id: p for p in problem.participants}
-                    members = ", ".join(
-                        f"{people[m].name} ({people[m].country})" if m in people else m
-                        for m in team.members
-                    )
-                dates = f"{team.start}..{team.end}"
-                lines.append(
-                    f"{team.id:<6}{team.cohort:<14}{host:<22}{dates:<24}{team.fit:>5.2f}  {members}"
-                )
+            lines += [self._team_line(team, problem) for team in self.teams]
         return "\n".join(lines)
+
+    def _team_line(self, team: Team, problem: Problem | None) -> str:
+        """One team's row; names come from the problem's O(1) id lookups when given."""
+        host, members = team.host, ", ".join(team.members)
+        if problem is not None:
+            host = _or_id(problem.host, team.host, lambda h: h.name)
+            members = ", ".join(
+                _or_id(problem.participant, m, lambda p: f"{p.name} ({p.country})")
+                for m in team.members
+            )
+        dates = f"{team.start}..{team.end}"
+        return f"{team.id:<6}{team.cohort:<14}{host:<22}{dates:<24}{team.fit:>5.2f}  {members}"
+
+
+def _or_id(find: Callable[[str], _R], key: str, show: Callable[[_R], str]) -> str:
+    """A record shown by name, or its bare id when the problem does not know it."""
+    try:
+        return show(find(key))
+    except KeyError:
+        return key

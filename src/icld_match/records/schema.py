@@ -1,26 +1,32 @@
 """The problem as coordinators state it: cohorts, participants, hosts, pair rules and weights.
 
 Every record is a frozen pydantic model, so a problem is never changed behind the user's
-back. Field-level errors come from pydantic; cross-record errors (unknown or duplicate
-ids, contradictory rules) are gathered by :mod:`icld_match.records.validation` and raised
-together as one :class:`~icld_match.records.errors.ProblemError`.
+back. Numbers are strict (``true`` is not 1, ``"2"`` is not 2, ``0`` is not a date) and
+bounded where the solver's 64-bit arithmetic needs it. Field-level errors come from
+pydantic, cross-record errors (unknown or duplicate ids, contradictory rules) from
+:mod:`icld_match.records.validation`; both reach the caller as one
+:class:`~icld_match.records.errors.ProblemError` (see :mod:`icld_match.records.base`).
+Reading and writing files lives in :mod:`icld_match.io`, which imports this module and
+never the other way round.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
+
+from .base import Checked, cached_index
+from .validation import raise_for_problem_issues
 
 Id = Annotated[
     str,
@@ -33,9 +39,28 @@ Strictness = Literal["off", "soft", "hard"]
 #: Upper bound of every size and capacity count, so that CP-SAT's 64-bit arithmetic
 #: never overflows (a larger value would otherwise escape as a solver traceback).
 MAX_COUNT = 1_000_000
+#: Upper bound of every objective weight and theme weight: objective coefficients are
+#: weight x value x 1000 rounded to 64-bit integers, which must leave room for sums over
+#: every participant.
+MAX_WEIGHT = 1_000_000.0
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class Record(BaseModel):
+def _iso_day(value: Any) -> Any:
+    """Only a date or a YYYY-MM-DD string is a date: no numbers, no timestamps."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.match(value)):
+        return value
+    raise ValueError("expected a date in the form YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
+Size = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
+Weight = Annotated[float, Field(strict=True, ge=0, le=MAX_WEIGHT)]
+
+
+class Record(Checked):
     """Base of every input record: unknown fields and NaN/inf numbers are errors."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -44,8 +69,8 @@ class Record(BaseModel):
 class DateRange(Record):
     """An inclusive range of calendar days."""
 
-    start: date = Field(description="First day (inclusive), ISO format YYYY-MM-DD.")
-    end: date = Field(description="Last day (inclusive), ISO format YYYY-MM-DD.")
+    start: Day = Field(description="First day (inclusive), ISO format YYYY-MM-DD.")
+    end: Day = Field(description="Last day (inclusive), ISO format YYYY-MM-DD.")
 
     @model_validator(mode="after")
     def _start_not_after_end(self) -> Self:
@@ -70,8 +95,8 @@ class DateRange(Record):
 class TeamSize(Record):
     """How many participants travel together to one host."""
 
-    min: int = Field(2, ge=1, le=MAX_COUNT, description="Smallest team allowed.")
-    max: int = Field(4, ge=1, le=MAX_COUNT, description="Largest team allowed.")
+    min: Size = Field(2, description="Smallest team allowed.")
+    max: Size = Field(4, description="Largest team allowed.")
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Self:
@@ -106,9 +131,10 @@ class Participant(Record):
     languages: list[Tag] = Field(
         min_length=1, description="Working languages, ISO 639-1 codes such as 'en', 'fr', 'sw'."
     )
-    themes: dict[Tag, float] = Field(
+    themes: dict[Tag, Annotated[float, Field(strict=True, le=MAX_WEIGHT)]] = Field(
         default_factory=dict,
-        description="Fields of work and how much each matters to the participant (>= 0).",
+        description="Fields of work and how much each matters to the participant (>= 0, "
+        "at most 1e6).",
     )
     access_needs: list[Tag] = Field(
         default_factory=list,
@@ -133,10 +159,8 @@ class Participant(Record):
 class Capacity(Record):
     """What a host can receive at any one time (one cohort's internship, or overlapping ones)."""
 
-    max_teams: int = Field(1, ge=0, le=MAX_COUNT, description="Teams received at the same time.")
-    max_participants: int = Field(
-        4, ge=0, le=MAX_COUNT, description="Participants received at the same time."
-    )
+    max_teams: Count = Field(1, description="Teams received at the same time.")
+    max_participants: Count = Field(4, description="Participants received at the same time.")
 
 
 class Host(Record):
@@ -146,7 +170,7 @@ class Host(Record):
     name: str = Field(description="Display name, e.g. 'Umeå kommun'.")
     municipality: str = Field(description="Municipality or region the host belongs to.")
     region: str | None = Field(None, description="County/region, for reports.")
-    themes: dict[Tag, float] = Field(
+    themes: dict[Tag, Annotated[float, Field(strict=True)]] = Field(
         default_factory=dict,
         description="Operations and themes offered, each with a strength in [0, 1].",
     )
@@ -162,10 +186,8 @@ class Host(Record):
         description="Date ranges the host can receive teams; null means any date. A cohort "
         "can come only if one range covers its whole internship.",
     )
-    season_max_teams: int | None = Field(
+    season_max_teams: Count | None = Field(
         None,
-        ge=0,
-        le=MAX_COUNT,
         description="Cap on teams over all cohorts of the problem (season cap).",
     )
 
@@ -207,7 +229,7 @@ class Affinity(Record):
 
     participant: Id
     host: Id
-    value: float = Field(ge=0, le=1, description="Fit in [0, 1].")
+    value: float = Field(strict=True, ge=0, le=1, description="Fit in [0, 1].")
 
 
 class Rules(Record):
@@ -230,15 +252,13 @@ class Rules(Record):
 
 
 class Weights(Record):
-    """Weights of the soft objective terms; all finite and >= 0."""
+    """Weights of the soft objective terms; all finite, >= 0 and at most 1e6 (MAX_WEIGHT)."""
 
-    thematic_fit: float = Field(1.0, ge=0, description="Per unit of participant-host fit.")
-    country_mix: float = Field(0.5, ge=0, description="Per extra country in a team.")
-    organisation: float = Field(
-        0.5, ge=0, description="Per breach of the same-organisation policy."
-    )
-    wishes: float = Field(0.5, ge=0, description="Per honoured first wish (1/rank for others).")
-    host_spread: float = Field(0.1, ge=0, description="Per distinct host a cohort visits.")
+    thematic_fit: Weight = Field(1.0, description="Per unit of participant-host fit.")
+    country_mix: Weight = Field(0.5, description="Per extra country in a team.")
+    organisation: Weight = Field(0.5, description="Per breach of the same-organisation policy.")
+    wishes: Weight = Field(0.5, description="Per honoured first wish (1/rank for others).")
+    host_spread: Weight = Field(0.1, description="Per distinct host a cohort visits.")
 
 
 class Problem(Record):
@@ -259,42 +279,32 @@ class Problem(Record):
 
     @model_validator(mode="after")
     def _cross_record_checks(self) -> Self:
-        from .validation import raise_for_problem_issues
-
         raise_for_problem_issues(self)
         return self
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Problem:
-        """Parse JSON text; every error (syntax, fields, cross-record) becomes a ProblemError."""
-        from .validation import parse_problem_json
-
-        return parse_problem_json(text)
-
-    @classmethod
-    def load(cls, path: str | Path) -> Problem:
-        from ..io.json_files import read_problem
-
-        return read_problem(path)
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_defaults=False)
 
+    def _lookup(self, name: str, key: str, kind: str) -> Any:
+        """O(1) lookup by id in one of the record lists (table built on first use)."""
+        records: list[Any] = getattr(self, name)
+        table = cached_index(self, f"_by_id_{name}", records, lambda: {r.id: r for r in records})
+        try:
+            return table[key]
+        except KeyError:
+            raise KeyError(f"no {kind} with id {key!r}") from None
+
     def cohort(self, cohort_id: str) -> Cohort:
-        return next(c for c in self.cohorts if c.id == cohort_id)
+        """The cohort with this id, in O(1); ``KeyError`` naming the id if there is none."""
+        result: Cohort = self._lookup("cohorts", cohort_id, "cohort")
+        return result
 
     def host(self, host_id: str) -> Host:
-        return next(h for h in self.hosts if h.id == host_id)
+        """The host with this id, in O(1); ``KeyError`` naming the id if there is none."""
+        result: Host = self._lookup("hosts", host_id, "host")
+        return result
 
     def participant(self, participant_id: str) -> Participant:
-        return next(p for p in self.participants if p.id == participant_id)
-
-
-def json_schema() -> str:
-    """The JSON Schema of the problem and of the allocation, for other ICLD systems."""
-    from .result import Allocation
-
-    return json.dumps(
-        {"problem": Problem.model_json_schema(), "allocation": Allocation.model_json_schema()},
-        indent=2,
-    )
+        """The participant with this id, in O(1); ``KeyError`` naming the id if none."""
+        result: Participant = self._lookup("participants", participant_id, "participant")
+        return result

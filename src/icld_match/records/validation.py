@@ -1,23 +1,27 @@
-"""Cross-record validation: gathers every inconsistency between records into one error."""
+"""Cross-record validation: gathers every inconsistency between records into one error.
+
+Imported by :mod:`icld_match.records.schema` (which runs it after the field checks);
+it refers to the schema for types only, so the import goes one way.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from .errors import ProblemError, ProblemIssue
+from .errors import ProblemError, ProblemIssue, label
 
 if TYPE_CHECKING:
     from .schema import Problem
 
+#: Objective coefficients are weight x value x SCALE rounded to integers; CP-SAT sums
+#: them in 64 bits. A problem whose largest possible objective exceeds this is refused
+#: before the solver sees it (2**53: every integer up to it is exact as a float).
+MAX_OBJECTIVE_UNITS = 2.0**53
+OBJECTIVE_SCALE = 1000  # mirrors icld_match.engine.model.SCALE (asserted in the tests)
 
-def _label(collection: str, index: int, record_id: object | None = None) -> str:
-    return f"{collection}[{index}]" + (f" (id {record_id!r})" if record_id is not None else "")
+_label = label
 
 
 def _duplicates(ids: Iterable[str]) -> set[str]:
@@ -126,53 +130,48 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
     return issues
 
 
+def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
+    """A weight so large that the scaled objective would overflow CP-SAT's integers.
+
+    Each term's raw value is bounded by a count of the problem (participants, or cohorts
+    x hosts for host spread); the bound times the weight times the scale must stay below
+    :data:`MAX_OBJECTIVE_UNITS`. The field bounds make this hold for any realistic size,
+    so it names the weight to lower only for absurd combinations.
+    """
+    people = len(problem.participants)
+    largest = max((c.team_size.max for c in problem.cohorts), default=1)
+    bounds = {
+        "thematic_fit": people,
+        "country_mix": people * largest,
+        "organisation": people * largest,
+        "wishes": people,
+        "host_spread": len(problem.cohorts) * len(problem.hosts),
+    }
+    weights = problem.weights.model_dump()
+    total = sum(weights[name] * bound for name, bound in bounds.items()) * OBJECTIVE_SCALE
+    if total <= MAX_OBJECTIVE_UNITS:
+        return []
+    name = max(bounds, key=lambda n: weights[n] * bounds[n])
+    return [
+        ProblemIssue(
+            "weights",
+            name,
+            f"too large for this problem (got {weights[name]:g}): with "
+            f"{people} participants the objective could exceed the solver's integer "
+            "range; scale all weights down",
+        )
+    ]
+
+
 def raise_for_problem_issues(problem: Problem) -> None:
-    issues = problem_issues(problem)
+    issues = problem_issues(problem) or objective_range_issues(problem)
     if issues:
         raise ProblemError(issues)
 
 
-def issues_from_validation_error(error: ValidationError, data: Any) -> list[ProblemIssue]:
-    """Turn pydantic's field errors into issues that name the record (with its id) and field."""
-    issues = []
-    for e in error.errors():
-        loc = list(e["loc"])
-        record, field = "problem", ""
-        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
-            collection, index = loc[0], loc[1]
-            record_id = None
-            with contextlib.suppress(KeyError, IndexError, TypeError, AttributeError):
-                record_id = data[collection][index].get("id")
-            record = _label(collection, index, record_id)
-            field = ".".join(str(part) for part in loc[2:])
-        elif loc:
-            record, field = str(loc[0]), ".".join(str(part) for part in loc[1:])
-        message = e["msg"].removeprefix("Value error, ")
-        if e["type"] not in ("missing", "extra_forbidden") and "input" in e:
-            shown = repr(e["input"])
-            if len(shown) <= 60:
-                message += f" (got {shown})"
-        issues.append(ProblemIssue(record, field, message))
-    return issues
-
-
-def parse_problem(data: Any) -> Problem:
-    """Validate already-decoded JSON data; raise ProblemError with every issue found."""
-    from .schema import Problem
-
-    try:
-        return Problem.model_validate(data)
-    except ValidationError as error:
-        raise ProblemError(issues_from_validation_error(error, data)) from None
-
-
-def parse_problem_json(text: str | bytes, source: str = "input") -> Problem:
-    """Parse JSON text; ``source`` (e.g. the file name) labels syntax errors."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno} column {error.colno}"
-        raise ProblemError.single(source, "", f"not valid JSON at {where}: {error.msg}") from None
-    except RecursionError:
-        raise ProblemError.single(source, "", "not valid JSON: nested too deeply") from None
-    return parse_problem(data)
+def raise_for_objective_range(problem: Problem) -> None:
+    """Called by ``solve`` too: a problem built without validation (``model_construct``)
+    must still fail with a ProblemError naming the weight, never inside CP-SAT."""
+    issues = objective_range_issues(problem)
+    if issues:
+        raise ProblemError(issues)

@@ -21,6 +21,7 @@ from ..engine.rules import apply_all
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status, Team, TermValue
 from ..records.schema import Problem
+from ..records.validation import raise_for_objective_range
 from .decompose import CohortRecords, improve_by_cohort, independent_parts, subproblem
 from .greedy import greedy_allocation
 
@@ -179,6 +180,7 @@ def solve(
     "greedy", or "parts-N(...)" with the strategies of the parts).
     """
     started = time.perf_counter()  # the time limit covers building the index too
+    raise_for_objective_range(problem)  # a ProblemError naming the weight, not CP-SAT's
     return solve_index(
         ProblemIndex.build(problem),
         started=started,
