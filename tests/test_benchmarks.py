@@ -142,7 +142,7 @@ def test_scarce_generator_is_deterministic_valid_and_feasible() -> None:
     problem = first.problem
     assert problem.to_json() == generate("scarce", seed=0, size=500).to_json()
     assert problem.to_json() != generate("scarce", seed=1, size=500).to_json()
-    assert Problem.from_json(problem.to_json()) == problem  # passes every schema rule
+    assert problem_from_json(problem.to_json()) == problem  # passes every schema rule
     assert len(problem.participants) == 500 and 20 <= len(problem.cohorts) <= 40
     assert all(h.season_max_teams in (1, 2) for h in problem.hosts)
     windows = [c.internship for c in problem.cohorts]
