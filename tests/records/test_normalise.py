@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import host, participant, tiny_problem
 
+from icld_match import solve
 from icld_match.records.normalise import (
     canonical_country,
     canonical_language,
@@ -63,3 +65,45 @@ def test_did_you_mean() -> None:
     assert did_you_mean("umeaa", hosts) == "umea"
     assert did_you_mean("MALMO", hosts) == "malmo"
     assert did_you_mean("stockholm", hosts) is None
+
+
+# --------------------------------------------------------------------------------------
+# The schema applies the normalisation to every problem, JSON or Python
+# --------------------------------------------------------------------------------------
+
+
+def test_three_spellings_of_kenya_are_one_country_in_a_team() -> None:
+    problem = tiny_problem(
+        participants=[
+            participant("P1", country="Kenya"),
+            participant("P2", country="kenya "),
+            participant("P3", country="KE"),
+        ],
+        hosts=[host("H1")],
+    )
+    assert {p.country for p in problem.participants} == {"Kenya"}
+    plan = solve(problem, time_limit=10, workers=1)
+    assert plan.is_feasible() and len(plan.teams) == 1
+    assert plan.term("country_mix").value == 0  # one country, not three
+
+
+def test_language_names_meet_codes() -> None:
+    problem = tiny_problem(
+        participants=[
+            participant("P1", languages=["English"]),
+            participant("P2", languages=["en-GB", "Kiswahili"]),
+        ],
+        hosts=[host("H1", languages=["EN", "sv"])],
+    )
+    assert [p.languages for p in problem.participants] == [["en"], ["en", "sw"]]
+    assert problem.hosts[0].languages == ["en", "sv"]
+    assert solve(problem, time_limit=10, workers=1).is_feasible()
+
+
+def test_unknown_language_tag_is_kept() -> None:
+    problem = tiny_problem(
+        participants=[participant("P1", languages=["plain-swedish"]), participant("P2")],
+        hosts=[host("H1", languages=["Plain-Swedish", "en"])],
+    )
+    assert problem.participants[0].languages == ["plain-swedish"]
+    assert problem.hosts[0].languages == ["plain-swedish", "en"]

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from .base import Checked, cached_index
+from .normalise import normalise_country, normalise_languages
 from .validation import raise_for_problem_issues
 
 Id = Annotated[
@@ -115,6 +116,13 @@ class Cohort(Record):
     team_size: TeamSize = Field(default_factory=TeamSize, description="Team size bounds.")
 
 
+def _language_codes(languages: list[str]) -> list[str]:
+    """ISO 639-1 codes ('English' -> 'en'), so that a participant writing 'English' and a
+    host writing 'en' share a language; unknown tags are kept as written (lower-cased)."""
+    codes = normalise_languages(languages)[0]
+    return codes if all(codes) else languages
+
+
 class Participant(Record):
     """A politician, official or civil-society member taking part in a cohort."""
 
@@ -146,6 +154,17 @@ class Participant(Record):
     blocked_hosts: list[Id] = Field(
         default_factory=list, description="Hosts this participant must not be sent to."
     )
+
+    @field_validator("country")
+    @classmethod
+    def _one_spelling_per_country(cls, country: str) -> str:
+        """'Kenya', 'kenya ' and 'KE' must count as one country in a team."""
+        return normalise_country(country) or country
+
+    @field_validator("languages")
+    @classmethod
+    def _iso_languages(cls, languages: list[str]) -> list[str]:
+        return _language_codes(languages)
 
     @field_validator("themes")
     @classmethod
@@ -190,6 +209,11 @@ class Host(Record):
         None,
         description="Cap on teams over all cohorts of the problem (season cap).",
     )
+
+    @field_validator("languages")
+    @classmethod
+    def _iso_languages(cls, languages: list[str]) -> list[str]:
+        return _language_codes(languages)
 
     @field_validator("themes")
     @classmethod
