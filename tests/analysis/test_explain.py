@@ -180,7 +180,7 @@ def test_shared_languages_and_affinity_members() -> None:
     e = explain(problem, allocation(team("T1", "H1", ["P1", "P2"]), team("T2", "H2", ["P3", "P4"])))
     t1 = e.teams[0]
     assert t1.shared_languages == ["sw"]
-    assert t1.member_languages == {"P1": ["EN", "sw"], "P2": ["sw"]}
+    assert t1.member_languages == {"P1": ["en", "sw"], "P2": ["sw"]}  # "EN" is read as "en"
     assert t1.affinity_members == ["P2"]
     assert t1.themes == []  # P1 has no themes, P2's fit is the affinity
     assert t1.fit_sum == pytest.approx(0.3)

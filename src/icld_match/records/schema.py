@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from .base import Checked, cached_index
-from .normalise import normalise_country, normalise_languages
+from .normalise import canonical_language, normalise_country
 from .validation import raise_for_problem_issues
 
 Id = Annotated[
@@ -118,9 +118,9 @@ class Cohort(Record):
 
 def _language_codes(languages: list[str]) -> list[str]:
     """ISO 639-1 codes ('English' -> 'en'), so that a participant writing 'English' and a
-    host writing 'en' share a language; unknown tags are kept as written (lower-cased)."""
-    codes = normalise_languages(languages)[0]
-    return codes if all(codes) else languages
+    host writing 'en' share a language; unknown tags are kept as written."""
+    codes = [canonical_language(tag) or tag for tag in languages]
+    return codes  # a tag written twice stays twice: validation reports it
 
 
 class Participant(Record):
