@@ -62,6 +62,7 @@ class Units:
     start: IntArray
     members: IntArray
     value: FloatArray
+    out_extra: FloatArray  # at OUT: mix per member with a country + host spread
 
     @classmethod
     def of(cls, setup: Setup) -> Units:
@@ -76,6 +77,7 @@ class Units:
             start=start,
             members=members,
             value=value if value is not None else np.zeros((0, setup.shape[1])),
+            out_extra=_out_extra(setup, members, start),
         )
 
     def first_lists(self, keep: int) -> BoolArray:
@@ -86,6 +88,16 @@ class Units:
             top = np.argpartition(-self.value, keep - 1, axis=1)[:, :keep]
             np.put_along_axis(lists, top, True, axis=1)
         return lists & np.isfinite(self.value)
+
+
+def _out_extra(setup: Setup, members: IntArray, start: IntArray) -> FloatArray:
+    """What a unit at OUT may add to the team terms: each member brings at most one new
+    country to their team, and the unit at most one host no listed unit visits."""
+    problem = setup.index.problem
+    mix = problem.weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
+    known = (setup.index.country_of[members] >= 0).astype(np.float64)
+    countries = np.add.reduceat(known, start[:-1]) if len(start) > 1 else known
+    return np.asarray(mix * countries + problem.weights.host_spread, dtype=np.float64)
 
 
 def _expand(counts: IntArray) -> tuple[IntArray, IntArray]:
@@ -163,7 +175,7 @@ class Columns:
         outside = np.flatnonzero(np.isfinite(out))
         unit = np.concatenate([unit, outside])
         host = np.concatenate([host, np.full(len(outside), n_hosts)])
-        value = np.concatenate([units.value[lists], out[outside]])
+        value = np.concatenate([units.value[lists], out[outside] + units.out_extra[outside]])
         order = np.lexsort((host, unit))
         unit, host, value = unit[order], host[order], value[order]
         pairs, pair = np.unique(units.cohort[unit] * (n_hosts + 1) + host, return_inverse=True)
@@ -202,8 +214,7 @@ def _build(setup: Setup, units: Units, cols: Columns) -> Built:
     sizes = problem.cohorts
     smin = np.array([c.team_size.min for c in sizes], dtype=np.float64)[pair_cohort]
     smax = np.array([c.team_size.max for c in sizes], dtype=np.float64)[pair_cohort]
-    n_members = np.bincount(setup.index.cohort_of, minlength=setup.shape[0])[pair_cohort]
-    t_ub = np.floor(n_members / np.maximum(smin, 1.0))  # OUT: no limit of its own
+    t_ub = np.zeros(len(cols.pairs))  # OUT: no teams (its units count alone, see Units)
     t_ub[real] = setup.limits[pair_cohort[real], pair_host[real]]
     t = coo.vars(t_ub, -mix, pair_cohort)
     v = coo.vars(np.where(real, 1.0, t_ub), weights.host_spread, pair_cohort)
@@ -215,7 +226,8 @@ def _build(setup: Setup, units: Units, cols: Columns) -> Built:
     bounds = ((-math.inf, 0.0, -smax),) + (((0.0, math.inf, -smin),) if WITH_MIN else ())
     for k, (lo, hi, per_team) in enumerate(bounds):
         rows = coo.rows(lo, hi, pair_cohort)
-        coo.add(rows[cols.pair], y, people)
+        inner = cols.host < n_hosts
+        coo.add(rows[cols.pair[inner]], y[inner], people[inner])
         coo.add(rows, t, per_team)
         people_rows[:, k + 1] = rows
     cap = np.array([h.capacity.max_participants for h in problem.hosts], dtype=np.float64)
@@ -256,7 +268,9 @@ def _add_groups(coo: Coo, setup: Setup, units: Units, cols: Columns, t: IntArray
     The y variables are the first ones, so column j is variable j."""
     problem = setup.index.problem
     mix = problem.weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
-    owner, offset = _expand(units.size[cols.unit])
+    inner = np.flatnonzero(cols.host < setup.shape[1])  # OUT: no team rows
+    owner, offset = _expand(units.size[cols.unit[inner]])
+    owner = inner[owner]
     member = units.members[units.start[cols.unit[owner]] + offset]
     pair = cols.pair[owner]
     pair_cohort = cols.pairs // (setup.shape[1] + 1)
