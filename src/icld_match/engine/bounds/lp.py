@@ -92,12 +92,16 @@ class Units:
 
 def _out_extra(setup: Setup, members: IntArray, start: IntArray) -> FloatArray:
     """What a unit at OUT may add to the team terms: each member brings at most one new
-    country to their team, and the unit at most one host no listed unit visits."""
+    country to their team; a team wholly at OUT also earns its host (spread) and pays
+    one country (mix), so a unit with a country adds ``max(0, spread - mix)`` more and
+    one without adds ``spread``: summed over a team's units this covers both."""
     problem = setup.index.problem
     mix = problem.weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
+    spread = problem.weights.host_spread
     known = (setup.index.country_of[members] >= 0).astype(np.float64)
     countries = np.add.reduceat(known, start[:-1]) if len(start) > 1 else known
-    return np.asarray(mix * countries + problem.weights.host_spread, dtype=np.float64)
+    extra = mix * countries + np.maximum(0.0, spread - mix * np.minimum(countries, 1.0))
+    return np.asarray(extra, dtype=np.float64)
 
 
 def _expand(counts: IntArray) -> tuple[IntArray, IntArray]:
