@@ -14,13 +14,13 @@ members of country k there)`` (countries present, summed over the teams) and ``e
 with ``t`` = its team count, ``z`` = countries summed over teams, ``e`` = its excess, so
 its objective is at least the plan's.
 
-OUT: each unit keeps a host list; a unit at a host outside its list is mapped to OUT,
-where it earns the best outside value of the *whole unit* (max over those hosts of the
-unit's summed value). OUT is a host like the others (teams, visits, countries and
-'apart' rows, both team-size rows) without its own people cap, shared rows or a team
-limit (members / smallest team), so its teams still pay ``-mix`` and earn at most
-``host_spread`` each: every team of a real plan outside the lists maps onto an OUT team
-that scores at least as much. The lists are grown by column generation (``solve``).
+OUT: each unit keeps a host list (its best SHORTLIST_LP, grown by column generation in
+``build_and_solve``); a unit at a host outside its list goes to OUT, where it earns the
+best outside value of the *whole unit* plus ``_out_extra`` and is in no team row. Why no
+team rows: a real team may mix listed units (counted at the host, with ``t``) and OUT
+units, so OUT units must be counted alone: each member adds at most one country to the
+team, and a team wholly at OUT earns one host (see ``_out_extra``). Valid for any lists,
+so every pricing round's dual bound is valid on its own.
 """
 
 from __future__ import annotations
