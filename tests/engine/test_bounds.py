@@ -99,3 +99,52 @@ def test_lp_and_lagrangian_bounds_on_season_are_at_least_the_optimum(seed: int) 
     assert "lp" in {b.method for b in seen}
     assert all(b.value >= optimum - 1e-3 for b in seen)
     assert [b.value for b in seen] == sorted((b.value for b in seen), reverse=True)
+
+
+def _short_lists(keep: int, rounds: int) -> tuple[int, int]:
+    """Set the LP's first host lists and pricing rounds; the old values, to restore."""
+    old = lp.SHORTLIST_LP, lp.ROUNDS
+    lp.SHORTLIST_LP, lp.ROUNDS = keep, rounds
+    return old
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_participants=6, max_hosts=3))
+def test_lp_with_out_and_pricing_is_at_least_the_brute_force_optimum(problem: Problem) -> None:
+    """One host per list (the rest merged into OUT), then pricing rounds: every round's
+    dual bound, whatever the lists, is >= the optimum."""
+    best = best_objective(problem)
+    if best is None:
+        return
+    setup = Setup.of(ProblemIndex.build(problem), 0)
+    for rounds in (1, 3):
+        old = _short_lists(1, rounds)
+        try:
+            solved = lp.build_and_solve(setup, time.perf_counter() + 5.0)
+        finally:
+            lp.SHORTLIST_LP, lp.ROUNDS = old
+        assert solved is not None
+        linear, lam = solved
+        assert linear.value(lam, setup.capacities.limit) + SLACK >= best - EPS
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_column_generation_on_season_is_at_least_the_optimum(seed: int) -> None:
+    optimum = {0: 240.721, 1: 158.106}[seed]  # proven optima (benchmarks)
+    setup = Setup.of(ProblemIndex.build(generate("season", seed=seed)), 0)
+    old = _short_lists(2, 6)
+    try:
+        solved = lp.build_and_solve(setup, time.perf_counter() + 10.0)
+    finally:
+        lp.SHORTLIST_LP, lp.ROUNDS = old
+    assert solved is not None
+    linear, lam = solved
+    assert linear.value(lam, setup.capacities.limit) + SLACK >= optimum - 1e-3
+
+
+def test_lp_respects_the_deadline_at_a_thousand() -> None:
+    index = ProblemIndex.build(generate("stress", seed=0, size=1000))
+    started = time.perf_counter()
+    bound = upper_bound(index, deadline=started + 2.0)
+    assert time.perf_counter() <= started + 2.0 + 10.0  # generous slack
+    assert bound is not None

@@ -1,26 +1,33 @@
 """The global LP relaxation: every cohort aggregated per host, shared limits as rows.
 
 Why: one LP over all cohorts is the Lagrangian dual of the per-cohort LPs solved at once
-(its shared-row duals are the best prices for them), GLOP solves it in well under a second
-at 1,000 participants, and its dual gives a bound that is valid whatever GLOP's tolerances
-were: the bound is recomputed in numpy from the dual vector (see ``LinearBound``).
+(its shared-row duals are the best prices for them), GLOP solves it in seconds at 1,000
+participants, and its dual gives a bound that is valid whatever GLOP's tolerances were:
+the bound is recomputed in numpy from the dual vector (see ``LinearBound``).
 
-Per cohort ``c`` and shortlisted host ``h`` (each member's best ``SHORTLIST_LP`` hosts;
-the others merged into a pseudo-host OUT as in the cohort models) the variables are
-``y[p, h]`` (member p there), ``t[h]`` (teams, <= the cohort's own limit), ``v[h] <= t[h]``
-(host visited), ``z[k, h] <= min(t[h], members of country k there)`` (countries present,
-summed over the teams) and ``e[g, h] >= colleagues of g there - t[h]`` ('apart' excess).
-A real plan maps onto it with ``t`` = its team count, ``z`` = countries summed over teams,
-``e`` = its excess (each team holds one colleague without excess), so its objective is
-at least the plan's. Keep together ties ``y``, keep apart and hard 'apart' cap a group at
-``t[h]``, hard mixed countries cap one country at ``members - t[h]``.
+Variables (cohort ``c``, host ``h`` of some unit's list, or the cohort's pseudo-host OUT):
+``y[u, h]`` (unit u -- a keep-together group or one member -- there), ``t[h]`` (teams,
+<= the cohort's own limit), ``v[h] <= t[h]`` (host visited), ``z[k, h] <= min(t[h],
+members of country k there)`` (countries present, summed over the teams) and ``e[g, h]
+>= colleagues of g there - t[h]`` ('apart' excess). Team sizes bound the people per
+``t``; keep apart and a hard 'apart' cap a group at ``t[h]``. A real plan maps onto it
+with ``t`` = its team count, ``z`` = countries summed over teams, ``e`` = its excess, so
+its objective is at least the plan's.
+
+OUT: each unit keeps a host list (its best SHORTLIST_LP, grown by column generation in
+``build_and_solve``); a unit at a host outside its list goes to OUT, where it earns the
+best outside value of the *whole unit* plus ``_out_extra`` and is in no team row. Why no
+team rows: a real team may mix listed units (counted at the host, with ``t``) and OUT
+units, so OUT units must be counted alone: each member adds at most one country to the
+team, and a team wholly at OUT earns one host (see ``_out_extra``). Valid for any lists,
+so every pricing round's dual bound is valid on its own.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,169 +39,305 @@ if TYPE_CHECKING:
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
-#: Hosts per member in the LP (the rest are merged into OUT).
-SHORTLIST_LP = 12
-OUT = -1
+#: Hosts per unit in the first LP (the rest are merged into OUT).
+SHORTLIST_LP = 8
+#: Columns added per unit and pricing round (its best by reduced cost).
+ADD_PER_UNIT = 4
+#: Pricing rounds at most (each re-solves the LP from scratch).
+ROUNDS = 8
 #: GLOP's defaults (primal simplex): dual simplex measured 3x slower at stress-1000.
-GLOP_PARAMETERS = ""
+GLOP_PARAMETERS = "use_dual_simplex: true"
+WITH_MIN = True
 
 
-@dataclass
-class Builder:
-    """Variables and rows as arrays (COO entries); rows and variables know their cohort
-    (-1: a shared row), so the dual bound splits into per-cohort parts."""
+@dataclass(frozen=True)
+class Units:
+    """Keep-together units of all cohorts as arrays: ``members[start[u]:start[u + 1]]``
+    are unit u's participants; ``value`` is the unit's summed value per host."""
 
-    lb: list[float] = field(default_factory=list)
-    ub: list[float] = field(default_factory=list)
-    obj: list[float] = field(default_factory=list)
-    var_cohort: list[int] = field(default_factory=list)
-    lo: list[float] = field(default_factory=list)
-    hi: list[float] = field(default_factory=list)
-    row_cohort: list[int] = field(default_factory=list)
-    entries: list[tuple[int, list[int], list[float]]] = field(default_factory=list)
+    cohort: IntArray
+    size: IntArray
+    start: IntArray
+    members: IntArray
+    value: FloatArray
+    out_extra: FloatArray  # at OUT: mix per member with a country + host spread
 
-    def var(self, upper: float, objective: float, cohort: int) -> int:
-        self.lb.append(0.0)
-        self.ub.append(upper)
-        self.obj.append(objective)
-        self.var_cohort.append(cohort)
-        return len(self.obj) - 1
+    @classmethod
+    def of(cls, setup: Setup) -> Units:
+        units = [u for c in range(setup.shape[0]) for u in setup.index.units(c)]
+        size = np.array([len(u) for u in units], dtype=np.int64)
+        members = np.array([p for u in units for p in u], dtype=np.int64)
+        start = np.concatenate([[0], np.cumsum(size)]).astype(np.int64)
+        value = np.add.reduceat(setup.value[members], start[:-1], axis=0) if len(size) else None
+        return cls(
+            cohort=setup.index.cohort_of[members[start[:-1]]] if len(size) else size,
+            size=size,
+            start=start,
+            members=members,
+            value=value if value is not None else np.zeros((0, setup.shape[1])),
+            out_extra=_out_extra(setup, members, start),
+        )
 
-    def row(self, terms: list[tuple[int, float]], lo: float, hi: float, cohort: int) -> None:
-        if not terms:
-            return
-        self.entries.append((len(self.lo), [v for v, _ in terms], [a for _, a in terms]))
-        self.lo.append(lo)
-        self.hi.append(hi)
-        self.row_cohort.append(cohort)
-
-
-@dataclass
-class CohortVars:
-    """One cohort's variables per host (OUT = -1): members' y, teams t."""
-
-    y: dict[tuple[int, int], int] = field(default_factory=dict)
-    t: dict[int, int] = field(default_factory=dict)
-
-    def at(self, h: int, people: list[int]) -> list[int]:
-        return [self.y[p, h] for p in people if (p, h) in self.y]
+    def first_lists(self, keep: int) -> BoolArray:
+        """Each unit's ``keep`` best hosts by summed value."""
+        lists = np.zeros(self.value.shape, dtype=np.bool_)
+        keep = min(keep, self.value.shape[1])
+        if keep and len(self.size):
+            top = np.argpartition(-self.value, keep - 1, axis=1)[:, :keep]
+            np.put_along_axis(lists, top, True, axis=1)
+        return lists & np.isfinite(self.value)
 
 
-def _unit_hosts(setup: Setup, unit: list[int], others: IntArray) -> list[int]:
-    """The unit's SHORTLIST_LP best hosts by summed value (one list for the whole unit)."""
-    value = setup.value[unit][:, others].sum(axis=0)
-    keep = min(SHORTLIST_LP, len(others))
-    if not keep:
-        return []
-    top = np.argpartition(-value, keep - 1)[:keep]
-    return [int(others[i]) for i in top if np.isfinite(value[i])]
-
-
-def _add_cohort(b: Builder, setup: Setup, c: int) -> CohortVars:
-    """Variables, objective and own rows of cohort ``c`` (see the module docstring)."""
+def _out_extra(setup: Setup, members: IntArray, start: IntArray) -> FloatArray:
+    """What a unit at OUT may add to the team terms: each member brings at most one new
+    country to their team; a team wholly at OUT also earns its host (spread) and pays
+    one country (mix), so a unit with a country adds ``max(0, spread - mix)`` more and
+    one without adds ``spread``: summed over a team's units this covers both."""
     problem = setup.index.problem
-    weights, size = problem.weights, problem.cohorts[c].team_size
+    mix = problem.weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
+    spread = problem.weights.host_spread
+    known = (setup.index.country_of[members] >= 0).astype(np.float64)
+    countries = np.add.reduceat(known, start[:-1]) if len(start) > 1 else known
+    extra = mix * countries + np.maximum(0.0, spread - mix * np.minimum(countries, 1.0))
+    return np.asarray(extra, dtype=np.float64)
+
+
+def _expand(counts: IntArray) -> tuple[IntArray, IntArray]:
+    """(owner, offset) for ``counts[i]`` consecutive entries of each owner i."""
+    owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return owner, np.arange(len(owner), dtype=np.int64) - first[owner]
+
+
+@dataclass
+class Coo:
+    """Variables and rows as arrays; rows and variables know their cohort (-1: shared)."""
+
+    ub: list[FloatArray]
+    obj: list[FloatArray]
+    var_cohort: list[IntArray]
+    lo: list[FloatArray]
+    hi: list[FloatArray]
+    row_cohort: list[IntArray]
+    entries: list[tuple[IntArray, IntArray, FloatArray]]
+    n_vars: int = 0
+    n_rows: int = 0
+
+    def vars(self, ub: FloatArray, obj: FloatArray | float, cohort: IntArray) -> IntArray:
+        first = self.n_vars
+        self.n_vars += len(ub)
+        self.ub.append(np.asarray(ub, dtype=np.float64))
+        self.obj.append(np.broadcast_to(np.asarray(obj, dtype=np.float64), len(ub)))
+        self.var_cohort.append(np.asarray(cohort, dtype=np.int64))
+        return np.arange(first, self.n_vars, dtype=np.int64)
+
+    def rows(self, lo: float, hi: float, cohort: IntArray) -> IntArray:
+        first = self.n_rows
+        self.n_rows += len(cohort)
+        self.lo.append(np.full(len(cohort), lo))
+        self.hi.append(np.full(len(cohort), hi))
+        self.row_cohort.append(np.asarray(cohort, dtype=np.int64))
+        return np.arange(first, self.n_rows, dtype=np.int64)
+
+    def add(self, rows: IntArray, cols: IntArray, coefs: FloatArray | float) -> None:
+        coef = np.broadcast_to(np.asarray(coefs, dtype=np.float64), len(rows))
+        self.entries.append((np.asarray(rows), np.asarray(cols), coef))
+
+    def arrays(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """All entries, duplicates (row, var) summed, sorted by row."""
+        rows = np.concatenate([e[0] for e in self.entries]).astype(np.int64)
+        cols = np.concatenate([e[1] for e in self.entries]).astype(np.int64)
+        coefs = np.concatenate([e[2] for e in self.entries])
+        keys, inverse = np.unique(rows * self.n_vars + cols, return_inverse=True)
+        summed = np.bincount(inverse, weights=coefs, minlength=len(keys))
+        keys = keys.astype(np.int64)
+        return keys // self.n_vars, keys % self.n_vars, summed.astype(np.float64)
+
+
+def _new_coo() -> Coo:
+    return Coo([], [], [], [], [], [], [])
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The (unit, host) columns of one LP (host = n_hosts for OUT) and their pairs
+    (cohort, host): ``pair`` per column, ``pairs`` encoded ``cohort * (H + 1) + host``."""
+
+    unit: IntArray
+    host: IntArray
+    value: FloatArray
+    pair: IntArray
+    pairs: IntArray
+
+    @classmethod
+    def of(cls, units: Units, lists: BoolArray) -> Columns:
+        unit, host = np.nonzero(lists)
+        n_hosts = lists.shape[1]
+        out = np.where(lists, -np.inf, units.value).max(axis=1, initial=-np.inf)
+        outside = np.flatnonzero(np.isfinite(out))
+        unit = np.concatenate([unit, outside])
+        host = np.concatenate([host, np.full(len(outside), n_hosts)])
+        value = np.concatenate([units.value[lists], out[outside] + units.out_extra[outside]])
+        order = np.lexsort((host, unit))
+        unit, host, value = unit[order], host[order], value[order]
+        pairs, pair = np.unique(units.cohort[unit] * (n_hosts + 1) + host, return_inverse=True)
+        return cls(unit, host, value, pair.astype(np.int64), pairs.astype(np.int64))
+
+
+@dataclass
+class Built:
+    """An LP in COO form plus the rows pricing reads: each unit's assignment row and each
+    pair's people rows (capacity and team sizes), and the first shared row."""
+
+    coo: Coo
+    assign_row: IntArray  # per unit (-1: no column)
+    people_rows: IntArray  # pairs x 3 (capacity, most, fewest; -1 where absent)
+    first_shared: int
+    matrix: tuple[IntArray, IntArray, FloatArray] = (
+        np.zeros(0, np.int64),
+        np.zeros(0, np.int64),
+        np.zeros(0),
+    )
+
+
+def _build(setup: Setup, units: Units, cols: Columns) -> Built:
+    """Variables, objective and rows of the LP over ``cols`` (see the module docstring)."""
+    problem = setup.index.problem
+    weights, n_hosts = problem.weights, setup.shape[1]
     mix = weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
-    usable = np.flatnonzero(setup.limits[c] > 0)
-    cv = CohortVars()
-    for unit in setup.index.units(c):
-        hosts = _unit_hosts(setup, unit, usable)
-        rest = np.setdiff1d(usable, hosts)
-        tie: dict[int, list[int]] = {}
-        for p in unit:
-            for h in hosts:
-                cv.y[p, h] = b.var(1.0, float(setup.value[p, h]), c)
-                tie.setdefault(h, []).append(cv.y[p, h])
-            best_out = float(setup.value[p, rest].max(initial=-math.inf))
-            if math.isfinite(best_out):
-                cv.y[p, OUT] = b.var(1.0, best_out + mix, c)
-                tie.setdefault(OUT, []).append(cv.y[p, OUT])
-            b.row([(v, 1.0) for (q, _), v in cv.y.items() if q == p], 1.0, 1.0, c)
-        for group in tie.values() if len(unit) > 1 else []:
-            for v in group[1:]:
-                b.row([(v, 1.0), (group[0], -1.0)], 0.0, 0.0, c)
-    members = [int(p) for p in setup.members[c]]
-    by_host: dict[int, list[int]] = {}
-    for p, h in cv.y:
-        by_host.setdefault(h, []).append(p)
-    for h in sorted(by_host):
-        if h == OUT:
-            continue
-        cv.t[h] = t = b.var(float(setup.limits[c, h]), -mix, c)
-        here = cv.at(h, by_host[h])
-        visited = b.var(1.0, weights.host_spread, c)
-        b.row([(visited, 1.0), (t, -1.0)], -math.inf, 0.0, c)
-        cap = float(problem.hosts[h].capacity.max_participants)
-        b.row([(v, 1.0) for v in here], -math.inf, cap, c)
-        b.row([*((v, 1.0) for v in here), (t, -float(size.max))], -math.inf, 0.0, c)
-    _add_rules(b, setup, c, cv, members, mix)
-    return cv
+    coo = _new_coo()
+    y = coo.vars(np.ones(len(cols.unit)), cols.value, units.cohort[cols.unit])
+    has = np.unique(cols.unit)
+    assign_row = np.full(len(units.size), -1, dtype=np.int64)
+    assign_row[has] = coo.rows(1.0, 1.0, units.cohort[has])
+    coo.add(assign_row[cols.unit], y, 1.0)
+    pair_cohort, pair_host = cols.pairs // (n_hosts + 1), cols.pairs % (n_hosts + 1)
+    real = pair_host < n_hosts
+    sizes = problem.cohorts
+    smin = np.array([c.team_size.min for c in sizes], dtype=np.float64)[pair_cohort]
+    smax = np.array([c.team_size.max for c in sizes], dtype=np.float64)[pair_cohort]
+    t_ub = np.zeros(len(cols.pairs))  # OUT: no teams (its units count alone, see Units)
+    t_ub[real] = setup.limits[pair_cohort[real], pair_host[real]]
+    t = coo.vars(t_ub, -mix, pair_cohort)
+    v = coo.vars(np.where(real, 1.0, t_ub), weights.host_spread, pair_cohort)
+    visit = coo.rows(-math.inf, 0.0, pair_cohort)
+    coo.add(visit, v, 1.0)
+    coo.add(visit, t, -1.0)
+    people = units.size[cols.unit].astype(np.float64)
+    people_rows = np.full((len(cols.pairs), 3), -1, dtype=np.int64)
+    bounds = ((-math.inf, 0.0, -smax),) + (((0.0, math.inf, -smin),) if WITH_MIN else ())
+    for k, (lo, hi, per_team) in enumerate(bounds):
+        rows = coo.rows(lo, hi, pair_cohort)
+        inner = cols.host < n_hosts
+        coo.add(rows[cols.pair[inner]], y[inner], people[inner])
+        coo.add(rows, t, per_team)
+        people_rows[:, k + 1] = rows
+    cap = np.array([h.capacity.max_participants for h in problem.hosts], dtype=np.float64)
+    capped = np.flatnonzero(real)
+    rows = coo.rows(-math.inf, 0.0, pair_cohort[capped])
+    people_rows[capped, 0] = rows
+    coo.hi[-1] = cap[pair_host[capped]]
+    at = np.full(len(cols.pairs), -1, dtype=np.int64)
+    at[capped] = rows
+    keep = at[cols.pair] >= 0
+    coo.add(at[cols.pair][keep], y[keep], people[keep])
+    _add_groups(coo, setup, units, cols, t)
+    first_shared = coo.n_rows
+    _add_shared(coo, setup, cols, people, t)
+    return Built(coo, assign_row, people_rows, first_shared, coo.arrays())
 
 
-def _groups(members: list[int], codes: IntArray) -> list[list[int]]:
-    found: dict[int, list[int]] = {}
-    for p in members:
-        if codes[p] >= 0:
-            found.setdefault(int(codes[p]), []).append(p)
-    return list(found.values())
-
-
-def _add_rules(
-    b: Builder, setup: Setup, c: int, cv: CohortVars, members: list[int], mix: float
-) -> None:
-    """Keep apart, countries (reward) and the 'apart' policy at the real hosts."""
+def _memberships(setup: Setup) -> list[tuple[IntArray, IntArray, bool]]:
+    """(participant, group) pairs of the groups capped at ``t`` per host, and whether the
+    cap is soft (an 'apart' excess with a penalty) -- keep apart, then organisations."""
     index, problem = setup.index, setup.index.problem
     rules = problem.rules
-    inside = set(members)
-    capped = [
-        [p for p in index.participant_rows(g.members) if p in inside] for g in problem.keep_apart
-    ]
-    countries = _groups(members, index.country_of) if rules.mixed_countries != "off" else []
-    orgs = _groups(members, index.organisation_of) if rules.organisation == "apart" else []
-    hard_org = rules.organisation_strictness == "hard"
-    for h, t in cv.t.items():
-        for group in capped + (orgs if hard_org else []):
-            here = cv.at(h, group)
-            if len(here) > 1:
-                b.row([*((v, 1.0) for v in here), (t, -1.0)], -math.inf, 0.0, c)
-        for group in orgs if not hard_org else []:
-            here = cv.at(h, group)
-            if len(here) > 1:
-                excess = b.var(float(len(here) - 1), -problem.weights.organisation, c)
-                b.row([*((v, 1.0) for v in here), (t, -1.0), (excess, -1.0)], -math.inf, 0.0, c)
-        for group in countries:
-            here = cv.at(h, group)
-            if here:
-                z = b.var(float(len(here)), mix, c)
-                b.row([(z, 1.0), *((v, -1.0) for v in here)], -math.inf, 0.0, c)
-                b.row([(z, 1.0), (t, -1.0)], -math.inf, 0.0, c)
+    found: list[tuple[IntArray, IntArray, bool]] = []
+    rows = [index.participant_rows(g.members) for g in problem.keep_apart]
+    if rows:
+        p = np.array([r for group in rows for r in group], dtype=np.int64)
+        g = np.repeat(np.arange(len(rows), dtype=np.int64), [len(r) for r in rows])
+        found.append((p, g, False))
+    if rules.organisation == "apart":
+        p = np.flatnonzero(index.organisation_of >= 0)
+        soft = rules.organisation_strictness != "hard"
+        found.append((p, index.organisation_of[p].astype(np.int64), soft))
+    return found
 
 
-def _add_shared(b: Builder, setup: Setup, cohorts: list[CohortVars]) -> None:
+def _add_groups(coo: Coo, setup: Setup, units: Units, cols: Columns, t: IntArray) -> None:
+    """Country rows (reward ``z``) and group caps at ``t`` (keep apart, 'apart' policy).
+    The y variables are the first ones, so column j is variable j."""
+    problem = setup.index.problem
+    mix = problem.weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
+    inner = np.flatnonzero(cols.host < setup.shape[1])  # OUT: no team rows
+    owner, offset = _expand(units.size[cols.unit[inner]])
+    owner = inner[owner]
+    member = units.members[units.start[cols.unit[owner]] + offset]
+    pair = cols.pair[owner]
+    pair_cohort = cols.pairs // (setup.shape[1] + 1)
+    if mix > 0:
+        code = setup.index.country_of[member]
+        known = code >= 0
+        width = int(code.max(initial=0)) + 1
+        keys, inverse = np.unique(pair[known] * width + code[known], return_inverse=True)
+        count = np.bincount(inverse, minlength=len(keys)).astype(np.float64)
+        z = coo.vars(count, mix, pair_cohort[keys // width])
+        rows = coo.rows(-math.inf, 0.0, pair_cohort[keys // width])
+        coo.add(rows, z, 1.0)
+        coo.add(rows[inverse], owner[known], -1.0)
+        rows = coo.rows(-math.inf, 0.0, pair_cohort[keys // width])
+        coo.add(rows, z, 1.0)
+        coo.add(rows, t[keys // width], -1.0)
+    n = setup.index.n_participants
+    penalty = setup.index.problem.weights.organisation
+    for people, group, soft in _memberships(setup):
+        order = np.argsort(people, kind="stable")
+        counts = np.bincount(people, minlength=n)
+        first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        which, off = _expand(counts[member])
+        g = group[order][first[member[which]] + off]
+        width = int(group.max(initial=0)) + 1
+        keys, inverse = np.unique(pair[which] * width + g, return_inverse=True)
+        count = np.bincount(inverse, minlength=len(keys)).astype(np.float64)
+        several = count > 1
+        row_of = np.full(len(keys), -1, dtype=np.int64)
+        row_of[several] = coo.rows(-math.inf, 0.0, pair_cohort[keys[several] // width])
+        chosen = row_of[inverse] >= 0
+        coo.add(row_of[inverse][chosen], owner[which][chosen], 1.0)
+        coo.add(row_of[several], t[keys[several] // width], -1.0)
+        if soft:
+            ub = (count[several] - 1).astype(np.float64)
+            e = coo.vars(ub, -penalty, pair_cohort[keys[several] // width])
+            coo.add(row_of[several], e, -1.0)
+
+
+def _add_shared(coo: Coo, setup: Setup, cols: Columns, people: FloatArray, t: IntArray) -> None:
     """The priced rows of ``Capacities``, in their order (OUT uses no real host)."""
     cap = setup.capacities
-    row_of = cap.row
-    for r in range(len(cap.limit)):
-        h = int(cap.host[r])
-        terms: list[tuple[int, float]] = []
-        for c in cap.cohort[row_of == r]:
-            cv = cohorts[int(c)]
-            if cap.people[r]:
-                terms += [(v, 1.0) for v in cv.at(h, [int(p) for p in setup.members[int(c)]])]
-            elif h in cv.t:
-                terms.append((cv.t[h], 1.0))
-        b.entries.append((len(b.lo), [v for v, _ in terms], [a for _, a in terms]))
-        b.lo.append(-math.inf)
-        b.hi.append(float(cap.limit[r]))
-        b.row_cohort.append(-1)
+    rows = coo.rows(-math.inf, 0.0, np.full(len(cap.limit), -1, dtype=np.int64))
+    coo.hi[-1] = cap.limit.astype(np.float64)
+    key = cap.cohort * (setup.shape[1] + 1) + cap.host[cap.row]
+    pos = np.minimum(np.searchsorted(cols.pairs, key), max(len(cols.pairs) - 1, 0))
+    found = (cols.pairs[pos] == key) if len(cols.pairs) else np.zeros(len(key), np.bool_)
+    teams = found & ~cap.people[cap.row]
+    coo.add(rows[cap.row[teams]], t[pos[teams]], 1.0)
+    chosen = np.flatnonzero(found & cap.people[cap.row])
+    order = np.argsort(cols.pair, kind="stable")
+    counts = np.bincount(cols.pair, minlength=len(cols.pairs))
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    which, off = _expand(counts[pos[chosen]])
+    col = order[first[pos[chosen][which]] + off]
+    coo.add(rows[cap.row[chosen][which]], col, people[col])
 
 
 @dataclass
 class LinearBound:
     """The LP in arrays and a dual vector; ``part(lam)`` is each cohort's share of the
     dual bound when the shared rows are priced at ``lam`` and the own rows keep their
-    duals. For a max problem with rows lo <= Ax <= hi and lb <= x <= ub, any duals
+    duals. For a max problem with rows lo <= Ax <= hi and 0 <= x <= ub, any duals
     ``d`` (d > 0 on rows with finite hi, d < 0 with finite lo) give
     ``max c x <= sum(d_i * (hi_i if d_i > 0 else lo_i)) + sum_j max over x_j of (c - A'd)_j x_j``.
     Each shared row's share is ``lam * limit``; the rest splits by cohort."""
@@ -204,7 +347,7 @@ class LinearBound:
     ub: FloatArray
     var_cohort: IntArray
     own_rows: tuple[IntArray, IntArray, FloatArray]  # (row, var, coef) of cohort rows
-    shared: tuple[IntArray, IntArray]  # (shared row position, var), coefficient 1
+    shared: tuple[IntArray, IntArray, FloatArray]  # (shared row position, var, coef)
     row_term: FloatArray  # d_i * bound, per own row
     row_cohort: IntArray
     own_dual: FloatArray
@@ -213,68 +356,139 @@ class LinearBound:
         """Each cohort's bound under shared prices ``lam`` (own duals fixed)."""
         rows, cols, coef = self.own_rows
         reduced = self.obj.copy()
-        np.subtract.at(reduced, cols, coef * self.own_dual[rows])
-        np.subtract.at(reduced, self.shared[1], lam[self.shared[0]])
+        reduced -= np.bincount(cols, coef * self.own_dual[rows], minlength=len(reduced))
+        position, var, weight = self.shared
+        reduced -= np.bincount(var, weight * lam[position], minlength=len(reduced))
         gain = np.maximum(reduced, 0.0) * self.ub
-        out = np.zeros(self.n_cohorts)
-        np.add.at(out, self.var_cohort, gain)
-        np.add.at(out, self.row_cohort, self.row_term)
-        return out
+        out = np.bincount(self.var_cohort, gain, minlength=self.n_cohorts)
+        out += np.bincount(self.row_cohort, self.row_term, minlength=self.n_cohorts)
+        return out.astype(np.float64)
+
+    def value(self, lam: FloatArray, limit: FloatArray) -> float:
+        return float(self.parts(lam).sum() + lam @ limit)
 
 
-def build_and_solve(setup: Setup, deadline: float) -> tuple[LinearBound, FloatArray] | None:
-    """Solve the global LP with GLOP; the dual bound's parts and the shared-row duals
-    (None when the build does not finish by ``deadline``, a ``perf_counter`` value)."""
-    b = Builder()
-    cohorts = []
-    for c in range(setup.shape[0]):
-        if time.perf_counter() >= deadline:
-            return None
-        cohorts.append(_add_cohort(b, setup, c))
-    seconds = deadline - time.perf_counter()
-    _add_shared(b, setup, cohorts)
+def _fixed_signs(lo: FloatArray, hi: FloatArray, dual: FloatArray) -> FloatArray:
+    """Duals with the signs that keep every row term finite (others set to 0)."""
+    dual = np.where((dual > 0) & ~np.isfinite(hi), 0.0, dual)
+    return np.where((dual < 0) & ~np.isfinite(lo), 0.0, dual)
+
+
+def _dual_bound(built: Built, dual: FloatArray, n_cohorts: int) -> LinearBound:
+    """The bound's arrays at ``dual`` (see ``LinearBound``)."""
+    coo = built.coo
+    lo, hi = np.concatenate(coo.lo), np.concatenate(coo.hi)
+    dual = _fixed_signs(lo, hi, dual)
+    term = np.where(dual > 0, dual * np.where(np.isfinite(hi), hi, 0.0), 0.0)
+    term += np.where(dual < 0, dual * np.where(np.isfinite(lo), lo, 0.0), 0.0)
+    row_cohort = np.concatenate(coo.row_cohort)
+    rows, cols, coefs = built.matrix
+    own = rows < built.first_shared
+    mine = row_cohort >= 0
+    return LinearBound(
+        n_cohorts=n_cohorts,
+        obj=np.concatenate(coo.obj),
+        ub=np.concatenate(coo.ub),
+        var_cohort=np.concatenate(coo.var_cohort),
+        own_rows=(rows[own], cols[own], coefs[own]),
+        shared=(rows[~own] - built.first_shared, cols[~own], coefs[~own]),
+        row_term=term[mine],
+        row_cohort=row_cohort[mine],
+        own_dual=np.where(mine, dual, 0.0),
+    )
+
+
+def _glop(built: Built, seconds: float) -> FloatArray | None:
+    """GLOP's dual vector (None when infeasible or without duals)."""
+    coo = built.coo
     request = linear_solver_pb2.MPModelRequest()
     request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
     request.solver_time_limit_seconds = max(0.01, seconds)
     request.solver_specific_parameters = GLOP_PARAMETERS
     model = request.model
     model.maximize = True
-    for lb, ub, obj in zip(b.lb, b.ub, b.obj, strict=True):
-        model.variable.add(lower_bound=lb, upper_bound=ub, objective_coefficient=obj)
-    for (_, cols, coefs), lo, hi in zip(b.entries, b.lo, b.hi, strict=True):
-        model.constraint.add(lower_bound=lo, upper_bound=hi, var_index=cols, coefficient=coefs)
+    add = model.variable.add
+    for ub, obj in zip(
+        np.concatenate(coo.ub).tolist(), np.concatenate(coo.obj).tolist(), strict=True
+    ):
+        add(lower_bound=0.0, upper_bound=ub, objective_coefficient=obj)
+    rows, cols, coefs = built.matrix
+    cuts = np.searchsorted(rows, np.arange(coo.n_rows + 1)).tolist()
+    cols_list, coefs_list = cols.tolist(), coefs.tolist()
+    lo, hi = np.concatenate(coo.lo).tolist(), np.concatenate(coo.hi).tolist()
+    constraint = model.constraint.add
+    for i in range(coo.n_rows):
+        a, b = cuts[i], cuts[i + 1]
+        row = constraint(lower_bound=lo[i], upper_bound=hi[i])
+        row.var_index.extend(cols_list[a:b])
+        row.coefficient.extend(coefs_list[a:b])
     response = linear_solver_pb2.MPSolutionResponse()
     pywraplp.Solver.SolveWithProto(request, response)
     if response.status == linear_solver_pb2.MPSOLVER_INFEASIBLE:
         return None
-    if len(response.dual_value) != len(b.lo):
+    if len(response.dual_value) != coo.n_rows:
         return None
-    dual = np.array(response.dual_value)
-    return _dual_bound(b, dual, setup.shape[0]), dual[np.array(b.row_cohort) < 0]
+    return np.array(response.dual_value)
 
 
-def _dual_bound(b: Builder, dual: FloatArray, n_cohorts: int) -> LinearBound:
-    """Signs fixed so that every row term is finite (see ``LinearBound``)."""
-    lo, hi = np.array(b.lo), np.array(b.hi)
-    dual = np.where((dual > 0) & ~np.isfinite(hi), 0.0, dual)
-    dual = np.where((dual < 0) & ~np.isfinite(lo), 0.0, dual)
-    term = np.where(dual > 0, dual * np.where(np.isfinite(hi), hi, 0.0), 0.0)
-    term += np.where(dual < 0, dual * np.where(np.isfinite(lo), lo, 0.0), 0.0)
-    row_cohort = np.array(b.row_cohort, dtype=np.int64)
-    lengths = np.array([len(cols) for _, cols, _ in b.entries], dtype=np.int64)
-    rows = np.repeat(np.arange(len(lengths)), lengths)
-    cols = np.array([v for _, vs, _ in b.entries for v in vs], dtype=np.int64)
-    coefs = np.array([a for _, _, a_s in b.entries for a in a_s], dtype=np.float64)
-    own = row_cohort[rows] >= 0
-    shared_index = np.cumsum(row_cohort < 0) - 1  # position among the shared rows
-    return LinearBound(
-        n_cohorts=n_cohorts,
-        obj=np.array(b.obj),
-        ub=np.array(b.ub),
-        var_cohort=np.array(b.var_cohort, dtype=np.int64),
-        own_rows=(rows[own], cols[own], coefs[own]),
-        shared=(shared_index[rows[~own]], cols[~own]),
-        row_term=term[row_cohort >= 0],
-        row_cohort=row_cohort[row_cohort >= 0],
-        own_dual=dual,
-    )
+def _priced(setup: Setup, units: Units, cols: Columns, built: Built, dual: FloatArray) -> BoolArray:
+    """Columns outside the lists whose reduced cost at ``dual`` is positive (up to
+    ADD_PER_UNIT per unit, best first). Rows a new pair would open count with dual 0, a
+    team's shared price is split over a full team and each member of a country is
+    counted as a new country (optimistic: this only chooses columns, the bound is valid
+    for any lists)."""
+    problem, n_hosts = setup.index.problem, setup.shape[1]
+    d = _fixed_signs(np.concatenate(built.coo.lo), np.concatenate(built.coo.hi), dual)
+    d = np.append(d, 0.0)  # row -1: absent
+    per_person = np.zeros(setup.shape)
+    real = cols.pairs % (n_hosts + 1) < n_hosts
+    pc, ph = cols.pairs[real] // (n_hosts + 1), cols.pairs[real] % (n_hosts + 1)
+    per_person[pc, ph] = d[built.people_rows[real]].sum(axis=1)
+    lam = np.maximum(d[built.first_shared : -1], 0.0)
+    team_price, person_price = setup.capacities.prices(lam, setup.shape)
+    largest = np.array([c.team_size.max for c in problem.cohorts], dtype=np.float64)
+    per_person += person_price + team_price / largest[:, None]
+    mix = problem.weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
+    known = (setup.index.country_of[units.members] >= 0).astype(np.float64)
+    countries = np.add.reduceat(known, units.start[:-1]) if len(units.size) else known
+    reduced = units.value - d[built.assign_row][:, None] + (mix * countries)[:, None]
+    reduced -= units.size[:, None] * per_person[units.cohort]
+    lists = np.zeros(units.value.shape, dtype=np.bool_)
+    lists[cols.unit[cols.host < n_hosts], cols.host[cols.host < n_hosts]] = True
+    reduced[lists | ~np.isfinite(reduced)] = -np.inf
+    keep = min(ADD_PER_UNIT, n_hosts)
+    top = np.argpartition(-reduced, keep - 1, axis=1)[:, :keep]
+    grown = np.zeros_like(lists)
+    np.put_along_axis(grown, top, np.take_along_axis(reduced, top, axis=1) > 1e-6, axis=1)
+    return grown
+
+
+def build_and_solve(setup: Setup, deadline: float) -> tuple[LinearBound, FloatArray] | None:
+    """The best (lowest) dual bound over the pricing rounds and its shared-row prices;
+    None when no LP is solved by ``deadline`` (a ``perf_counter`` value) or the LP
+    relaxation is infeasible. Each round's bound is valid on its own (see the module
+    docstring), so stopping at any round is safe."""
+    units = Units.of(setup)
+    lists = units.first_lists(SHORTLIST_LP)
+    limit = setup.capacities.limit
+    best: tuple[float, LinearBound, FloatArray] | None = None
+    for _ in range(ROUNDS):
+        if time.perf_counter() >= deadline:
+            break
+        cols = Columns.of(units, lists)
+        built = _build(setup, units, cols)
+        if time.perf_counter() >= deadline:
+            break
+        dual = _glop(built, deadline - time.perf_counter())
+        if dual is None:
+            break
+        linear = _dual_bound(built, dual, setup.shape[0])
+        lam = np.maximum(dual[built.first_shared :], 0.0)
+        value = linear.value(lam, limit)
+        if best is None or value < best[0]:
+            best = (value, linear, lam)
+        grown = _priced(setup, units, cols, built, dual)
+        if not grown.any():
+            break
+        lists |= grown
+    return None if best is None else (best[1], best[2])
