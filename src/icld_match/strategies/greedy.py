@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from ..analysis.check import check
+from ..analysis.check import Violation, check
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status
 
@@ -34,8 +34,9 @@ class _Load:
 
 
 class _Planner:
-    def __init__(self, index: ProblemIndex) -> None:
+    def __init__(self, index: ProblemIndex, *, skip_stuck: bool = False) -> None:
         self.index = index
+        self.skip_stuck = skip_stuck  # relaxed mode: leave a unit unplaced instead of failing
         self.problem = index.problem
         self.load = _Load()
         self.apart: dict[int, set[int]] = defaultdict(set)
@@ -105,6 +106,8 @@ class _Planner:
                     break
             else:
                 if not (self._join_existing(cohort, unit) or self._split_existing(cohort, unit)):
+                    if self.skip_stuck:
+                        continue
                     return False
         return True
 
@@ -207,9 +210,13 @@ class _Planner:
         return False
 
 
-def greedy_allocation(index: ProblemIndex) -> Allocation | None:
-    """A valid plan built team by team, or None when the greedy rule gets stuck."""
-    planner = _Planner(index)
+def greedy_allocation(index: ProblemIndex, *, allow_unplaced: bool = False) -> Allocation | None:
+    """A valid plan built team by team, or None when the greedy rule gets stuck.
+
+    With ``allow_unplaced`` a unit that fits nowhere is left out instead (relaxed mode);
+    the plan then breaks no rule other than placing everyone.
+    """
+    planner = _Planner(index, skip_stuck=allow_unplaced)
     order = sorted(
         range(len(index.problem.cohorts)),
         key=lambda c: int(index.allowed[index.members(c)].sum()) / max(1, len(index.members(c))),
@@ -221,4 +228,9 @@ def greedy_allocation(index: ProblemIndex) -> Allocation | None:
         return None
     teams = index.teams(planner.teams)
     allocation = Allocation(status=Status.FEASIBLE, teams=teams, strategy="greedy")
-    return allocation if not check(index.problem, allocation) else None
+    broken = [v for v in check(index.problem, allocation) if not _only_unplaced(v, allow_unplaced)]
+    return None if broken else allocation
+
+
+def _only_unplaced(violation: Violation, allow_unplaced: bool) -> bool:
+    return allow_unplaced and violation.rule == "placement" and "is in no team" in violation.message
