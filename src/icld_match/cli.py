@@ -16,6 +16,7 @@ from . import __version__
 from .analysis.check import check
 from .analysis.diagnose import diagnose
 from .analysis.explain import explain
+from .engine.clock import StopFlag
 from .io.json_files import read_allocation, read_changes, read_problem, write_text_atomic
 from .planning.replan import replan, what_if
 from .records.errors import ProblemError
@@ -23,6 +24,8 @@ from .records.schema import json_schema
 from .strategies.solve import Progress, solve
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
+#: Exit codes after an interrupt: 128 + the signal number, as shells report it.
+_SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143}
 _INT32_MAX = 2**31 - 1  # CP-SAT's seed and worker count are 32-bit parameters
 
 
@@ -81,16 +84,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_tick(elapsed: float, limit: float) -> None:
+    """Before the first plan: the clock, so that a long preparation shows it is alive."""
+    print(f"  {elapsed:.2f}s / {limit:g}s: searching, no plan yet", file=sys.stderr, flush=True)
+
+
 def _print_progress(progress: Progress) -> None:
+    """One line per better plan, named by the strategy that found it."""
+    clock = f"{progress.wall_time:.2f}s / {progress.time_limit or 0:g}s"
+    bound = "" if progress.best_bound is None else f", bound {progress.best_bound:.3f}"
     print(
-        f"  solution {progress.solutions}: objective {progress.objective:.3f} "
-        + (
-            "(greedy start)"
-            if progress.best_bound is None
-            else f"(bound {progress.best_bound:.3f})"
-        )
-        + f" at {progress.wall_time:.2f}s",
+        f"  {clock}: solution {progress.solutions} objective {progress.objective:.3f} "
+        f"({progress.source}{bound})",
         file=sys.stderr,
+        flush=True,
     )
 
 
@@ -115,19 +122,26 @@ def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _solve(args: argparse.Namespace) -> int:
+    """Solve; on Ctrl-C (SIGINT) or SIGTERM the best plan so far is still written, and the
+    exit code is 130 or 143 as a shell expects of an interrupted command."""
     options = _checked_options(args)
     problem = read_problem(args.problem)
+    stop = StopFlag()
     allocation = solve(
         problem,
         log=args.log,
         on_progress=_print_progress if args.progress else None,
+        on_tick=_print_tick if args.progress else None,
         allow_unplaced=args.allow_unplaced,
         strategy=args.strategy,
+        stop=stop,
         **options,
     )
     if args.out:
         write_text_atomic(args.out, allocation.to_json() + "\n")
     print(allocation.summary(problem))
+    if stop.reason in _SIGNAL_EXIT:
+        return _SIGNAL_EXIT[stop.reason]
     return EXIT_OK if allocation.is_feasible() else EXIT_NO_SOLUTION
 
 

@@ -40,11 +40,23 @@ class StopFlag:
 
     def set(self, reason: str = "interrupted") -> None:
         with self._lock:
-            if self.reason is None:
+            first = self.reason is None
+            if first:
                 self.reason = reason
-            running = list(self._running)
-        for solver in running:
-            solver.stop_search()
+        if first:
+            # a solver registered just before its solve() began ignores stop_search (it has
+            # nothing running yet), so keep asking until every registered solver has ended
+            threading.Thread(target=self._stop_all, daemon=True).start()
+
+    def _stop_all(self) -> None:
+        while True:
+            with self._lock:
+                running = list(self._running)
+            if not running:
+                return
+            for solver in running:
+                solver.stop_search()
+            time.sleep(0.05)
 
     @contextmanager
     def watching(self, solver: Stoppable) -> Iterator[None]:
@@ -53,7 +65,7 @@ class StopFlag:
             self._running.add(solver)
             stop_now = self.reason is not None
         if stop_now:
-            solver.stop_search()
+            threading.Thread(target=self._stop_all, daemon=True).start()
         try:
             yield
         finally:

@@ -34,13 +34,14 @@ class SolveOptions:
 
 @dataclass(frozen=True)
 class Progress:
-    """Reported to ``on_progress``: a better plan (or, with ``objective`` None, the clock).
+    """Reported to ``on_progress`` each time a better plan is found.
 
-    ``source`` says which strategy found it: "start" (no plan yet), "greedy", "decompose",
-    "lns", "exact" or "parts".
+    ``source`` says which strategy found it: "greedy", "decompose", "lns", "exact", or
+    "parts:<source>" inside one of several independent parts (the objective then counts
+    the parts solved so far).
     """
 
-    objective: float | None
+    objective: float
     best_bound: float | None  # a proven bound when the source has one
     wall_time: float  # seconds since solve() was called
     solutions: int
@@ -62,16 +63,15 @@ class Context:
     bound: float | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def report(self, objective: float | None, source: str, bound: float | None = None) -> None:
+    def report(self, objective: float, source: str, bound: float | None = None) -> None:
         """Tell the caller of a better plan; only strictly better objectives get through."""
         with self._lock:
             if bound is not None:
                 self.bound = bound if self.bound is None else min(self.bound, bound)
-            if objective is not None:
-                if self.best is not None and objective <= self.best + 1e-9:
-                    return
-                self.best = objective
-                self.solutions += 1
+            if self.best is not None and objective <= self.best + 1e-9:
+                return
+            self.best = objective
+            self.solutions += 1
             clock = self.clock or self.deadline
             progress = Progress(
                 objective, self.bound, clock.elapsed(), self.solutions, source, clock.limit

@@ -62,7 +62,7 @@ def solve_parts(
         share = people[n] / sum(people[n:])
 
         def forward(progress: Progress, base: float = done) -> None:
-            if report is not None and progress.objective is not None:
+            if report is not None:
                 report(
                     Progress(
                         base + progress.objective,

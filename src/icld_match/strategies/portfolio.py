@@ -114,7 +114,7 @@ class Portfolio:
         while not ctx.deadline.expired(margin=0.05):
             ctx.options = replace(options, seed=options.seed + round_)
             before = self._key(index, best, ctx)
-            best = self._try(Decompose(), index, best, ctx)
+            best = self._try(Decompose(), index, best, ctx) or best
             best = self._try(Lns(), index, best, ctx) or best
             if self._key(index, best, ctx) == before:
                 round_ += 1  # converged: the next round looks at other neighbourhoods

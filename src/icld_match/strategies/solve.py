@@ -51,6 +51,7 @@ def solve(
     hint: Allocation | None = None,
     strategy: StrategyName = "auto",
     stop: StopFlag | None = None,
+    on_tick: Callable[[float, float], None] | None = None,
 ) -> Allocation:
     """Form the teams and pick their hosts, maximising the weighted objective.
 
@@ -61,18 +62,20 @@ def solve(
     the search and return it with status ``feasible`` and a reason saying so. With
     ``allow_unplaced`` as many participants as possible are placed first. ``hint``
     warm-starts from an earlier allocation. ``workers=1``, the same seed and a run that
-    ends before its time limit give the same allocation.
+    ends before its time limit give the same allocation. ``on_progress`` hears of every
+    better plan (with the strategy that found it); ``on_tick(elapsed, limit)`` is called
+    at the start and every second until the first plan, so a caller can show the clock.
     """
     deadline = Deadline(_positive(time_limit), stop=stop or StopFlag())
     options = _options(seed, workers, log, allow_unplaced, strategy)
-    if on_progress is not None:
-        on_progress(Progress(None, None, 0.0, 0, "start", time_limit))
+    relay = _Relay(on_progress, on_tick)
+    relay.tick(deadline)
 
     def work() -> Allocation:
         index = ProblemIndex.build(problem)
-        return solve_prepared(index, options, deadline, on_progress, hint)
+        return solve_prepared(index, options, deadline, relay, hint)
 
-    return _interruptible(work, deadline, on_progress)
+    return _interruptible(work, deadline, relay)
 
 
 def solve_index(
@@ -98,9 +101,7 @@ def solve_index(
     options = _options(seed, workers, log, allow_unplaced, strategy)
     if not (skip_rules or primary):
         return _interruptible(
-            lambda: solve_prepared(index, options, deadline, on_progress, hint),
-            deadline,
-            on_progress,
+            lambda: solve_prepared(index, options, deadline, on_progress, hint), deadline
         )
     spec = RunSpec(
         seed=options.seed,
@@ -112,7 +113,7 @@ def solve_index(
     )
     target = index.relaxed(skip_rules) if skip_rules else index
     outcome = _interruptible(
-        lambda: run_model(target, spec, deadline=deadline, hint=hint), deadline, None
+        lambda: run_model(target, spec, deadline=deadline, hint=hint), deadline
     )
     plan = None
     if outcome.found:
@@ -210,7 +211,6 @@ def _answer(
         if left_out and not deadline.interrupted:
             limit = min(10.0, max(0.5, deadline.remaining()))
             why += diagnose_index(index, time_limit=limit).reasons()
-        proven = proven and result.status is Status.OPTIMAL
     return Allocation(
         status=Status.OPTIMAL if proven else Status.FEASIBLE,
         teams=plan.teams,
@@ -263,9 +263,7 @@ def _options(
     return SolveOptions(seed, workers, log, allow_unplaced, strategy)  # type: ignore[arg-type]
 
 
-def _interruptible(
-    work: Callable[[], T], deadline: Deadline, on_progress: Callable[[Progress], None] | None
-) -> T:
+def _interruptible(work: Callable[[], T], deadline: Deadline, relay: _Relay | None = None) -> T:
     """Run ``work`` in a helper thread; the main thread handles signals and ticks progress."""
     with _signals(deadline.stop), ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(work)
@@ -275,9 +273,29 @@ def _interruptible(
                 return future.result(timeout=0.05)
             except TimeoutError:
                 pass
-            if on_progress is not None and deadline.elapsed() >= ticks * _TICK:
+            if relay is not None and deadline.elapsed() >= ticks * _TICK:
                 ticks += 1
-                on_progress(Progress(None, None, deadline.elapsed(), 0, "clock", deadline.limit))
+                relay.tick(deadline)
+
+
+class _Relay:
+    """Passes progress on, noting whether a plan was reported (clock ticks stop then)."""
+
+    def __init__(
+        self,
+        report: Callable[[Progress], None] | None,
+        on_tick: Callable[[float, float], None] | None,
+    ) -> None:
+        self.report, self.on_tick, self.seen_plan = report, on_tick, False
+
+    def __call__(self, progress: Progress) -> None:
+        self.seen_plan = True
+        if self.report is not None:
+            self.report(progress)
+
+    def tick(self, deadline: Deadline) -> None:
+        if self.on_tick is not None and not self.seen_plan:
+            self.on_tick(deadline.elapsed(), deadline.limit)
 
 
 @contextmanager
