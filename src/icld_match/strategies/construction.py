@@ -25,7 +25,9 @@ class Construct:
     def run(
         self, index: ProblemIndex, incumbent: Allocation | None, ctx: Context
     ) -> Allocation | None:
-        plan = greedy_allocation(index, allow_unplaced=ctx.options.allow_unplaced)
+        plan = greedy_allocation(
+            index, allow_unplaced=ctx.options.allow_unplaced, deadline=ctx.deadline
+        )
         if plan is not None:
             ctx.report_plan(index, plan, self.name)
         return plan

@@ -151,13 +151,17 @@ def independent_parts(index: ProblemIndex) -> list[list[int]]:
         for c in cohorts[1:]:
             parent[root(int(c))] = root(int(cohorts[0]))
 
-    for h, host in enumerate(index.problem.hosts):
-        users = np.flatnonzero(usable[:, h])
-        if host.season_max_teams is not None:
-            join(users)
-        else:
-            for group in index.concurrent_cohorts:
-                join(users[np.isin(users, sorted(group))])
+    capped = np.array([h.season_max_teams is not None for h in index.problem.hosts], dtype=bool)
+    blocks = [(np.arange(len(parent)), capped)]
+    blocks += [(np.array(sorted(g)), ~capped) for g in index.concurrent_cohorts]
+    for cohorts_at, hosts in blocks:
+        # every user of a host joins the host's first user: capped hosts couple all
+        # cohorts, the others only cohorts in the field together
+        sub = usable[cohorts_at][:, hosts]
+        first = cohorts_at[sub.argmax(axis=0)]
+        rows, cols = np.nonzero(sub)
+        for c, f in {(int(cohorts_at[r]), int(first[k])) for r, k in zip(rows, cols, strict=True)}:
+            join(np.array([f, c]))
     parts: dict[int, list[int]] = defaultdict(list)
     for c in range(len(parent)):
         parts[root(c)].append(c)
@@ -398,6 +402,12 @@ class BlockRunner:
                     unchanged += 1
 
 
+def setup_time(index: ProblemIndex) -> float:
+    """Seconds a sweep takes to set up (about 1 s at 10,000 participants): no sweep
+    starts with less time left, so that the time limit holds at every size."""
+    return 0.05 + index.n_participants * 1e-4
+
+
 class Decompose:
     """Strategy: cohort-by-cohort exact re-solving of the incumbent (needs a plan)."""
 
@@ -406,7 +416,7 @@ class Decompose:
     def run(
         self, index: ProblemIndex, incumbent: Allocation | None, ctx: Context
     ) -> Allocation | None:
-        if incumbent is None:
+        if incumbent is None or ctx.deadline.expired(margin=setup_time(index)):
             return None
 
         def improved(value: float) -> None:

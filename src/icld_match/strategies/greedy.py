@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..analysis.check import Violation, check
+from ..engine.clock import Deadline
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status
 
@@ -34,8 +35,11 @@ class _Load:
 
 
 class _Planner:
-    def __init__(self, index: ProblemIndex, *, skip_stuck: bool = False) -> None:
+    def __init__(
+        self, index: ProblemIndex, *, skip_stuck: bool = False, deadline: Deadline | None = None
+    ) -> None:
         self.index = index
+        self.deadline = deadline
         self.skip_stuck = skip_stuck  # relaxed mode: leave a unit unplaced instead of failing
         self.problem = index.problem
         self.load = _Load()
@@ -92,6 +96,8 @@ class _Planner:
             self.left[cohort] = sorted(units, key=lambda u: len(self.open_hosts(u)))
         left = self.left[cohort]
         while left:
+            if self.deadline is not None and self.deadline.expired():
+                return False  # out of time: no plan rather than a late one
             if scarce is not None and len(self.open_hosts(left[0])) > scarce:
                 break
             # aim for balanced teams: as few as the maximum size allows, evenly filled
@@ -125,25 +131,26 @@ class _Planner:
         team = list(unit)
         chosen: list[list[int]] = []
         candidates = [u for u in left if index.allowed[u, host].all()]
-
-        def gain(u: list[int]) -> float:
-            countries = {int(index.country_of[p]) for p in team}
-            new = len({int(index.country_of[p]) for p in u} - countries)
-            return float((index.fit[u, host] + index.wish_value[u, host]).sum()) + (
-                _NEW_COUNTRY_BONUS * new
-            )
-
+        # per candidate unit: its value at this host and its countries, computed once
+        value = self.value[:, host]
+        base = [float(value[u].sum()) for u in candidates]
+        countries = [{int(index.country_of[p]) for p in u} for u in candidates]
+        open_ = set(range(len(candidates)))
         while len(team) < limit:
+            present = {int(index.country_of[p]) for p in team}
             fitting = [
-                u
-                for u in candidates
-                if u not in chosen and len(team) + len(u) <= limit and self.fits_team(team, u)
+                i
+                for i in sorted(open_)
+                if len(team) + len(candidates[i]) <= limit and self.fits_team(team, candidates[i])
             ]
             if not fitting:
                 break
-            best = max(fitting, key=gain)
-            chosen.append(best)
-            team += best
+            best = max(
+                fitting, key=lambda i: base[i] + _NEW_COUNTRY_BONUS * len(countries[i] - present)
+            )
+            open_.discard(best)
+            chosen.append(candidates[best])
+            team += candidates[best]
         if len(team) < low or not self._mixed_enough(cohort, team):
             return None
         for u in chosen:
@@ -210,13 +217,16 @@ class _Planner:
         return False
 
 
-def greedy_allocation(index: ProblemIndex, *, allow_unplaced: bool = False) -> Allocation | None:
+def greedy_allocation(
+    index: ProblemIndex, *, allow_unplaced: bool = False, deadline: Deadline | None = None
+) -> Allocation | None:
     """A valid plan built team by team, or None when the greedy rule gets stuck.
 
     With ``allow_unplaced`` a unit that fits nowhere is left out instead (relaxed mode);
-    the plan then breaks no rule other than placing everyone.
+    the plan then breaks no rule other than placing everyone. It gives up (None) when
+    ``deadline`` expires.
     """
-    planner = _Planner(index, skip_stuck=allow_unplaced)
+    planner = _Planner(index, skip_stuck=allow_unplaced, deadline=deadline)
     order = sorted(
         range(len(index.problem.cohorts)),
         key=lambda c: int(index.allowed[index.members(c)].sum()) / max(1, len(index.members(c))),

@@ -19,7 +19,7 @@ from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation
 from .context import Context
-from .decompose import BLOCK_SHORTLIST, BlockRunner, CohortSweep
+from .decompose import BLOCK_SHORTLIST, BlockRunner, CohortSweep, setup_time
 
 #: Cohorts per neighbourhood, tried in this order (the last repeats).
 SIZES = (3, 4, 6)
@@ -68,7 +68,7 @@ class Lns:
     def run(
         self, index: ProblemIndex, incumbent: Allocation | None, ctx: Context
     ) -> Allocation | None:
-        if incumbent is None:
+        if incumbent is None or ctx.deadline.expired(margin=setup_time(index)):
             return None
         options, deadline = ctx.options, ctx.deadline
         rng = random.Random(options.seed)

@@ -49,13 +49,17 @@ class Portfolio:
         self.chain: list[str] = []
         #: The exact model's last outcome on this problem (bound, proof), if it ran.
         self.exact: Outcome | None = None
+        self._keys: dict[int, tuple[Allocation, tuple[int, float]]] = {}
 
     def label(self) -> str:
         return f"portfolio({'>'.join(self.chain)})" if self.chain else "portfolio"
 
     def _key(self, index: ProblemIndex, plan: Allocation, ctx: Context) -> tuple[int, float]:
-        people = placed(plan) if ctx.options.allow_unplaced else 0
-        return people, round(objective_of(index.problem, plan), 6)
+        """Placed people (relaxed mode only), then the objective; cached per plan."""
+        if id(plan) not in self._keys:
+            people = placed(plan) if ctx.options.allow_unplaced else 0
+            self._keys[id(plan)] = (plan, (people, round(objective_of(index.problem, plan), 6)))
+        return self._keys[id(plan)][1]
 
     def _try(
         self, strategy: Strategy, index: ProblemIndex, best: Allocation | None, ctx: Context

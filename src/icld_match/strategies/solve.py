@@ -35,6 +35,8 @@ from .portfolio import run_named
 __all__ = ["Progress", "SolveOptions", "solve", "solve_index"]
 
 T = TypeVar("T")
+#: Problems up to this many participants are pre-checked before any search.
+PRECHECK_FIRST = 2_000
 #: Seconds between "still searching" progress lines before the first plan.
 _TICK = 1.0
 
@@ -136,25 +138,29 @@ def solve_prepared(
     on_progress: Callable[[Progress], None] | None,
     hint: Allocation | None,
 ) -> Allocation:
-    """Pre-checks, independent parts, the chosen strategy, and the final answer."""
-    if not options.allow_unplaced:
-        failed = precheck(index)
-        if failed:
-            return _answer(
-                index,
-                PartResult(None, None, True, "precheck", Status.INFEASIBLE),
-                options,
-                deadline,
-                0.0,
-                failed,
-            )
-    start = hint if hint is not None and not check(index.problem, hint) else None
-    ctx = Context(options, deadline, on_progress, clock=deadline)
-    parts = independent_parts(index) if options.strategy == "auto" else [[]]
-    if len(parts) > 1:
-        results = solve_parts(index, parts, ctx, lambda sub, c: run_named(sub, None, c))
-        return _answer(index, _joined(index, results, len(parts)), options, deadline, 0.0)
-    return _answer(index, run_named(index, start, ctx), options, deadline, 0.0)
+    """Pre-checks, independent parts, the chosen strategy, and the final answer.
+
+    The counting pre-checks run first on problems up to PRECHECK_FIRST participants; on
+    larger ones (2 s at 10,000) only when no plan was found, since a plan proves them.
+    """
+    checked = options.allow_unplaced or index.n_participants > PRECHECK_FIRST
+    failed = [] if checked else precheck(index)
+    if not failed:
+        start = hint if hint is not None and not check(index.problem, hint) else None
+        ctx = Context(options, deadline, on_progress, clock=deadline)
+        parts = independent_parts(index) if options.strategy == "auto" else [[]]
+        if len(parts) > 1:
+            results = solve_parts(index, parts, ctx, lambda sub, c: run_named(sub, None, c))
+            result = _joined(index, results, len(parts))
+        else:
+            result = run_named(index, start, ctx)
+        if result.plan is not None or options.allow_unplaced or deadline.expired():
+            return _answer(index, result, options, deadline, 0.0)
+        failed = [] if not checked else precheck(index)
+        if not failed:
+            return _answer(index, result, options, deadline, 0.0)
+    result = PartResult(None, None, True, "precheck", Status.INFEASIBLE)
+    return _answer(index, result, options, deadline, 0.0, failed)
 
 
 def _joined(index: ProblemIndex, results: list[PartResult], n: int) -> PartResult:
