@@ -176,6 +176,7 @@ class Job:
     problem: Problem
     current: list[Team]
     before: float
+    placed: int = 0  # people in ``current``: in relaxed mode placing more comes first
 
 
 class CohortSweep:
@@ -189,8 +190,9 @@ class CohortSweep:
         seed: int,
         keep: int,
         stop: StopFlag | None = None,
+        relaxed: bool = False,
     ) -> None:
-        self.index, self.seed, self.keep = index, seed, keep
+        self.index, self.seed, self.keep, self.relaxed = index, seed, keep, relaxed
         self.stop = stop or StopFlag()
         problem = index.problem
         n_cohorts, hosts = len(problem.cohorts), problem.hosts
@@ -257,7 +259,8 @@ class CohortSweep:
         """The block's problem against the plan as it is now (main thread only)."""
         sub = self.block_problem(block)
         current = [t for c in block for t in self.teams_of[c]]
-        return Job(block, sub, current, _objective(sub, current))
+        placed = sum(len(t.members) for t in current)
+        return Job(block, sub, current, _objective(sub, current), placed)
 
     def solve(self, job: Job, time_limit: float) -> Allocation:
         """Solve a prepared block (safe to run in a worker thread: reads only ``job``)."""
@@ -269,6 +272,7 @@ class CohortSweep:
             time_limit=time_limit,
             seed=self.seed,
             stop=self.stop,
+            allow_unplaced=self.relaxed,
         )
 
     def commit(self, job: Job, found: Allocation) -> bool:
@@ -277,7 +281,8 @@ class CohortSweep:
         self.solve_time += found.solve_time
         if found.objective is None or not found.is_feasible():
             return False
-        if found.objective <= job.before + 1e-6:
+        placed = sum(len(t.members) for t in found.teams)
+        if (placed, found.objective) <= (job.placed, job.before + 1e-6):
             return False
         index = self.index
         if not self._fits(job.block, found.teams):
@@ -325,6 +330,7 @@ def improve_by_cohort(
     threads: int = 1,
     keep: int = BLOCK_SHORTLIST,
     on_improvement: Callable[[float], None] | None = None,
+    relaxed: bool = False,
 ) -> Allocation:
     """Re-solve single cohorts, then pairs of concurrent cohorts, until none improves.
 
@@ -335,7 +341,7 @@ def improve_by_cohort(
     before the deadline, the answer depends only on the input and the seed.
     """
     clock = deadline if isinstance(deadline, Deadline) else Deadline(deadline - time.perf_counter())
-    sweep = CohortSweep(index, plan, seed=seed, keep=keep, stop=clock.stop)
+    sweep = CohortSweep(index, plan, seed=seed, keep=keep, stop=clock.stop, relaxed=relaxed)
     rng = random.Random(seed)
     singles = [[c] for c in range(len(index.problem.cohorts))]
     rng.shuffle(singles)
@@ -429,6 +435,7 @@ class Decompose:
             seed=ctx.options.seed,
             threads=ctx.options.workers,
             on_improvement=improved,
+            relaxed=ctx.options.allow_unplaced,
         )
 
 

@@ -67,11 +67,22 @@ class Exact:
 
 
 def solve_block(
-    index: ProblemIndex, hint: Allocation, *, time_limit: float, seed: int, stop: StopFlag
+    index: ProblemIndex,
+    hint: Allocation,
+    *,
+    time_limit: float,
+    seed: int,
+    stop: StopFlag,
+    allow_unplaced: bool = False,
 ) -> Allocation:
     """One small block's exact model with one worker, warm-started from its current teams."""
     clock = Deadline(time_limit, stop=stop)
-    outcome = run_model(index, RunSpec(seed=seed, workers=1), deadline=clock, hint=hint)
+    outcome = run_model(
+        index,
+        RunSpec(seed=seed, workers=1, allow_unplaced=allow_unplaced),
+        deadline=clock,
+        hint=hint,
+    )
     if not outcome.found:
         return Allocation(status=outcome.status, solve_time=outcome.solve_time)
     return as_allocation(outcome, "exact")

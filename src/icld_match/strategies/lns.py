@@ -74,7 +74,12 @@ class Lns:
         rng = random.Random(options.seed)
         near = coupled(index)
         sweep = CohortSweep(
-            index, incumbent, seed=options.seed, keep=BLOCK_SHORTLIST, stop=deadline.stop
+            index,
+            incumbent,
+            seed=options.seed,
+            keep=BLOCK_SHORTLIST,
+            stop=deadline.stop,
+            relaxed=options.allow_unplaced,
         )
 
         def improved(value: float) -> None:
