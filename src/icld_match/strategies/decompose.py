@@ -160,8 +160,9 @@ def independent_parts(index: ProblemIndex) -> list[list[int]]:
         sub = usable[cohorts_at][:, hosts]
         first = cohorts_at[sub.argmax(axis=0)]
         rows, cols = np.nonzero(sub)
-        for c, f in {(int(cohorts_at[r]), int(first[k])) for r, k in zip(rows, cols, strict=True)}:
-            join(np.array([f, c]))
+        n = len(parent)
+        for code in np.unique(cohorts_at[rows] * n + first[cols]).tolist():
+            join(np.array([code % n, code // n]))
     parts: dict[int, list[int]] = defaultdict(list)
     for c in range(len(parent)):
         parts[root(c)].append(c)
