@@ -87,6 +87,9 @@ class Portfolio:
             return self._try(Exact(), index, best, ctx)
         if size <= EXACT_LIMIT:
             return self._refine_then_exact(index, best, ctx)
+        if best is None and not ctx.deadline.expired():
+            # the greedy rule got stuck: CP-SAT on each participant's best hosts instead
+            best = self._try(Shortlist(), index, best, ctx)
         return self._search(index, best, ctx)
 
     def _refine_then_exact(
