@@ -145,7 +145,11 @@ class _Planner:
         index = self.index
         team = list(unit)
         chosen: list[list[int]] = []
-        candidates = [u for u in left if index.allowed[u, host].all()]
+        # scalar look-ups in one host's column: far cheaper than a numpy call per unit
+        column = index.allowed[:, host]
+        candidates = [u for u in left if all(column[p] for p in u)]
+        if len(team) + sum(len(u) for u in candidates) < low:
+            return None  # not enough people left who may go there
         # per candidate unit: its value at this host and its countries, computed once
         value = self.value[:, host]
         base = [float(value[u].sum()) for u in candidates]
