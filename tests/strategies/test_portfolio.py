@@ -135,3 +135,20 @@ def test_relaxed_mode_at_scale_honours_the_time_limit() -> None:
     assert allocation.is_feasible()
     placed = {m for t in allocation.teams for m in t.members}
     assert len(placed) + len(allocation.unplaced) == len(problem.participants)
+
+
+def test_a_wired_bound_provider_bounds_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound module plugs in as one call; its bound is reported with the plan."""
+    from icld_match.strategies import portfolio
+
+    calls: list[float] = []
+
+    def provider(index: ProblemIndex, at: float, seed: int) -> float:
+        calls.append(at)
+        return 1000.0
+
+    monkeypatch.setattr(portfolio, "BOUND_PROVIDER", provider)
+    problem = Problem.load(EXAMPLE)
+    allocation = solve(problem, workers=1, time_limit=10, strategy="decompose")
+    assert calls and allocation.best_bound == pytest.approx(1000.0)
+    assert allocation.status is Status.FEASIBLE

@@ -18,6 +18,7 @@ placed, then a better objective), so the answer is never worse than the construc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..analysis.check import objective as objective_of
@@ -179,28 +180,54 @@ def shortlist_size(index: ProblemIndex) -> int:
     return int(min(30, max(6, wanted)))
 
 
+#: A proven upper bound from outside CP-SAT: (index, deadline as a ``time.perf_counter()``
+#: value, seed) -> bound or None. The integrator wires the bound module in here, e.g.
+#: ``lambda index, at, seed: (b := upper_bound(index, deadline=at, seed=seed)) and b.value``.
+BoundProvider = Callable[[ProblemIndex, float, int], float | None]
+BOUND_PROVIDER: BoundProvider | None = None
+#: Share of the time kept for the bound provider when one is wired in.
+BOUND_SHARE = 0.15
+
+
 def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -> PartResult:
-    """Run the strategy the options name; say what produced the plan and what is proven."""
-    name = ctx.options.strategy
-    exact: Outcome | None = None
-    if name == "auto":
-        portfolio = Portfolio()
-        plan = portfolio.run(index, incumbent, ctx)
-        label, exact = portfolio.label(), portfolio.exact
-    elif name == "exact":
-        solver = Exact()
-        plan = solver.run(index, incumbent, ctx)
-        label, exact = "exact", solver.outcome
-    else:
-        strategy: Strategy = Sequence(Decompose()) if name == "decompose" else Shortlist()
-        plan = strategy.run(index, incumbent, ctx)
-        label = strategy.name
+    """Run the strategy the options name; say what produced the plan and what is proven.
+
+    The bound is the smaller of CP-SAT's (when the exact model ran on this problem) and the
+    bound provider's (when one is wired in; it gets the last BOUND_SHARE of the time).
+    """
+    whole, provider = ctx.deadline, BOUND_PROVIDER
+    if provider is not None:
+        ctx.deadline = whole.share(1 - BOUND_SHARE)
+    plan, label, exact = _run_strategy(index, incumbent, ctx)
+    ctx.deadline = whole
     if plan is None:
         status = exact.status if exact is not None else Status.UNKNOWN
         return PartResult(None, None, status is Status.INFEASIBLE, label, status)
+    value = objective_of(index.problem, plan)
     bound = exact.bound if exact is not None and exact.found else None
     proven = exact is not None and exact.status is Status.OPTIMAL
-    if proven and exact is not None and exact.objective is not None:
-        # the proof holds for the plan kept only if it is as good as the exact optimum
-        proven = objective_of(index.problem, plan) >= exact.objective - 1e-6
+    # the proof holds for the plan kept only if it is as good as the exact optimum
+    proven = proven and exact is not None and value >= (exact.objective or value) - 1e-6
+    if provider is not None and not proven and not whole.expired():
+        extra = provider(index, whole.at, ctx.options.seed)
+        if extra is not None:
+            bound = extra if bound is None else min(bound, extra)
+            proven = extra <= value + 1e-6
     return PartResult(plan, bound, proven, label, Status.FEASIBLE)
+
+
+def _run_strategy(
+    index: ProblemIndex, incumbent: Allocation | None, ctx: Context
+) -> tuple[Allocation | None, str, Outcome | None]:
+    """The plan of the named strategy, its label, and the exact model's outcome if it ran."""
+    name = ctx.options.strategy
+    if name == "auto":
+        portfolio = Portfolio()
+        plan = portfolio.run(index, incumbent, ctx)
+        return plan, portfolio.label(), portfolio.exact
+    if name == "exact":
+        solver = Exact()
+        return solver.run(index, incumbent, ctx), "exact", solver.outcome
+    strategy: Strategy = Sequence(Decompose()) if name == "decompose" else Shortlist()
+    plan = strategy.run(index, incumbent, ctx)
+    return plan, strategy.name, None
