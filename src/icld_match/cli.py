@@ -23,6 +23,7 @@ from . import __version__
 from .analysis.check import check, score
 from .analysis.diagnose import diagnose
 from .analysis.explain import explain
+from .engine.clock import StopFlag
 from .io.json_files import (
     check_writable,
     json_schema,
@@ -39,6 +40,8 @@ from .records.schema import Problem
 from .strategies.solve import Progress, solve
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
+#: Exit codes after an interrupt: 128 + the signal number, as shells report it.
+_SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143}
 _INT32_MAX = 2**31 - 1  # CP-SAT's seed and worker count are 32-bit parameters
 
 
@@ -191,16 +194,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_tick(elapsed: float, limit: float) -> None:
+    """Before the first plan: the clock, so that a long preparation shows it is alive."""
+    print(f"  {elapsed:.2f}s / {limit:g}s: searching, no plan yet", file=sys.stderr, flush=True)
+
+
 def _print_progress(progress: Progress) -> None:
+    """One line per better plan, named by the strategy that found it."""
+    clock = f"{progress.wall_time:.2f}s / {progress.time_limit or 0:g}s"
+    bound = "" if progress.best_bound is None else f", bound {progress.best_bound:.3f}"
     print(
-        f"  solution {progress.solutions}: objective {progress.objective:.3f} "
-        + (
-            "(greedy start)"
-            if progress.best_bound is None
-            else f"(bound {progress.best_bound:.3f})"
-        )
-        + f" at {progress.wall_time:.2f}s",
+        f"  {clock}: solution {progress.solutions} objective {progress.objective:.3f} "
+        f"({progress.source}{bound})",
         file=sys.stderr,
+        flush=True,
     )
 
 
@@ -225,21 +232,28 @@ def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _solve(args: argparse.Namespace) -> int:
+    """Solve; on Ctrl-C (SIGINT) or SIGTERM the best plan so far is still written, and the
+    exit code is 130 or 143 as a shell expects of an interrupted command."""
     options = _checked_options(args)
     problem = load_problem_any(args.problem)
     _check_outputs(args.out)
+    stop = StopFlag()
     allocation = solve(
         problem,
         log=args.log,
         on_progress=_print_progress if args.progress else None,
+        on_tick=_print_tick if args.progress else None,
         allow_unplaced=args.allow_unplaced,
         strategy=args.strategy,
+        stop=stop,
         **options,
     )
     saved = save_allocation(args.out, allocation, problem, force=args.force) if args.out else ""
     print(allocation.summary(problem))
     if saved:
         print(saved)
+    if stop.reason in _SIGNAL_EXIT:
+        return _SIGNAL_EXIT[stop.reason]
     return EXIT_OK if allocation.is_feasible() else EXIT_NO_SOLUTION
 
 

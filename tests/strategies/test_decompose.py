@@ -121,8 +121,9 @@ def test_decompose_is_valid_and_between_greedy_and_the_optimum(problem: Problem)
         return
     assert allocation.strategy == "decompose"
     assert check(problem, allocation) == []
-    assert allocation.status is Status.FEASIBLE and allocation.best_bound is None
-    assert allocation.objective is not None
+    assert allocation.status is Status.FEASIBLE and allocation.objective is not None
+    # the only bound without the exact model is the bound module's, never below the plan
+    assert allocation.best_bound is None or allocation.best_bound >= allocation.objective
     assert abs(allocation.objective - total(problem, allocation)) < 1e-9
     assert allocation.objective >= total(problem, start) - 1e-9
     exact = solve(problem, workers=1, time_limit=20, strategy="exact")
@@ -182,7 +183,7 @@ def test_cohorts_apart_in_time_without_season_caps_are_independent() -> None:
 def test_independent_parts_are_solved_apart_and_proven_optimal() -> None:
     problem = two_cohorts_one_host(max_teams=1, b_starts=date(2026, 9, 7))
     allocation = solve(problem, workers=1)
-    assert allocation.strategy == "parts-2(exact)"
+    assert allocation.strategy.startswith("parts-2(") and "exact" in allocation.strategy
     assert allocation.status is Status.OPTIMAL and check(problem, allocation) == []
     exact = solve(problem, workers=1, strategy="exact")
     assert allocation.objective is not None and exact.objective is not None

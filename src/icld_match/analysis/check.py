@@ -418,9 +418,13 @@ def _check_keep_together(
 def _check_keep_apart(problem: Problem, teams: Sequence[Team]) -> list[Violation]:
     """No team holds two members of a keep-apart group; one breach per team and group."""
     out: list[Violation] = []
+    team_of: dict[str, list[int]] = defaultdict(list)  # only teams holding a member matter
+    for t, team in enumerate(teams):
+        for m in team.members:
+            team_of[m].append(t)
     for group in problem.keep_apart:
         apart = set(group.members)
-        for team in teams:
+        for team in (teams[t] for t in sorted({t for m in apart for t in team_of.get(m, [])})):
             together = _unique(m for m in team.members if m in apart)
             if len(together) >= 2:
                 out.append(

@@ -112,9 +112,15 @@ class ProblemIndex:
         country_of, countries = _codes([p.country for p in participants])
         organisation_of, organisations = _codes([p.organisation for p in participants])
 
-        host_open = np.asarray(
-            [[h.is_available(c.internship) for h in hosts] for c in cohorts], dtype=np.bool_
-        )
+        # cohorts often share their dates: ask each host once per distinct internship
+        spans = {(c.internship.start, c.internship.end): c.internship for c in cohorts}
+        span_row = {key: row for row, key in enumerate(spans)}
+        open_by_span = np.asarray(
+            [[h.is_available(span) for h in hosts] for span in spans.values()], dtype=np.bool_
+        ).reshape(len(spans), len(hosts))
+        host_open = open_by_span[
+            [span_row[(c.internship.start, c.internship.end)] for c in cohorts]
+        ].reshape(len(cohorts), len(hosts))
         languages = _vocabulary((p.languages for p in participants), (h.languages for h in hosts))
         speaks = _incidence([p.languages for p in participants], languages)
         works_in = _incidence([h.languages for h in hosts], languages)
@@ -140,8 +146,10 @@ class ProblemIndex:
 
         pair_masks = {
             "host_dates": host_open[cohort_of],
-            "language": (speaks.astype(np.int64) @ works_in.T.astype(np.int64)) > 0,
-            "access": (needs.astype(np.int64) @ (~offers).T.astype(np.int64)) == 0,
+            # float products use BLAS (integer ones do not: 1 s at 10,000 x 2,000); the
+            # counts are small integers, exact in float64
+            "language": (speaks.astype(np.float64) @ works_in.T.astype(np.float64)) > 0,
+            "access": (needs.astype(np.float64) @ (~offers).T.astype(np.float64)) == 0,
             "blocked": ~blocked,
             "pin": pinned_ok,
         }

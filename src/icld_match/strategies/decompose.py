@@ -28,10 +28,13 @@ import numpy as np
 import numpy.typing as npt
 
 from ..analysis.check import objective
+from ..engine.clock import Deadline, StopFlag
 from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status, Team
 from ..records.schema import Affinity, Capacity, Participant, Pin, Problem
+from .context import Context
+from .exact import solve_block
 
 IntArray = npt.NDArray[np.int64]
 
@@ -148,13 +151,18 @@ def independent_parts(index: ProblemIndex) -> list[list[int]]:
         for c in cohorts[1:]:
             parent[root(int(c))] = root(int(cohorts[0]))
 
-    for h, host in enumerate(index.problem.hosts):
-        users = np.flatnonzero(usable[:, h])
-        if host.season_max_teams is not None:
-            join(users)
-        else:
-            for group in index.concurrent_cohorts:
-                join(users[np.isin(users, sorted(group))])
+    capped = np.array([h.season_max_teams is not None for h in index.problem.hosts], dtype=bool)
+    blocks = [(np.arange(len(parent)), capped)]
+    blocks += [(np.array(sorted(g)), ~capped) for g in index.concurrent_cohorts]
+    for cohorts_at, hosts in blocks:
+        # every user of a host joins the host's first user: capped hosts couple all
+        # cohorts, the others only cohorts in the field together
+        sub = usable[cohorts_at][:, hosts]
+        first = cohorts_at[sub.argmax(axis=0)]
+        rows, cols = np.nonzero(sub)
+        n = len(parent)
+        for code in np.unique(cohorts_at[rows] * n + first[cols]).tolist():
+            join(np.array([code % n, code // n]))
     parts: dict[int, list[int]] = defaultdict(list)
     for c in range(len(parent)):
         parts[root(c)].append(c)
@@ -169,13 +177,24 @@ class Job:
     problem: Problem
     current: list[Team]
     before: float
+    placed: int = 0  # people in ``current``: in relaxed mode placing more comes first
 
 
 class CohortSweep:
     """The plan being improved, and what each host has left for any block of cohorts."""
 
-    def __init__(self, index: ProblemIndex, plan: Allocation, *, seed: int, keep: int) -> None:
-        self.index, self.seed, self.keep = index, seed, keep
+    def __init__(
+        self,
+        index: ProblemIndex,
+        plan: Allocation,
+        *,
+        seed: int,
+        keep: int,
+        stop: StopFlag | None = None,
+        relaxed: bool = False,
+    ) -> None:
+        self.index, self.seed, self.keep, self.relaxed = index, seed, keep, relaxed
+        self.stop = stop or StopFlag()
         problem = index.problem
         n_cohorts, hosts = len(problem.cohorts), problem.hosts
         self.teams_of: dict[int, list[Team]] = defaultdict(list)
@@ -241,21 +260,20 @@ class CohortSweep:
         """The block's problem against the plan as it is now (main thread only)."""
         sub = self.block_problem(block)
         current = [t for c in block for t in self.teams_of[c]]
-        return Job(block, sub, current, _objective(sub, current))
+        placed = sum(len(t.members) for t in current)
+        return Job(block, sub, current, _objective(sub, current), placed)
 
     def solve(self, job: Job, time_limit: float) -> Allocation:
         """Solve a prepared block (safe to run in a worker thread: reads only ``job``)."""
-        from .solve import solve_index  # solve uses this module for large instances
-
         hint = Allocation(status=Status.FEASIBLE, teams=job.current)
         sub_index = ProblemIndex.build(job.problem)
-        return solve_index(
+        return solve_block(
             sub_index.shortlisted(self.keep, anchor=sub_index.pairs_of(hint)),
+            hint,
             time_limit=time_limit,
             seed=self.seed,
-            workers=1,
-            hint=hint,
-            strategy="exact",
+            stop=self.stop,
+            allow_unplaced=self.relaxed,
         )
 
     def commit(self, job: Job, found: Allocation) -> bool:
@@ -264,20 +282,11 @@ class CohortSweep:
         self.solve_time += found.solve_time
         if found.objective is None or not found.is_feasible():
             return False
-        if found.objective <= job.before + 1e-6:
+        placed = sum(len(t.members) for t in found.teams)
+        if (placed, found.objective) <= (job.placed, job.before + 1e-6):
             return False
         index = self.index
-        teams = np.zeros(index.n_hosts, dtype=np.int64)
-        people = np.zeros_like(teams)
-        for t in found.teams:
-            teams[index.host_pos[t.host]] += 1
-            people[index.host_pos[t.host]] += len(t.members)
-        # a block is one cohort or two in the field on a common day: its teams at a host
-        # share one limit, so the sums decide
-        teams_left, people_left, season_left = self.left_for(job.block)
-        if (teams > teams_left).any() or (people > people_left).any():
-            return False
-        if (teams > season_left).any():
+        if not self._fits(job.block, found.teams):
             return False
         for c in job.block:
             self._count(c, self.teams_of[c], -1)
@@ -285,6 +294,28 @@ class CohortSweep:
             self._count(c, self.teams_of[c], +1)
         self.total += found.objective - job.before
         return True
+
+    def _fits(self, block: list[int], found: list[Team]) -> bool:
+        """Whether a block's new teams fit with the other cohorts' teams, per set of
+        overlapping cohorts and per season (they may have changed meanwhile)."""
+        index = self.index
+        teams = np.zeros((len(index.problem.cohorts), index.n_hosts), dtype=np.int64)
+        people = np.zeros_like(teams)
+        for t in found:
+            c, h = index.cohort_pos[t.cohort], index.host_pos[t.host]
+            teams[c, h] += 1
+            people[c, h] += len(t.members)
+        inside = set(block)
+        for g in sorted({g for c in block for g in self.groups_of[c]}):
+            mine = [c for c in self.groups[g] if c in inside]
+            others = [c for c in self.groups[g] if c not in inside]
+            total_teams = teams[mine].sum(0) + self.teams[others].sum(0)
+            total_people = people[mine].sum(0) + self.people[others].sum(0)
+            if (total_teams > self.max_teams).any() or (total_people > self.max_people).any():
+                return False
+        others_all = [c for c in range(len(index.problem.cohorts)) if c not in inside]
+        season = teams.sum(0) + self.teams[others_all].sum(0)
+        return not (season > self.season_cap).any()
 
     def plan(self, like: Allocation) -> Allocation:
         teams = self.index.renumbered(t for teams in self.teams_of.values() for t in teams)
@@ -295,70 +326,118 @@ def improve_by_cohort(
     index: ProblemIndex,
     plan: Allocation,
     *,
-    deadline: float,
+    deadline: float | Deadline,
     seed: int = 0,
     threads: int = 1,
     keep: int = BLOCK_SHORTLIST,
     on_improvement: Callable[[float], None] | None = None,
+    relaxed: bool = False,
 ) -> Allocation:
     """Re-solve single cohorts, then pairs of concurrent cohorts, until none improves.
 
     ``plan`` must be valid; the answer is valid and at least as good. ``deadline`` is a
-    ``time.perf_counter()`` value. ``threads`` blocks are solved at once (one CP-SAT
-    worker each; CP-SAT releases the GIL). ``on_improvement`` gets the plan's objective
-    after each improving step. With one thread and a run that ends before the deadline,
-    the answer depends only on the input and the seed.
+    :class:`Deadline` (or a ``time.perf_counter()`` value). ``threads`` blocks are solved
+    at once (one CP-SAT worker each; CP-SAT releases the GIL). ``on_improvement`` gets the
+    plan's objective after each improving step. With one thread and a run that ends
+    before the deadline, the answer depends only on the input and the seed.
     """
-    sweep = CohortSweep(index, plan, seed=seed, keep=keep)
+    clock = deadline if isinstance(deadline, Deadline) else Deadline(deadline - time.perf_counter())
+    sweep = CohortSweep(index, plan, seed=seed, keep=keep, stop=clock.stop, relaxed=relaxed)
     rng = random.Random(seed)
     singles = [[c] for c in range(len(index.problem.cohorts))]
     rng.shuffle(singles)
     pairs = [list(p) for p in sorted({p for g in sweep.groups for p in combinations(g, 2)})]
     rng.shuffle(pairs)
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-
-        def run(blocks: list[list[int]]) -> bool | None:
-            """Re-solve blocks in turn until none improves; None when time is up."""
-            gained, unchanged = False, 0  # blocks re-solved in a row without a gain
-            pending: dict[Future[Allocation], tuple[int, Job]] = {}
-            busy: set[int] = set()  # cohorts of blocks being solved
-            turn = 0  # the next block to try, cyclically
-            while True:
-                out_of_time = deadline - time.perf_counter() <= 0.05
-                while not out_of_time and len(pending) < threads and unchanged < len(blocks):
-                    # the next block that shares no cohort with those being solved
-                    step = next(
-                        (
-                            i
-                            for i in range(len(blocks))
-                            if busy.isdisjoint(blocks[(turn + i) % len(blocks)])
-                        ),
-                        None,
-                    )
-                    if step is None:
-                        break
-                    position, turn = (turn + step) % len(blocks), (turn + step + 1) % len(blocks)
-                    job = sweep.prepare(blocks[position])
-                    limit = max(0.01, min(BLOCK_TIME_LIMIT, deadline - time.perf_counter()))
-                    pending[pool.submit(sweep.solve, job, limit)] = (position, job)
-                    busy.update(job.block)
-                if not pending:
-                    return None if out_of_time else gained
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=lambda f: pending[f][0]):
-                    job = pending.pop(future)[1]
-                    busy.difference_update(job.block)
-                    if sweep.commit(job, future.result()):
-                        gained, unchanged = True, 0
-                        if on_improvement is not None:
-                            on_improvement(sweep.total)
-                    else:
-                        unchanged += 1
-
+        sweeper = BlockRunner(sweep, pool, clock, threads, on_improvement)
         # singles, then pairs, and again while pairs find something singles then might use
-        while run(singles) is not None and run(pairs):
+        while sweeper.run(singles) is not None and sweeper.run(pairs):
             pass
     return sweep.plan(plan)
+
+
+class BlockRunner:
+    """Solves blocks in turn (``threads`` at once, no two sharing a cohort) and commits gains."""
+
+    def __init__(
+        self,
+        sweep: CohortSweep,
+        pool: ThreadPoolExecutor,
+        deadline: Deadline,
+        threads: int,
+        on_improvement: Callable[[float], None] | None,
+        block_limit: float = BLOCK_TIME_LIMIT,
+    ) -> None:
+        self.sweep, self.pool, self.deadline, self.threads = sweep, pool, deadline, threads
+        self.on_improvement, self.block_limit = on_improvement, block_limit
+
+    def _next(self, blocks: list[list[int]], turn: int, busy: set[int]) -> int | None:
+        """Offset from ``turn`` of the next block sharing no cohort with those being solved."""
+        return next(
+            (i for i in range(len(blocks)) if busy.isdisjoint(blocks[(turn + i) % len(blocks)])),
+            None,
+        )
+
+    def run(self, blocks: list[list[int]]) -> bool | None:
+        """Re-solve blocks cyclically until none improves; None when time is up."""
+        gained, unchanged = False, 0  # blocks re-solved in a row without a gain
+        pending: dict[Future[Allocation], tuple[int, Job]] = {}
+        busy: set[int] = set()  # cohorts of blocks being solved
+        turn = 0  # the next block to try, cyclically
+        while True:
+            out_of_time = self.deadline.expired(margin=0.05)
+            while not out_of_time and len(pending) < self.threads and unchanged < len(blocks):
+                step = self._next(blocks, turn, busy)
+                if step is None:
+                    break
+                position, turn = (turn + step) % len(blocks), (turn + step + 1) % len(blocks)
+                job = self.sweep.prepare(blocks[position])
+                limit = max(0.01, min(self.block_limit, self.deadline.remaining()))
+                pending[self.pool.submit(self.sweep.solve, job, limit)] = (position, job)
+                busy.update(job.block)
+            if not pending:
+                return None if out_of_time else gained
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: pending[f][0]):
+                job = pending.pop(future)[1]
+                busy.difference_update(job.block)
+                if self.sweep.commit(job, future.result()):
+                    gained, unchanged = True, 0
+                    if self.on_improvement is not None:
+                        self.on_improvement(self.sweep.total)
+                else:
+                    unchanged += 1
+
+
+def setup_time(index: ProblemIndex) -> float:
+    """Seconds a sweep takes to set up (about 1 s at 10,000 participants): no sweep
+    starts with less time left, so that the time limit holds at every size."""
+    return 0.05 + index.n_participants * 1e-4
+
+
+class Decompose:
+    """Strategy: cohort-by-cohort exact re-solving of the incumbent (needs a plan)."""
+
+    name = "decompose"
+
+    def run(
+        self, index: ProblemIndex, incumbent: Allocation | None, ctx: Context
+    ) -> Allocation | None:
+        if incumbent is None or ctx.deadline.expired(margin=setup_time(index)):
+            return None
+
+        def improved(value: float) -> None:
+            ctx.report(value, self.name)
+
+        return improve_by_cohort(
+            index,
+            incumbent,
+            deadline=ctx.deadline,
+            seed=ctx.options.seed,
+            threads=ctx.options.workers,
+            on_improvement=improved,
+            relaxed=ctx.options.allow_unplaced,
+        )
 
 
 def _objective(problem: Problem, teams: list[Team]) -> float:

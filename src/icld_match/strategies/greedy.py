@@ -9,12 +9,12 @@ a valid plan.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from ..analysis.check import check
+from ..analysis.check import Violation, check
+from ..engine.clock import Deadline
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status
 
@@ -24,29 +24,43 @@ _SCARCE = 3
 _NEW_COUNTRY_BONUS = 0.25
 
 
-@dataclass
 class _Load:
-    """Teams and people each host has taken, per set of overlapping cohorts and per season."""
+    """Teams and people each host has taken, per set of overlapping cohorts and per season,
+    as arrays so that every host's room for a cohort is one vectorised expression."""
 
-    teams: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
-    people: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
-    season: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    def __init__(self, index: ProblemIndex) -> None:
+        hosts, groups = index.problem.hosts, len(index.concurrent_cohorts)
+        self.max_teams = np.array([h.capacity.max_teams for h in hosts], dtype=np.int64)
+        self.max_people = np.array([h.capacity.max_participants for h in hosts], dtype=np.int64)
+        no_cap = index.n_participants + 1
+        self.season_cap = np.array(
+            [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts],
+            dtype=np.int64,
+        )
+        self.teams = np.zeros((groups, len(hosts)), dtype=np.int64)
+        self.people = np.zeros_like(self.teams)
+        self.season = np.zeros(len(hosts), dtype=np.int64)
 
 
 class _Planner:
-    def __init__(self, index: ProblemIndex) -> None:
+    def __init__(
+        self, index: ProblemIndex, *, skip_stuck: bool = False, deadline: Deadline | None = None
+    ) -> None:
         self.index = index
+        self.deadline = deadline
+        self.skip_stuck = skip_stuck  # relaxed mode: leave a unit unplaced instead of failing
         self.problem = index.problem
-        self.load = _Load()
+        self.load = _Load(index)
         self.apart: dict[int, set[int]] = defaultdict(set)
         for group in self.problem.keep_apart:
             rows = index.participant_rows(group.members)
             for p in rows:
                 self.apart[p].update(q for q in rows if q != p)
-        self.groups_of = {
-            c: [i for i, g in enumerate(index.concurrent_cohorts) if c in g]
-            for c in range(len(self.problem.cohorts))
-        }
+        self.groups_of: dict[int, list[int]] = {c: [] for c in range(len(self.problem.cohorts))}
+        for i, cohorts in enumerate(index.concurrent_cohorts):
+            for c in sorted(cohorts):
+                self.groups_of[c].append(i)
+        self.group_rows = {c: np.array(g, dtype=np.int64) for c, g in self.groups_of.items()}
         self.teams: list[tuple[int, int, list[int]]] = []
         self.value = index.fit + index.wish_value
         self.left: dict[int, list[list[int]]] = {}
@@ -54,21 +68,25 @@ class _Planner:
 
     def room(self, cohort: int, host: int) -> tuple[int, int]:
         """(teams, people) the host can still take for this cohort."""
-        cap = self.problem.hosts[host].capacity
-        teams = min(cap.max_teams - self.load.teams[host, g] for g in self._groups(cohort))
-        people = min(cap.max_participants - self.load.people[host, g] for g in self._groups(cohort))
-        season = self.problem.hosts[host].season_max_teams
-        if season is not None:
-            teams = min(teams, season - self.load.season[host])
+        load, groups = self.load, self.group_rows[cohort]
+        teams = int(load.max_teams[host] - load.teams[groups, host].max())
+        people = int(load.max_people[host] - load.people[groups, host].max())
+        return min(teams, int(load.season_cap[host] - load.season[host])), people
+
+    def rooms(
+        self, cohort: int, hosts: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(teams, people) each of ``hosts`` can still take for this cohort."""
+        load, groups = self.load, self.group_rows[cohort]
+        teams = load.max_teams[hosts] - load.teams[groups][:, hosts].max(axis=0)
+        people = load.max_people[hosts] - load.people[groups][:, hosts].max(axis=0)
+        teams = np.minimum(teams, load.season_cap[hosts] - load.season[hosts])
         return teams, people
 
-    def _groups(self, cohort: int) -> list[int]:
-        return self.groups_of[cohort]
-
     def take(self, cohort: int, host: int, teams: int, people: int) -> None:
-        for g in self._groups(cohort):
-            self.load.teams[host, g] += teams
-            self.load.people[host, g] += people
+        groups = self.group_rows[cohort]
+        self.load.teams[groups, host] += teams
+        self.load.people[groups, host] += people
         self.load.season[host] += teams
 
     def fits_team(self, team: list[int], unit: list[int]) -> bool:
@@ -91,6 +109,8 @@ class _Planner:
             self.left[cohort] = sorted(units, key=lambda u: len(self.open_hosts(u)))
         left = self.left[cohort]
         while left:
+            if self.deadline is not None and self.deadline.expired():
+                return False  # out of time: no plan rather than a late one
             if scarce is not None and len(self.open_hosts(left[0])) > scarce:
                 break
             # aim for balanced teams: as few as the maximum size allows, evenly filled
@@ -99,12 +119,16 @@ class _Planner:
             unit = left.pop(0)
             hosts = self.open_hosts(unit)
             ranked = hosts[np.argsort(-value[unit][:, hosts].sum(axis=0), kind="stable")]
+            teams_room, people_room = self.rooms(cohort, ranked)
+            ranked = ranked[(teams_room >= 1) & (people_room >= len(unit))]  # as _fill would
             for h in ranked:
                 team = self._fill(cohort, int(h), unit, left, size.min, min(size.max, target))
                 if team is not None:
                     break
             else:
                 if not (self._join_existing(cohort, unit) or self._split_existing(cohort, unit)):
+                    if self.skip_stuck:
+                        continue
                     return False
         return True
 
@@ -121,26 +145,31 @@ class _Planner:
         index = self.index
         team = list(unit)
         chosen: list[list[int]] = []
-        candidates = [u for u in left if index.allowed[u, host].all()]
-
-        def gain(u: list[int]) -> float:
-            countries = {int(index.country_of[p]) for p in team}
-            new = len({int(index.country_of[p]) for p in u} - countries)
-            return float((index.fit[u, host] + index.wish_value[u, host]).sum()) + (
-                _NEW_COUNTRY_BONUS * new
-            )
-
+        # scalar look-ups in one host's column: far cheaper than a numpy call per unit
+        column = index.allowed[:, host]
+        candidates = [u for u in left if all(column[p] for p in u)]
+        if len(team) + sum(len(u) for u in candidates) < low:
+            return None  # not enough people left who may go there
+        # per candidate unit: its value at this host and its countries, computed once
+        value = self.value[:, host]
+        base = [float(value[u].sum()) for u in candidates]
+        countries = [{int(index.country_of[p]) for p in u} for u in candidates]
+        open_ = set(range(len(candidates)))
         while len(team) < limit:
+            present = {int(index.country_of[p]) for p in team}
             fitting = [
-                u
-                for u in candidates
-                if u not in chosen and len(team) + len(u) <= limit and self.fits_team(team, u)
+                i
+                for i in sorted(open_)
+                if len(team) + len(candidates[i]) <= limit and self.fits_team(team, candidates[i])
             ]
             if not fitting:
                 break
-            best = max(fitting, key=gain)
-            chosen.append(best)
-            team += best
+            best = max(
+                fitting, key=lambda i: base[i] + _NEW_COUNTRY_BONUS * len(countries[i] - present)
+            )
+            open_.discard(best)
+            chosen.append(candidates[best])
+            team += candidates[best]
         if len(team) < low or not self._mixed_enough(cohort, team):
             return None
         for u in chosen:
@@ -207,13 +236,21 @@ class _Planner:
         return False
 
 
-def greedy_allocation(index: ProblemIndex) -> Allocation | None:
-    """A valid plan built team by team, or None when the greedy rule gets stuck."""
-    planner = _Planner(index)
-    order = sorted(
-        range(len(index.problem.cohorts)),
-        key=lambda c: int(index.allowed[index.members(c)].sum()) / max(1, len(index.members(c))),
-    )
+def greedy_allocation(
+    index: ProblemIndex, *, allow_unplaced: bool = False, deadline: Deadline | None = None
+) -> Allocation | None:
+    """A valid plan built team by team, or None when the greedy rule gets stuck.
+
+    With ``allow_unplaced`` a unit that fits nowhere is left out instead (relaxed mode);
+    the plan then breaks no rule other than placing everyone. It gives up (None) when
+    ``deadline`` expires.
+    """
+    planner = _Planner(index, skip_stuck=allow_unplaced, deadline=deadline)
+    n_cohorts = len(index.problem.cohorts)
+    options = np.bincount(index.cohort_of, weights=index.allowed.sum(axis=1), minlength=n_cohorts)
+    people = np.bincount(index.cohort_of, minlength=n_cohorts)
+    # cohorts with the fewest open hosts per member first
+    order = sorted(range(n_cohorts), key=lambda c: float(options[c]) / max(1, int(people[c])))
     # every cohort first claims hosts for its members with few options, then the rest
     if not all(planner.plan_cohort(c, scarce=_SCARCE) for c in order):
         return None
@@ -221,4 +258,9 @@ def greedy_allocation(index: ProblemIndex) -> Allocation | None:
         return None
     teams = index.teams(planner.teams)
     allocation = Allocation(status=Status.FEASIBLE, teams=teams, strategy="greedy")
-    return allocation if not check(index.problem, allocation) else None
+    broken = [v for v in check(index.problem, allocation) if not _only_unplaced(v, allow_unplaced)]
+    return None if broken else allocation
+
+
+def _only_unplaced(violation: Violation, allow_unplaced: bool) -> bool:
+    return allow_unplaced and violation.rule == "placement" and "is in no team" in violation.message

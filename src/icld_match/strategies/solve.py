@@ -1,143 +1,45 @@
-"""Build the CP-SAT model from the rules, run it, and decode the answer into an Allocation."""
+"""The public ``solve()``: one deadline, interrupts, independent parts, then a strategy.
+
+Why this shape: the time limit covers everything from the call to the answer, so the
+clock starts first and every stage reads the same :class:`Deadline`. The work runs in a
+helper thread while the main thread waits in short steps: Python runs signal handlers
+only between bytecodes of the main thread, and a long CP-SAT call there would hold Ctrl-C
+back until it returned. The handler sets the stop flag, which stops every CP-SAT solver
+running (thread-safe), and the answer is the best plan found so far.
+"""
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from importlib.metadata import version
-from typing import Any, Literal
-
-import numpy as np
-from ortools.sat.python import cp_model
+from types import FrameType
+from typing import Any, TypeVar
 
 from ..analysis.check import check, score
-from ..analysis.check import objective as objective_of
 from ..analysis.diagnose import diagnose_index
 from ..analysis.precheck import explain_unplaced, precheck
-from ..engine.model import SCALE, ModelContext, Term, build_context, candidate_counts, slot_matrix
-from ..engine.rules import apply_all
+from ..engine.clock import Deadline, StopFlag
+from ..engine.cpsat import RunSpec, default_workers, run_model
+from ..engine.model import ModelContext
 from ..index.problem_index import ProblemIndex
-from ..records.result import Allocation, Status, Team, TermValue
+from ..records.result import Allocation, Status
 from ..records.schema import Problem
 from ..records.validation import raise_for_objective_range
-from .decompose import CohortRecords, improve_by_cohort, independent_parts, subproblem
-from .greedy import greedy_allocation
+from .context import STRATEGIES, Context, Progress, SolveOptions, StrategyName
+from .parts import PartResult, independent_parts, solve_parts
+from .portfolio import run_named
 
-_STATUS = {
-    cp_model.OPTIMAL: Status.OPTIMAL,
-    cp_model.FEASIBLE: Status.FEASIBLE,
-    cp_model.INFEASIBLE: Status.INFEASIBLE,
-    cp_model.UNKNOWN: Status.UNKNOWN,
-    cp_model.MODEL_INVALID: Status.INVALID,
-}
+__all__ = ["Progress", "SolveOptions", "solve", "solve_index"]
 
-
-@dataclass(frozen=True)
-class Progress:
-    """Reported to ``on_progress`` each time CP-SAT finds a better allocation."""
-
-    objective: float
-    best_bound: float | None  # None for a plan found outside CP-SAT (the greedy warm start)
-    wall_time: float
-    solutions: int
-
-
-class _ProgressCallback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Callable[[Progress], None], offset: float) -> None:
-        super().__init__()
-        self._report, self._offset, self._count = report, offset, 0
-
-    def on_solution_callback(self) -> None:
-        self._count += 1
-        self._report(
-            Progress(
-                objective=self.objective_value / SCALE + self._offset,
-                best_bound=self.best_objective_bound / SCALE + self._offset,
-                wall_time=self.wall_time,
-                solutions=self._count,
-            )
-        )
-
-
-#: Full-problem workers for small worker counts, strongest LP first (see ``configure``).
-_FEW_WORKER_SUBSOLVERS = ("max_lp", "default_lp", "quick_restart", "reduced_costs", "core", "no_lp")
-
-
-def configure(
-    params: object,
-    *,
-    time_limit: float,
-    seed: int,
-    workers: int,
-    log: bool,
-    light: bool = False,
-) -> None:
-    """Set CP-SAT parameters.
-
-    The team terms (countries present, hosts visited) are clauses that CP-SAT's default
-    LP leaves out; the LP that includes them (linearization level 2) proves the 25-person
-    example optimal in 0.03 s where the default LP's bound stays ~3x too high after 20 s.
-    CP-SAT runs that LP only from 8 workers up, so with fewer we ask for it first.
-    """
-    p: Any = params
-    p.max_time_in_seconds = time_limit
-    p.random_seed = seed
-    p.num_workers = workers
-    p.log_search_progress = log
-    if light:
-        # large shortlisted models: presolve took 4 s of a 30 s budget on 1,000 people;
-        # the first solution comes from the hint and LNS, so search starts at once
-        p.cp_model_probing_level = 0
-        p.symmetry_level = 0
-        p.max_presolve_iterations = 1
-    if workers == 1:
-        p.linearization_level = 2
-    elif workers < 8:
-        p.subsolvers.extend(_FEW_WORKER_SUBSOLVERS)
-
-
-Strategy = Literal["auto", "exact", "decompose", "shortlist"]
-#: Above this many assignment literals, "auto" switches from the exact model to decompose.
-EXACT_LIMIT = 60_000
-#: Assignment literals a shortlisted model aims at.
-SHORTLIST_TARGET = 40_000
-
-
-def exact_size(index: ProblemIndex) -> int:
-    """Assignment literals of the exact model: candidates x slots over cohorts and hosts."""
-    return int((slot_matrix(index) * candidate_counts(index)).sum())
-
-
-def shortlist_size(index: ProblemIndex) -> int:
-    """Hosts kept per participant so that the model has about SHORTLIST_TARGET literals."""
-    slots_per_host = max(1.0, float(slot_matrix(index).mean()))
-    wanted = SHORTLIST_TARGET / (index.n_participants * slots_per_host)
-    return int(min(30, max(6, wanted)))
-
-
-def default_workers() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
-
-
-def set_objective(model: cp_model.CpModel, terms: list[Term]) -> float:
-    """Maximise the weighted terms in integer units of 1/SCALE; return the constant part."""
-    coefficients: dict[int, tuple[cp_model.IntVar, int]] = {}
-    constant = 0.0
-    for term in terms:
-        sign = 1.0 if term.sense == "reward" else -1.0
-        constant += sign * term.weight * term.constant
-        for coef, var in term.coefficients:
-            scaled = round(sign * term.weight * coef * SCALE)
-            old = coefficients.get(var.index, (var, 0))[1]
-            coefficients[var.index] = (var, old + scaled)
-    model.maximize(
-        cp_model.LinearExpr.weighted_sum(
-            [v for v, _ in coefficients.values()], [c for _, c in coefficients.values()]
-        )
-    )
-    return constant
+T = TypeVar("T")
+#: Problems up to this many participants are pre-checked before any search.
+PRECHECK_FIRST = 2_000
+#: Seconds between "still searching" progress lines before the first plan.
+_TICK = 1.0
 
 
 def solve(
@@ -150,49 +52,34 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     allow_unplaced: bool = False,
     hint: Allocation | None = None,
-    strategy: Strategy = "auto",
+    strategy: StrategyName = "auto",
+    stop: StopFlag | None = None,
+    on_tick: Callable[[float, float], None] | None = None,
 ) -> Allocation:
     """Form the teams and pick their hosts, maximising the weighted objective.
 
     Never raises on an impossible problem: the allocation's status says infeasible and
-    ``reasons`` says why (pre-checks, then a core of conflicting rules). With
-    ``allow_unplaced`` it places as many participants as it can first, then optimises,
-    and lists who is unplaced and why. ``hint`` warm-starts the search from an earlier
-    allocation. With ``workers=1`` and the same seed the answer is reproducible (for one
-    OR-Tools version, recorded in the result).
-
-    ``strategy``:
-
-    * "exact" solves the full model (proven optimum and bound);
-    * "decompose" builds a greedy plan (or starts from a valid ``hint``), then re-solves
-      one cohort, later two, at a time with the exact model while the others stay fixed
-      (see :mod:`icld_match.strategies.decompose`): fast and strong on thousands of participants,
-      but with no proven bound (status at best ``feasible``);
-    * "shortlist" lets each participant keep only their best few hosts (plus their
-      greedy host) and improves the greedy plan with CP-SAT on that smaller model (also
-      no proven bound);
-    * "auto" (the default) first splits the cohorts into independent parts (no host
-      shared on a common day or under a season cap) and solves each apart (their bounds
-      add up); each part, or the whole, uses the exact model up to EXACT_LIMIT assignment
-      literals, and "decompose" above.
-
-    The result's ``strategy`` says which was used ("exact", "decompose", "shortlist-K",
-    "greedy", or "parts-N(...)" with the strategies of the parts).
+    ``reasons`` says why. ``strategy`` is "auto" (the anytime portfolio, see
+    :mod:`icld_match.strategies.portfolio`), "exact", "decompose" or "shortlist". The
+    answer is always the best plan found so far: Ctrl-C/SIGTERM (or ``stop.set()``) end
+    the search and return it with status ``feasible`` and a reason saying so. With
+    ``allow_unplaced`` as many participants as possible are placed first. ``hint``
+    warm-starts from an earlier allocation. ``workers=1``, the same seed and a run that
+    ends before its time limit give the same allocation. ``on_progress`` hears of every
+    better plan (with the strategy that found it); ``on_tick(elapsed, limit)`` is called
+    at the start and every second until the first plan, so a caller can show the clock.
     """
-    started = time.perf_counter()  # the time limit covers building the index too
+    deadline = Deadline(_positive(time_limit), stop=stop or StopFlag())
+    options = _options(seed, workers, log, allow_unplaced, strategy)
     raise_for_objective_range(problem)  # a ProblemError naming the weight, not CP-SAT's
-    return solve_index(
-        ProblemIndex.build(problem),
-        started=started,
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        log=log,
-        on_progress=on_progress,
-        allow_unplaced=allow_unplaced,
-        hint=hint,
-        strategy=strategy,
-    )
+    relay = _Relay(on_progress, on_tick)
+    relay.tick(deadline)
+
+    def work() -> Allocation:
+        index = ProblemIndex.build(problem)
+        return solve_prepared(index, options, deadline, relay, hint)
+
+    return _interruptible(work, deadline, relay)
 
 
 def solve_index(
@@ -207,274 +94,234 @@ def solve_index(
     hint: Allocation | None = None,
     skip_rules: frozenset[str] = frozenset(),
     primary: Callable[[ModelContext], Any] | None = None,
-    strategy: Strategy = "auto",
-    started: float | None = None,
+    strategy: StrategyName = "auto",
 ) -> Allocation:
     """:func:`solve` on a prebuilt index.
 
-    ``skip_rules`` drops named rules (what-if, tests). ``primary`` builds an expression
-    that is maximised first; the weighted objective is then maximised without letting it
-    drop (a lexicographic objective, as re-planning needs). ``strategy`` picks the
-    formulation (see :func:`solve`). ``started`` is the ``time.perf_counter()`` value the
-    time limit counts from (default: now).
+    ``skip_rules`` drops named rules (tests); ``primary`` is maximised first, then the
+    weighted objective without letting it drop (re-planning). Both use the exact model.
     """
-    started = time.perf_counter() if started is None else started
-    workers = default_workers() if workers is None else workers
-    if not time_limit > 0:
-        raise ValueError(f"time_limit must be positive, got {time_limit}")
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
-    deadline = started + time_limit
-    fallback: Allocation | None = None
-    name = "exact"
-    full_index = index  # diagnoses always speak of the whole problem
-
-    def answer(
-        status: Status, solve_time: float = 0.0, strategy_name: str | None = None, **fields: Any
-    ) -> Allocation:
-        return Allocation(
-            status=status,
-            wall_time=time.perf_counter() - started,
-            solve_time=solve_time,
-            seed=seed,
-            workers=workers,
-            time_limit=time_limit,
-            ortools_version=version("ortools"),
-            strategy=strategy_name or name,
-            **fields,
+    deadline = Deadline(_positive(time_limit))
+    options = _options(seed, workers, log, allow_unplaced, strategy)
+    if not (skip_rules or primary):
+        return _interruptible(
+            lambda: solve_prepared(index, options, deadline, on_progress, hint), deadline
         )
-
-    def plan_answer(plan: Allocation, solve_time: float, how: str = "greedy") -> Allocation:
-        nonlocal name
-        name = how
-        terms = score(index.problem, plan)
-        objective = sum(t.contribution for t in terms)
-        return answer(
-            Status.FEASIBLE, solve_time, teams=plan.teams, objective=objective, terms=terms
-        )
-
-    if skip_rules:
-        index = index.relaxed(skip_rules)
-    if not (skip_rules or allow_unplaced):
-        failed = precheck(index)
-        if failed:
-            return answer(Status.INFEASIBLE, reasons=failed)
-    automatic = strategy == "auto" and primary is None and not (allow_unplaced or skip_rules)
-    if automatic:
-        parts = independent_parts(index)
-        if len(parts) > 1:
-            return _solve_parts(index, parts, deadline, answer, seed, workers, log, hint)
-    large = automatic and exact_size(index) > EXACT_LIMIT
-    scaled = strategy in ("decompose", "shortlist") or large
-    if scaled:
-        fallback = greedy_allocation(index)
-        if fallback is not None and on_progress is not None:
-            elapsed = time.perf_counter() - started
-            on_progress(Progress(objective_of(index.problem, fallback), None, elapsed, 0))
-    if fallback is not None and strategy != "shortlist":
-        steps = 0
-
-        def improved(objective: float) -> None:
-            nonlocal steps
-            steps += 1
-            if on_progress is not None:
-                on_progress(Progress(objective, None, time.perf_counter() - started, steps))
-
-        start = fallback
-        if hint is not None and not check(index.problem, hint):
-            start = max(fallback, hint, key=lambda plan: objective_of(index.problem, plan))
-        # one CP-SAT worker per block, as many blocks at once as workers: the block models
-        # are small (1,000 people, 60 s: 1013.7 with one worker on one block at a time,
-        # 1010.3 with two workers on it)
-        plan = improve_by_cohort(
-            index, start, deadline=deadline, seed=seed, threads=workers, on_improvement=improved
-        )
-        return plan_answer(plan, plan.solve_time, "decompose")
-    if scaled:
-        # the shortlist model was asked for, or the greedy plan that decompose starts from
-        # got stuck: the shortlist model then searches from scratch
-        keep = shortlist_size(index)
-        anchor = index.pairs_of(fallback) if fallback is not None else None
-        full_index, index = index, index.shortlisted(keep, anchor)
-        hint = hint or fallback
-        name = f"shortlist-{keep}"
-    ctx = build_context(index, allow_unplaced=allow_unplaced)
-    apply_all(ctx, skip_rules)
-    if hint is not None:
-        add_hint(ctx, hint)
-
-    first = [primary(ctx)] if primary else []
-    if allow_unplaced:
-        placed = sum(ctx.placed(p) for p in range(index.n_participants))
-        first = [placed * (index.n_participants + 1) + (first[0] if first else 0)]
-    solver = cp_model.CpSolver()
-    solve_time, first_proven = 0.0, True
-    if first:
-        ctx.model.maximize(first[0])
-        configure(solver.parameters, time_limit=time_limit, seed=seed, workers=workers, log=log)
-        code = solver.solve(ctx.model)
-        solve_time += solver.wall_time
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            status = _STATUS.get(code, Status.UNKNOWN)
-            return answer(status, solve_time, reasons=_no_solution(status, full_index, time_limit))
-        first_proven = code == cp_model.OPTIMAL
-        ctx.model.add(first[0] >= round(solver.objective_value))
-        ctx.model.clear_hints()  # type: ignore[no-untyped-call]
-        for var in ctx.x.values():
-            ctx.model.add_hint(var, solver.boolean_value(var))
-
-    offset = set_objective(ctx.model, ctx.terms)
-    left = max(deadline - time.perf_counter(), 0.1 * time_limit)
-    configure(
-        solver.parameters,
-        time_limit=left,
-        seed=seed,
-        workers=workers,
+    spec = RunSpec(
+        seed=options.seed,
+        workers=options.workers,
         log=log,
-        light=name != "exact",
+        allow_unplaced=allow_unplaced,
+        skip_rules=skip_rules,
+        primary=primary,
     )
-    callback = _ProgressCallback(on_progress, offset) if on_progress else None
-    status = _STATUS.get(solver.solve(ctx.model, callback), Status.UNKNOWN)
-    solve_time += solver.wall_time
-    if status not in (Status.OPTIMAL, Status.FEASIBLE):
-        if fallback is not None:
-            return plan_answer(fallback, solve_time)
-        if name != "exact":
-            reason = (
-                f"Neither the greedy plan nor the {name} model found an allocation in "
-                f"{time_limit:g} s; try strategy='exact' or a longer time limit."
-            )
-            return answer(Status.UNKNOWN, solve_time, reasons=[reason])
-        return answer(status, solve_time, reasons=_no_solution(status, full_index, time_limit))
-    if not first_proven:
-        status = Status.FEASIBLE  # the first objective's optimum was not proven
-
-    terms = [
-        TermValue(
-            name=t.name,
-            sense=t.sense,
-            value=(value := t.value(solver.value)),
-            weight=t.weight,
-            contribution=(value if t.sense == "reward" else -value) * t.weight + 0.0,  # no -0.0
+    target = index.relaxed(skip_rules) if skip_rules else index
+    outcome = _interruptible(
+        lambda: run_model(target, spec, deadline=deadline, hint=hint), deadline
+    )
+    plan = None
+    if outcome.found:
+        plan = Allocation(
+            status=outcome.status,
+            teams=outcome.teams,
+            terms=outcome.terms,
+            objective=outcome.objective,
         )
-        for t in ctx.terms
-    ]
-    scaled_objective, scaled_bound = solver.objective_value, solver.best_objective_bound
-    objective = sum(t.contribution for t in terms)
-    # The exact objective can differ from CP-SAT's by coefficient rounding (< 1/SCALE each).
-    bound: float | None = (
-        objective if status is Status.OPTIMAL else max(objective, scaled_bound / SCALE + offset)
+    result = PartResult(
+        plan, outcome.bound, outcome.status is Status.OPTIMAL, "exact", outcome.status
     )
-    teams = decode_teams(ctx, solver)
-    unplaced, reasons = [], []
-    if allow_unplaced:
-        placed_ids = {m for team in teams for m in team.members}
-        left_out = [p for p in index.problem.participants if p.id not in placed_ids]
-        if left_out:
-            unplaced = [explain_unplaced(index, p.id) for p in left_out]
-            reasons = diagnose_index(index, time_limit=min(10.0, time_limit)).reasons()
-    gap: float | None = abs(scaled_bound - scaled_objective) / max(SCALE, abs(scaled_objective))
-    if name != "exact":
-        # optimal on the shortlist only: no proven bound for the whole problem
-        if fallback is not None and objective < objective_of(index.problem, fallback):
-            return plan_answer(fallback, solve_time)
-        status, bound, gap = Status.FEASIBLE, None, None
-    return answer(
-        status,
-        solve_time,
-        teams=teams,
-        objective=objective,
-        best_bound=bound,
-        gap=gap,
-        terms=terms,
-        unplaced=unplaced,
-        reasons=reasons,
-    )
+    return _answer(target, result, options, deadline, outcome.solve_time)
 
 
-def _solve_parts(
+def solve_prepared(
     index: ProblemIndex,
-    parts: list[list[int]],
-    deadline: float,
-    answer: Callable[..., Allocation],
-    seed: int,
-    workers: int,
-    log: bool,
+    options: SolveOptions,
+    deadline: Deadline,
+    on_progress: Callable[[Progress], None] | None,
     hint: Allocation | None,
 ) -> Allocation:
-    """Solve independent groups of cohorts one by one and join their plans.
+    """Pre-checks, independent parts, the chosen strategy, and the final answer.
 
-    The parts share no host on a common day or under a season cap, so the joined plan is
-    optimal when every part is, and the parts' bounds add up to a bound of the whole.
-    Time is shared by the parts in proportion to their participants.
+    The counting pre-checks run first on problems up to PRECHECK_FIRST participants; on
+    larger ones (2 s at 10,000) only when no plan was found, since a plan proves them.
     """
-    records = CohortRecords.of(index)
-    usable = slot_matrix(index) > 0
-    people = [sum(len(index.members(c)) for c in part) for part in parts]
-    found: list[Allocation] = []
-    for n, (part, size) in enumerate(zip(parts, people, strict=True)):
-        hosts = np.flatnonzero(usable[part].any(axis=0)).tolist()
-        sub = ProblemIndex.build(subproblem(index, records, part, hosts))
-        share = max(0.0, deadline - time.perf_counter()) * size / sum(people[n:])
-        solved = solve_index(
-            sub, time_limit=max(share, 0.01), seed=seed, workers=workers, log=log, hint=hint
+    checked = options.allow_unplaced or index.n_participants > PRECHECK_FIRST
+    failed = [] if checked else precheck(index)
+    if not failed:
+        start = hint if hint is not None and not check(index.problem, hint) else None
+        ctx = Context(options, deadline, on_progress, clock=deadline)
+        parts = independent_parts(index) if options.strategy == "auto" else [[]]
+        if len(parts) > 1:
+            results = solve_parts(index, parts, ctx, lambda sub, c: run_named(sub, None, c))
+            result = _joined(index, results, len(parts))
+        else:
+            result = run_named(index, start, ctx)
+        if result.plan is not None or options.allow_unplaced or deadline.expired():
+            return _answer(index, result, options, deadline, 0.0)
+        failed = [] if not checked else precheck(index)
+        if not failed:
+            return _answer(index, result, options, deadline, 0.0)
+    result = PartResult(None, None, True, "precheck", Status.INFEASIBLE)
+    return _answer(index, result, options, deadline, 0.0, failed)
+
+
+def _joined(index: ProblemIndex, results: list[PartResult], n: int) -> PartResult:
+    """The parts' plans as one; bounds add up, optimal when every part is."""
+    names = "+".join(sorted({r.strategy for r in results}))
+    if any(r.plan is None for r in results) or len(results) < n:
+        failed = next(r for r in results if r.plan is None)
+        return PartResult(None, None, failed.proven, f"parts-{n}({names})", failed.status)
+    teams = index.renumbered(t for r in results if r.plan for t in r.plan.teams)
+    bounds = [r.bound for r in results]
+    bound = None if None in bounds else sum(b for b in bounds if b is not None)
+    plan = Allocation(status=Status.FEASIBLE, teams=teams)
+    proven = all(r.proven for r in results)
+    return PartResult(plan, bound, proven, f"parts-{n}({names})", Status.FEASIBLE)
+
+
+def _answer(
+    index: ProblemIndex,
+    result: PartResult,
+    options: SolveOptions,
+    deadline: Deadline,
+    solve_time: float,
+    reasons: list[str] | None = None,
+) -> Allocation:
+    """The final Allocation: re-scored by the checker's own scoring, with status and bound."""
+    common: dict[str, Any] = {
+        "seed": options.seed,
+        "workers": options.workers,
+        "time_limit": deadline.limit,
+        "ortools_version": version("ortools"),
+        "strategy": result.strategy,
+    }
+    plan = result.plan
+    if plan is None:
+        why = reasons or _no_plan_reasons(index, result.status, deadline)
+        status = Status.UNKNOWN if deadline.interrupted else result.status
+        return Allocation(
+            status=status,
+            reasons=why,
+            wall_time=deadline.elapsed(),
+            solve_time=solve_time,
+            **common,
         )
-        if not solved.is_feasible():
-            return answer(solved.status, solved.solve_time, reasons=solved.reasons)
-        found.append(solved)
-    teams = index.renumbered(t for solved in found for t in solved.teams)
-    terms = score(index.problem, Allocation(status=Status.FEASIBLE, teams=teams))
-    total = sum(t.contribution for t in terms)
-    bounds = [solved.best_bound for solved in found]
-    bound = None if None in bounds else max(total, sum(b for b in bounds if b is not None))
-    optimal = all(solved.status is Status.OPTIMAL for solved in found)
-    strategies = "+".join(sorted({solved.strategy for solved in found}))
-    return answer(
-        Status.OPTIMAL if optimal else Status.FEASIBLE,
-        sum(solved.solve_time for solved in found),
-        teams=teams,
-        objective=total,
-        best_bound=total if optimal else bound,
-        gap=None if bound is None else abs(bound - total) / max(1.0, abs(total)),
+    terms = score(index.problem, plan)
+    objective = sum(t.contribution for t in terms)
+    bound = None if result.bound is None else max(objective, result.bound)
+    proven = result.proven and bound is not None
+    why = [_interrupted(deadline)] if deadline.interrupted and not proven else []
+    unplaced = []
+    if options.allow_unplaced:
+        placed = {m for team in plan.teams for m in team.members}
+        left_out = [p for p in index.problem.participants if p.id not in placed]
+        unplaced = [explain_unplaced(index, p.id) for p in left_out]
+        if left_out and not deadline.interrupted:
+            limit = min(10.0, max(0.5, deadline.remaining()))
+            why += diagnose_index(index, time_limit=limit).reasons()
+    return Allocation(
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        teams=plan.teams,
+        objective=objective,
+        best_bound=objective if proven else bound,
+        gap=None if bound is None else abs(bound - objective) / max(1.0, abs(objective)),
         terms=terms,
-        strategy_name=f"parts-{len(parts)}({strategies})",
+        unplaced=unplaced,
+        reasons=why,
+        wall_time=deadline.elapsed(),
+        solve_time=solve_time or plan.solve_time,
+        **common,
     )
 
 
-def add_hint(ctx: ModelContext, allocation: Allocation) -> None:
-    """Warm-start from an allocation: each member to the same-rank slot at their host."""
-    index = ctx.index
-    at_host: dict[tuple[int, int], list[list[int]]] = {}
-    for team in allocation.teams:
-        if team.host in index.host_pos and team.cohort in index.cohort_pos:
-            members = sorted(
-                index.participant_pos[m] for m in team.members if m in index.participant_pos
-            )
-            key = (index.cohort_pos[team.cohort], index.host_pos[team.host])
-            if members:
-                at_host.setdefault(key, []).append(members)
-    hinted: set[tuple[int, int]] = set()
-    for key, teams in at_host.items():
-        # the symmetry rule orders a host's slots by their lowest-indexed member
-        for slot, members in zip(ctx.slots_at.get(key, []), sorted(teams), strict=False):
-            hinted.update((p, slot) for p in members if (p, slot) in ctx.x)
-    for key, var in ctx.x.items():
-        ctx.model.add_hint(var, key in hinted)
-    opened = {slot for _, slot in hinted}
-    for slot, var in enumerate(ctx.used):
-        ctx.model.add_hint(var, slot in opened)
-
-
-def _no_solution(status: Status, index: ProblemIndex, time_limit: float) -> list[str]:
+def _no_plan_reasons(index: ProblemIndex, status: Status, deadline: Deadline) -> list[str]:
+    if deadline.interrupted:
+        return [
+            f"Interrupted ({deadline.stop.reason}) after {deadline.elapsed():.1f} s, "
+            "before any allocation was found."
+        ]
     if status is Status.INFEASIBLE:
-        return diagnose_index(index, time_limit=min(10.0, time_limit)).reasons()
+        return diagnose_index(index, time_limit=min(10.0, deadline.limit)).reasons()
     if status is Status.INVALID:
         return ["CP-SAT rejected the model (a bug in icld-match: please report it)."]
-    return [f"No allocation was found within the time limit of {time_limit:g} s."]
+    return [f"No allocation was found within the time limit of {deadline.limit:g} s."]
 
 
-def decode_teams(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Team]:
-    return ctx.index.teams(
-        (slot.cohort, slot.host, [p for p in ctx.in_slot[s] if solver.boolean_value(ctx.x[p, s])])
-        for s, slot in enumerate(ctx.slots)
+def _interrupted(deadline: Deadline) -> str:
+    return (
+        f"Interrupted ({deadline.stop.reason}) after {deadline.elapsed():.1f} s: "
+        "this is the best allocation found so far, not proven optimal."
     )
+
+
+def _positive(time_limit: float) -> float:
+    if not time_limit > 0:
+        raise ValueError(f"time_limit must be positive, got {time_limit}")
+    return time_limit
+
+
+def _options(
+    seed: int, workers: int | None, log: bool, allow_unplaced: bool, strategy: str
+) -> SolveOptions:
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}; expected one of {', '.join(STRATEGIES)}")
+    return SolveOptions(seed, workers, log, allow_unplaced, strategy)  # type: ignore[arg-type]
+
+
+def _interruptible(work: Callable[[], T], deadline: Deadline, relay: _Relay | None = None) -> T:
+    """Run ``work`` in a helper thread; the main thread handles signals and ticks progress."""
+    with _signals(deadline.stop), ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(work)
+        ticks = 1
+        while True:
+            try:
+                return future.result(timeout=0.05)
+            except TimeoutError:
+                pass
+            if relay is not None and deadline.elapsed() >= ticks * _TICK:
+                ticks += 1
+                relay.tick(deadline)
+
+
+class _Relay:
+    """Passes progress on, noting whether a plan was reported (clock ticks stop then)."""
+
+    def __init__(
+        self,
+        report: Callable[[Progress], None] | None,
+        on_tick: Callable[[float, float], None] | None,
+    ) -> None:
+        self.report, self.on_tick, self.seen_plan = report, on_tick, False
+
+    def __call__(self, progress: Progress) -> None:
+        self.seen_plan = True
+        if self.report is not None:
+            self.report(progress)
+
+    def tick(self, deadline: Deadline) -> None:
+        if self.on_tick is not None and not self.seen_plan:
+            self.on_tick(deadline.elapsed(), deadline.limit)
+
+
+@contextmanager
+def _signals(stop: StopFlag) -> Iterator[None]:
+    """SIGINT/SIGTERM set the stop flag while solving (main thread only), then restored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    old = {sig: signal.getsignal(sig) for sig in wanted}
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        stop.set(signal.Signals(signum).name)
+
+    for sig in wanted:
+        signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            signal.signal(sig, previous)

@@ -72,7 +72,10 @@ BOUND_SCALE = 100_000
 #: Added to every bound: covers float error in the sums (far below any objective step).
 SLACK = 1e-3
 #: Hosts each member keeps in their cohort's model (the rest are merged into OUT).
-SHORTLIST = 6
+SHORTLIST = 10_000
+# Shorter lists (the rest merged into OUT) are not used: a member whose list lacks the
+# host of their real team cannot join that team in the model, so the mapping argument
+# fails; every host stays open until a proof and a test show otherwise.
 #: Longest time one cohort's model may take in one iteration.
 SOLVE_LIMIT = 0.5
 #: Halve the step factor after this many iterations without a better bound.

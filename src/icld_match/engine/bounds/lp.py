@@ -42,7 +42,9 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 #: Hosts per unit in the first LP (the rest are merged into OUT).
-SHORTLIST_LP = 8
+SHORTLIST_LP = 10_000
+# Short lists with OUT gave a bound below the optimum on a Hypothesis case (see
+# tests/engine/test_bounds.py, the xfail test): every host stays in every list.
 #: Columns added per unit and pricing round (its best by reduced cost).
 ADD_PER_UNIT = 4
 #: Pricing rounds at most (each re-solves the LP from scratch).
@@ -398,12 +400,15 @@ def _dual_bound(built: Built, dual: FloatArray, n_cohorts: int) -> LinearBound:
     )
 
 
-def _glop(built: Built, seconds: float) -> FloatArray | None:
-    """GLOP's dual vector (None when infeasible or without duals)."""
+def _glop(built: Built, deadline: float) -> FloatArray | None:
+    """GLOP's dual vector (None when infeasible, without duals, or out of time).
+
+    Copying a large model into the request is Python work (seconds at 10,000
+    participants), so the deadline is checked while copying, and GLOP gets what is left.
+    """
     coo = built.coo
     request = linear_solver_pb2.MPModelRequest()
     request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
-    request.solver_time_limit_seconds = max(0.01, seconds)
     request.solver_specific_parameters = GLOP_PARAMETERS
     model = request.model
     model.maximize = True
@@ -418,10 +423,16 @@ def _glop(built: Built, seconds: float) -> FloatArray | None:
     lo, hi = np.concatenate(coo.lo).tolist(), np.concatenate(coo.hi).tolist()
     constraint = model.constraint.add
     for i in range(coo.n_rows):
+        if i % 20_000 == 0 and time.perf_counter() >= deadline:
+            return None
         a, b = cuts[i], cuts[i + 1]
         row = constraint(lower_bound=lo[i], upper_bound=hi[i])
         row.var_index.extend(cols_list[a:b])
         row.coefficient.extend(coefs_list[a:b])
+    left = deadline - time.perf_counter()
+    if left <= 0:
+        return None
+    request.solver_time_limit_seconds = left
     response = linear_solver_pb2.MPSolutionResponse()
     pywraplp.Solver.SolveWithProto(request, response)
     if response.status == linear_solver_pb2.MPSOLVER_INFEASIBLE:
@@ -479,7 +490,7 @@ def build_and_solve(setup: Setup, deadline: float) -> tuple[LinearBound, FloatAr
         built = _build(setup, units, cols)
         if time.perf_counter() >= deadline:
             break
-        dual = _glop(built, deadline - time.perf_counter())
+        dual = _glop(built, deadline)
         if dual is None:
             break
         linear = _dual_bound(built, dual, setup.shape[0])

@@ -1,0 +1,246 @@
+"""The anytime portfolio: a plan first, then improvements that never make it worse.
+
+Order, for one problem (or one independent part):
+
+1. constructions (greedy) give a valid plan within a fraction of a second;
+2. a tiny exact model (a cohort) is solved at once: it is proven optimal in hundredths;
+3. otherwise decompose (one cohort, then pairs, re-solved exactly against the rest), then
+   large-neighbourhood search over clusters of coupled cohorts;
+4. whenever the exact model is small enough to help (``EXACT_LIMIT``), it gets the rest
+   of the time, warm-started from the best plan: it keeps that plan, may improve it, and
+   is the only source of a proven bound (and of a proof of optimality);
+5. when the exact model is too large, decompose and LNS repeat with new seeds until time
+   is up.
+
+The incumbent only ever changes to a strictly better plan (in relaxed mode: more people
+placed, then a better objective), so the answer is never worse than the construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..analysis.check import objective as objective_of
+from ..engine.bounds import upper_bound
+from ..engine.cpsat import Outcome, exact_size
+from ..engine.model import slot_matrix
+from ..index.problem_index import ProblemIndex
+from ..records.result import Allocation, Status
+from .construction import Construct, placed
+from .context import Context, Strategy
+from .decompose import Decompose
+from .exact import EXACT_LIMIT, Exact
+from .lns import Lns
+from .parts import PartResult
+
+#: Exact models up to this many literals go straight after the construction.
+SMALL_EXACT = 6_000
+#: Shares of the remaining time for decompose and LNS before the exact model takes over.
+DECOMPOSE_SHARE, LNS_SHARE = 0.4, 0.2
+#: Seconds the exact model needs at least to be worth starting after the neighbourhoods.
+EXACT_MIN_TIME = 5.0
+
+
+class Portfolio:
+    """Strategy: every other strategy in turn, keeping the best plan."""
+
+    name = "portfolio"
+
+    def __init__(self) -> None:
+        self.chain: list[str] = []
+        #: The exact model's last outcome on this problem (bound, proof), if it ran.
+        self.exact: Outcome | None = None
+        self._keys: dict[int, tuple[Allocation, tuple[int, float]]] = {}
+
+    def label(self) -> str:
+        return f"portfolio({'>'.join(self.chain)})" if self.chain else "portfolio"
+
+    def _key(self, index: ProblemIndex, plan: Allocation, ctx: Context) -> tuple[int, float]:
+        """Placed people (relaxed mode only), then the objective; cached per plan."""
+        if id(plan) not in self._keys:
+            people = placed(plan) if ctx.options.allow_unplaced else 0
+            self._keys[id(plan)] = (plan, (people, round(objective_of(index.problem, plan), 6)))
+        return self._keys[id(plan)][1]
+
+    def _try(
+        self, strategy: Strategy, index: ProblemIndex, best: Allocation | None, ctx: Context
+    ) -> Allocation | None:
+        """Run one strategy from ``best``; keep its plan only when strictly better."""
+        found = strategy.run(index, best, ctx)
+        if isinstance(strategy, Exact):
+            self.exact = strategy.outcome
+        if found is None or found.status not in (Status.OPTIMAL, Status.FEASIBLE):
+            return best
+        if best is not None and self._key(index, found, ctx) <= self._key(index, best, ctx):
+            if isinstance(strategy, Exact) and found.status is Status.OPTIMAL:
+                self.chain.append(strategy.name)  # the proof is the exact model's work
+            return best
+        if not self.chain or self.chain[-1] != strategy.name:
+            self.chain.append(strategy.name)
+        return found
+
+    def run(
+        self, index: ProblemIndex, incumbent: Allocation | None, ctx: Context
+    ) -> Allocation | None:
+        best = self._try(Construct(), index, incumbent, ctx)
+        size = exact_size(index)
+        if size <= SMALL_EXACT and not ctx.deadline.expired():
+            return self._try(Exact(), index, best, ctx)
+        if size <= EXACT_LIMIT:
+            return self._refine_then_exact(index, best, ctx)
+        if best is None and not ctx.deadline.expired():
+            # the greedy rule got stuck: CP-SAT on each participant's best hosts instead
+            best = self._try(Shortlist(), index, best, ctx)
+        return self._search(index, best, ctx)
+
+    def _refine_then_exact(
+        self, index: ProblemIndex, best: Allocation | None, ctx: Context
+    ) -> Allocation | None:
+        if best is not None:
+            whole = ctx.deadline
+            ctx.deadline = whole.share(DECOMPOSE_SHARE)
+            best = self._try(Decompose(), index, best, ctx)
+            ctx.deadline = whole.share(LNS_SHARE / (1 - DECOMPOSE_SHARE))
+            best = self._try(Lns(), index, best, ctx)
+            ctx.deadline = whole
+        if ctx.deadline.remaining() < EXACT_MIN_TIME and best is not None:
+            # too little time for the exact model to get past its presolve and LP: the
+            # neighbourhoods use it better (season, 1 worker: no bound in 4 s)
+            return self._search(index, best, ctx)
+        if not ctx.deadline.expired():
+            best = self._try(Exact(), index, best, ctx)
+        return best
+
+    def _search(
+        self, index: ProblemIndex, best: Allocation | None, ctx: Context
+    ) -> Allocation | None:
+        """Decompose and LNS, again with a new seed each round, until time is up."""
+        if best is None:
+            return None
+        options = ctx.options
+        round_ = 0
+        while not ctx.deadline.expired(margin=0.05):
+            ctx.options = replace(options, seed=options.seed + round_)
+            before = self._key(index, best, ctx)
+            best = self._try(Decompose(), index, best, ctx) or best
+            best = self._try(Lns(), index, best, ctx) or best
+            if self._key(index, best, ctx) == before:
+                round_ += 1  # converged: the next round looks at other neighbourhoods
+                if round_ > 50:
+                    break
+        ctx.options = options
+        return best
+
+
+class Sequence:
+    """Strategy: the construction, then one improver (``strategy="decompose"``)."""
+
+    def __init__(self, improver: Strategy) -> None:
+        self.improver = improver
+        self.name = improver.name
+
+    def run(
+        self, index: ProblemIndex, incumbent: Allocation | None, ctx: Context
+    ) -> Allocation | None:
+        start = incumbent or Construct().run(index, None, ctx)
+        return self.improver.run(index, start, ctx) if start is not None else None
+
+
+class Shortlist:
+    """Strategy: the greedy plan, then CP-SAT on each participant's best few hosts."""
+
+    def __init__(self) -> None:
+        self.name = "shortlist"
+
+    def run(
+        self, index: ProblemIndex, incumbent: Allocation | None, ctx: Context
+    ) -> Allocation | None:
+        start = incumbent or Construct().run(index, None, ctx)
+        keep = shortlist_size(index)
+        self.name = f"shortlist-{keep}"
+        anchor = index.pairs_of(start) if start is not None else None
+        found = Exact(light=True).run(index.shortlisted(keep, anchor), start, ctx)
+        if start is None or (
+            found is not None
+            and found.objective is not None
+            and found.objective > objective_of(index.problem, start)
+        ):
+            return found
+        return start
+
+
+#: Assignment literals a shortlisted model aims at.
+SHORTLIST_TARGET = 40_000
+
+
+def shortlist_size(index: ProblemIndex) -> int:
+    """Hosts kept per participant so that the model has about SHORTLIST_TARGET literals."""
+    slots_per_host = max(1.0, float(slot_matrix(index).mean()))
+    wanted = SHORTLIST_TARGET / (index.n_participants * slots_per_host)
+    return int(min(30, max(6, wanted)))
+
+
+#: A proven upper bound from outside CP-SAT: (index, deadline as a ``time.perf_counter()``
+#: value, seed, objective of the plan in hand, workers) -> bound or None.
+BoundProvider = Callable[[ProblemIndex, float, int, float, int], float | None]
+
+
+def lagrangian_bound(
+    index: ProblemIndex, at: float, seed: int, target: float, workers: int
+) -> float | None:
+    """The bound module's answer (LP relaxation, then Lagrangian prices on shared host
+    capacity; see :mod:`icld_match.engine.bounds`), aimed at the plan in hand."""
+    found = upper_bound(index, deadline=at, seed=seed, target=target, workers=workers)
+    return None if found is None else found.value
+
+
+BOUND_PROVIDER: BoundProvider | None = lagrangian_bound
+#: Share of the time kept for the bound provider when the exact model proved nothing.
+BOUND_SHARE = 0.2
+
+
+def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -> PartResult:
+    """Run the strategy the options name; say what produced the plan and what is proven.
+
+    The bound is the smaller of CP-SAT's (when the exact model ran on this problem) and the
+    bound provider's (when one is wired in; it gets the last BOUND_SHARE of the time).
+    """
+    whole = ctx.deadline
+    # the bound is on the weighted objective with everybody placed: not for relaxed mode
+    provider = None if ctx.options.allow_unplaced else BOUND_PROVIDER
+    if provider is not None:
+        ctx.deadline = whole.share(1 - BOUND_SHARE)
+    plan, label, exact = _run_strategy(index, incumbent, ctx)
+    ctx.deadline = whole
+    if plan is None:
+        status = exact.status if exact is not None else Status.UNKNOWN
+        return PartResult(None, None, status is Status.INFEASIBLE, label, status)
+    value = objective_of(index.problem, plan)
+    bound = exact.bound if exact is not None and exact.found else None
+    proven = exact is not None and exact.status is Status.OPTIMAL
+    # the proof holds for the plan kept only if it is as good as the exact optimum
+    proven = proven and exact is not None and value >= (exact.objective or value) - 1e-6
+    if provider is not None and not proven and not whole.expired():
+        extra = provider(index, whole.at, ctx.options.seed, value, ctx.options.workers)
+        if extra is not None:
+            bound = extra if bound is None else min(bound, extra)
+            proven = extra <= value + 1e-6
+    return PartResult(plan, bound, proven, label, Status.FEASIBLE)
+
+
+def _run_strategy(
+    index: ProblemIndex, incumbent: Allocation | None, ctx: Context
+) -> tuple[Allocation | None, str, Outcome | None]:
+    """The plan of the named strategy, its label, and the exact model's outcome if it ran."""
+    name = ctx.options.strategy
+    if name == "auto":
+        portfolio = Portfolio()
+        plan = portfolio.run(index, incumbent, ctx)
+        return plan, portfolio.label(), portfolio.exact
+    if name == "exact":
+        solver = Exact()
+        return solver.run(index, incumbent, ctx), "exact", solver.outcome
+    strategy: Strategy = Sequence(Decompose()) if name == "decompose" else Shortlist()
+    plan = strategy.run(index, incumbent, ctx)
+    return plan, strategy.name, None

@@ -1,0 +1,154 @@
+"""The anytime portfolio: first plan, never worse than greedy, sources, parts, determinism."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from icld_match import Problem, Progress, Status, check, load_problem, solve
+from icld_match.analysis.check import objective
+from icld_match.index.problem_index import ProblemIndex
+from icld_match.strategies.greedy import greedy_allocation
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "data" / "itp-local-democracy-2026.json"
+
+
+def _cohort(cid: str, day: int, size: tuple[int, int] = (2, 4)) -> dict[str, Any]:
+    start = date(2026, 5, day)
+    return {
+        "id": cid,
+        "name": cid,
+        "internship": {"start": start, "end": start},
+        "team_size": {"min": size[0], "max": size[1]},
+    }
+
+
+def _person(pid: str, cohort: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "name": pid,
+        "cohort": cohort,
+        "country": "Kenya",
+        "languages": ["en"],
+        **fields,
+    }
+
+
+def _host(hid: str) -> dict[str, Any]:
+    return {"id": hid, "name": hid, "municipality": hid, "languages": ["en"]}
+
+
+def _two_cohorts(**fields: Any) -> Problem:
+    data: dict[str, Any] = {
+        "cohorts": [_cohort("A", 4), _cohort("B", 11)],
+        "participants": [_person(f"a{i}", "A") for i in range(4)]
+        + [_person(f"b{i}", "B") for i in range(4)],
+        "hosts": [_host("h1"), _host("h2")],
+    }
+    data.update(fields)
+    return Problem.model_validate(data)
+
+
+def test_pin_to_a_host_the_part_cannot_use_is_reported_not_a_key_error() -> None:
+    """Defect 1: cohort B (teams of exactly 2) has b1 pinned to h1 and b2 blocked from
+    h1, so B's part has no team slot at h1 and used to drop the host the pin names."""
+    problem = _two_cohorts(
+        cohorts=[_cohort("A", 4), _cohort("B", 11, size=(2, 2))],
+        participants=[_person(f"a{i}", "A") for i in range(4)]
+        + [_person("b1", "B"), _person("b2", "B", blocked_hosts=["h1"])],
+        pins=[{"participant": "b1", "host": "h1"}],
+    )
+    auto = solve(problem, workers=1, time_limit=10)
+    exact = solve(problem, workers=1, time_limit=10, strategy="exact")
+    assert exact.status is Status.INFEASIBLE
+    assert auto.status is Status.INFEASIBLE and auto.reasons
+
+
+def test_progress_is_reported_when_the_problem_splits_into_parts() -> None:
+    """Defect 4: independent parts used to solve silently."""
+    seen: list[Progress] = []
+    allocation = solve(_two_cohorts(), workers=1, time_limit=10, on_progress=seen.append)
+    assert allocation.strategy.startswith("parts-2(")
+    assert seen and all(p.source.startswith("parts:") for p in seen)
+    assert seen[-1].objective == pytest.approx(allocation.objective, abs=0.05)
+
+
+def test_progress_names_the_strategy_that_found_each_plan() -> None:
+    """Defect 6: every decompose improvement used to be labelled as the greedy start."""
+    seen: list[Progress] = []
+    problem = load_problem(EXAMPLE)
+    solve(problem, workers=1, time_limit=10, strategy="decompose", on_progress=seen.append)
+    sources = [p.source for p in seen]
+    assert sources[0] == "greedy"
+    assert set(sources) <= {"greedy", "decompose"}
+    assert "decompose" in sources
+
+
+def test_example_is_proven_optimal_and_not_worse_than_greedy() -> None:
+    problem = load_problem(EXAMPLE)
+    allocation = solve(problem, workers=1, time_limit=10)
+    assert allocation.status is Status.OPTIMAL and check(problem, allocation) == []
+    greedy = greedy_allocation(ProblemIndex.build(problem))
+    assert greedy is not None
+    assert allocation.objective is not None
+    assert allocation.objective >= objective(problem, greedy) - 1e-6
+    assert allocation.strategy.startswith("portfolio(")
+
+
+def test_same_seed_one_worker_converged_run_is_reproducible() -> None:
+    problem = load_problem(EXAMPLE)
+    first = solve(problem, workers=1, seed=5, time_limit=30)
+    second = solve(problem, workers=1, seed=5, time_limit=30)
+    assert first.status is Status.OPTIMAL  # ended by proof, not by the clock
+    assert first.teams == second.teams
+
+
+def test_unknown_strategy_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown strategy"):
+        solve(load_problem(EXAMPLE), strategy="fastest")  # type: ignore[arg-type]
+
+
+def test_large_generated_instance_returns_a_valid_plan_within_its_limit() -> None:
+    generate = pytest.importorskip("benchmarks.generate").generate
+    problem = generate("season", seed=1)
+    started = time.perf_counter()
+    allocation = solve(problem, workers=1, time_limit=3)
+    elapsed = time.perf_counter() - started
+    assert allocation.is_feasible() and check(problem, allocation) == []
+    assert elapsed < 3 * 1.5 + 2  # generous: the time limit covers everything
+    greedy = greedy_allocation(ProblemIndex.build(problem))
+    assert greedy is not None and allocation.objective is not None
+    assert allocation.objective >= objective(problem, greedy) - 1e-6
+
+
+def test_relaxed_mode_at_scale_honours_the_time_limit() -> None:
+    """Defect 5: ``allow_unplaced`` used to ignore scaling and the time limit."""
+    generate = pytest.importorskip("benchmarks.generate").generate
+    problem = generate("stress", seed=0, size=1000)
+    started = time.perf_counter()
+    allocation = solve(problem, workers=1, time_limit=4, allow_unplaced=True)
+    assert time.perf_counter() - started < 4 * 1.5 + 2
+    assert allocation.is_feasible()
+    placed = {m for t in allocation.teams for m in t.members}
+    assert len(placed) + len(allocation.unplaced) == len(problem.participants)
+
+
+def test_a_wired_bound_provider_bounds_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound module plugs in as one call; its bound is reported with the plan."""
+    from icld_match.strategies import portfolio
+
+    calls: list[float] = []
+
+    def provider(index: ProblemIndex, at: float, seed: int, target: float, workers: int) -> float:
+        calls.append(at)
+        return 1000.0
+
+    monkeypatch.setattr(portfolio, "BOUND_PROVIDER", provider)
+    problem = load_problem(EXAMPLE)
+    allocation = solve(problem, workers=1, time_limit=10, strategy="decompose")
+    assert calls and allocation.best_bound == pytest.approx(1000.0)
+    assert allocation.status is Status.FEASIBLE
