@@ -221,7 +221,7 @@ def planted(
     by_host = {h["id"]: h for h in hosts}
     participants = []
     for cid, hid, members in plan:
-        mixed = draw(st.booleans())
+        mixed = draw(st.integers(0, 3)) > 0
         for k, pid in enumerate(members):
             participants.append(
                 _planted_participant(draw, pid, cid, by_host[hid], host_ids, k, mixed)
@@ -344,7 +344,7 @@ def _planted_rules(
                 org = person[m]["organisation"]
                 if org and seen.setdefault((c, org), i) != i:
                     org_ok = False
-    mix = draw(st.sampled_from(["off", "soft", "hard" if mixed_ok else "soft"]))
+    mix = draw(st.sampled_from(["off", "soft", *["hard" if mixed_ok else "soft"] * 2]))
     hard = org_ok and draw(st.booleans())
     return {
         "mixed_countries": mix,
