@@ -35,6 +35,15 @@ settings.register_profile(
 settings.register_profile(
     "long", max_examples=1000, deadline=None, suppress_health_check=_QUIET, print_blob=True
 )
+#: Example counts are scaled by this factor (10 in the "long" profile).
+SCALE = 10 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 1
+
+
+def examples(n: int) -> int:
+    """``max_examples`` for a property: ``n``, times 10 under the "long" profile."""
+    return n * SCALE
+
+
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
