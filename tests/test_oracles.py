@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import exhaustive as ex
 import pytest
+from conftest import examples
 from generators import hidden_teams, planted
 from hypothesis import HealthCheck, given, settings
 
@@ -116,7 +117,7 @@ def test_planted_problems_reach_every_rule_often() -> None:
     assert not low, f"below minimum: {low} (all: {shares})"
 
 
-@settings(deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(planted())
 def test_hidden_plan_is_valid_for_oracle_and_checker(
     pair: tuple[Problem, list[tuple[str, str, list[str]]]],
@@ -144,7 +145,7 @@ def _agree_on_every_candidate(problem: Problem, limit: int = 4000) -> int:
     return count
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None)
 @given(planted(max_participants=5, max_hosts=3, max_cohorts=2))
 def test_oracle_and_checker_agree_on_every_candidate(
     pair: tuple[Problem, list[tuple[str, str, list[str]]]],
@@ -153,7 +154,7 @@ def test_oracle_and_checker_agree_on_every_candidate(
     assert _agree_on_every_candidate(problem) >= 1
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None)
 @given(planted(max_participants=5, max_hosts=3, max_cohorts=2))
 def test_pruned_search_equals_plain_enumeration(
     pair: tuple[Problem, list[tuple[str, str, list[str]]]],
