@@ -156,7 +156,7 @@ def _organisation_together() -> Problem:
 @pytest.mark.parametrize("rule", sorted(BINDING))
 def test_rule_holds_in_solution(rule: str) -> None:
     problem = BINDING[rule]()
-    allocation = solve(problem, workers=1, time_limit=10)
+    allocation = solve(problem, workers=1, time_limit=60)
     assert allocation.status is Status.OPTIMAL
     assert check(problem, allocation) == []
 
@@ -166,7 +166,7 @@ def test_dropping_rule_breaks_it(rule: str) -> None:
     """The rule is what keeps the optimum valid: without it the checker sees a breach."""
     problem = BINDING[rule]()
     relaxed = solve_index(
-        ProblemIndex.build(problem), workers=1, time_limit=10, skip_rules=frozenset([rule])
+        ProblemIndex.build(problem), workers=1, time_limit=60, skip_rules=frozenset([rule])
     )
     assert relaxed.is_feasible()
     broken = {v.rule for v in check(problem, relaxed)}
@@ -175,7 +175,7 @@ def test_dropping_rule_breaks_it(rule: str) -> None:
 
 def test_organisation_together_hard() -> None:
     problem = _organisation_together()
-    allocation = solve(problem, workers=1, time_limit=10)
+    allocation = solve(problem, workers=1, time_limit=60)
     assert check(problem, allocation) == []
     assert allocation.team_of("P1") == allocation.team_of("P2")
     relaxed = solve_index(
@@ -314,7 +314,7 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
 @pytest.mark.parametrize("case", sorted(INFEASIBLE))
 def test_infeasible_case_is_reported(case: str) -> None:
     make, expected = INFEASIBLE[case]
-    allocation = solve(make(), workers=1, time_limit=10)
+    allocation = solve(make(), workers=1, time_limit=60)
     assert allocation.status is Status.INFEASIBLE
     assert allocation.teams == []
     text = "\n".join(allocation.reasons)

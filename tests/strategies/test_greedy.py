@@ -74,7 +74,7 @@ def test_greedy_gives_up_on_a_unit_no_team_can_hold(
 @settings(max_examples=examples(100), deadline=None)
 @given(st.one_of(problems(), feasible_problems()))
 def test_shortlist_strategy_is_valid_and_never_worse_than_greedy(problem: Problem) -> None:
-    allocation = solve(problem, workers=1, time_limit=10, strategy="shortlist")
+    allocation = solve(problem, workers=1, time_limit=60, strategy="shortlist")
     plan = greedy_allocation(ProblemIndex.build(problem))
     if not allocation.is_feasible():
         assert plan is None
