@@ -6,7 +6,7 @@ from pathlib import Path
 
 import exhaustive
 import pytest
-from conftest import cohort, examples, participant, tiny_problem
+from conftest import cohort, examples, host, participant, tiny_problem
 from generators import feasible_problems, problems
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
@@ -67,6 +67,7 @@ def test_greedy_gives_up_on_a_unit_no_team_can_hold(
         keep_together=[{"members": together}],
         keep_apart=[{"members": apart}] if apart else [],
         rules=rules,
+        hosts=[host(h, capacity={"max_teams": 4, "max_participants": 8}) for h in ("H1", "H2")],
     )
     assert greedy_allocation(ProblemIndex.build(problem), verify=False) is None
 
