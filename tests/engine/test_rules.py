@@ -504,3 +504,29 @@ def test_ranges_that_only_together_cover_the_internship_do_not_make_a_host_avail
     days = [{"start": d, "end": d} for d in MAY_4_5]
     problem = strong_and_weak({"available": days})
     assert sorted(solved(problem, 0.6)["H2"]) == ["P1", "P2"]
+
+
+def test_limits_hold_at_every_host_not_only_the_first() -> None:
+    """A first host nobody can use (Swedish only, no cap) before the binding ones: a loop
+    that stops at it instead of skipping it would leave H1's limits out."""
+    closed = offers("H0", "a", languages=["sv"])
+    capped = build(
+        [themed(f"P{i}", "a") for i in range(1, 5)],
+        [
+            closed,
+            offers("H1", "a", capacity={"max_teams": 4, "max_participants": 3}),
+            offers("H2", "a", 0.1, capacity={"max_teams": 4, "max_participants": 4}),
+        ],
+        team_size=(1, 2),
+    )
+    assert len(solved(capped, 3.1)["H1"]) == 3
+    starts = [date(2026, 5, 4), date(2026, 6, 8), date(2026, 9, 7)]
+    seasonal = build(
+        [themed(f"P{c}{i}", "a", cohort=f"C{c}") for c in range(3) for i in range(2)],
+        [closed, offers("H1", "a", season_max_teams=2), offers("H2", "a", 0.1)],
+        cohorts=[
+            cohort(f"C{c}", start=s, end=s + timedelta(1), team_size=(2, 2))
+            for c, s in enumerate(starts)
+        ],
+    )
+    assert len(solved(seasonal, 4.2)["H1"]) == 4
