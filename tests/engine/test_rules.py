@@ -338,6 +338,7 @@ def solved(problem: Problem, expected: float) -> dict[str, list[str]]:
     assert check(problem, allocation) == []
     assert exhaustive.violations(problem, allocation.teams) == []
     assert exhaustive.allocation_value(problem, allocation) == pytest.approx(expected, abs=1e-6)
+    assert allocation.objective == pytest.approx(expected, abs=1e-3)  # the model's own value
     at: dict[str, list[str]] = {}
     for t in allocation.teams:
         at.setdefault(t.host, []).extend(t.members)
@@ -530,3 +531,21 @@ def test_limits_hold_at_every_host_not_only_the_first() -> None:
         ],
     )
     assert len(solved(seasonal, 4.2)["H1"]) == 4
+
+
+def test_participants_without_organisation_are_not_colleagues() -> None:
+    """P3 and P4 have no organisation, P1 and P2 different ones: the 'apart' policy costs
+    nothing, so the model's objective is the fit alone (4.0)."""
+    problem = build(
+        [
+            themed("P1", "b", organisation="X"),
+            themed("P2", "b", organisation="Y"),
+            themed("P3", "a"),
+            themed("P4", "a"),
+        ],
+        [offers("H1", "a"), offers("H2", "b")],
+        team_size=(2, 2),
+        weights={**NO_SOFT, "organisation": 0.5},
+        rules={"mixed_countries": "off", "organisation": "apart"},
+    )
+    assert sorted(solved(problem, 4.0)["H1"]) == ["P3", "P4"]
