@@ -550,3 +550,50 @@ def test_malformed_allocation_is_reported_not_raised() -> None:
         "host_capacity",
     }
     assert score(tiny_problem(), alloc)  # terms still computed, unknown ids skipped
+
+
+def _broken_everywhere() -> tuple[Problem, Allocation]:
+    """Malformed teams (unknown host, unknown cohort) first, then one breach per rule."""
+    problem = tiny_problem(
+        cohorts=[cohort(team_size=(2, 3))],
+        participants=[
+            participant("P1", organisation="X", blocked_hosts=["H2"], access_needs=["lift"]),
+            participant("P2", organisation="X", languages=["fr"]),
+            participant("P3", country="Uganda"),
+            participant("P4"),
+            participant("P5"),
+        ],
+        hosts=[
+            host("H1", available=[{"start": date(2026, 9, 1), "end": date(2026, 9, 2)}]),
+            host("H2", season_max_teams=1, capacity={"max_teams": 1, "max_participants": 2}),
+        ],
+        pins=[{"participant": "P5", "host": "H1"}],
+        keep_together=[{"members": ["P4", "P5"]}],
+        keep_apart=[{"members": ["P1", "P2"]}],
+        rules={"mixed_countries": "hard", "organisation_strictness": "hard"},
+    )
+    broken = allocation(
+        team("T0", "H9", ["P9"], cohort="C9"),
+        team("T1", "H2", ["P1", "P2", "P4"]),
+        team("T2", "H2", ["P3", "P5"], start=date(2026, 5, 5), end=date(2026, 5, 6)),
+        team("T3", "H1", ["P3", "P4"]),
+    )
+    return problem, broken
+
+
+def test_a_malformed_team_first_does_not_hide_later_breaches() -> None:
+    problem, broken = _broken_everywhere()
+    found = {v.rule for v in check(problem, broken)}
+    expected = {"placement", "team_cohort", "host_known", "team_dates", "host_dates"}
+    expected |= {"host_capacity", "season_cap", "language", "access", "blocked", "pin"}
+    expected |= {"keep_together", "keep_apart", "mixed_countries", "organisation"}
+    assert expected <= found, expected - found
+
+
+def test_every_violation_message_names_its_records() -> None:
+    problem, broken = _broken_everywhere()
+    for v in check(problem, broken):
+        assert v.message and str(v) == f"{v.rule}: {v.message}"
+        missing = [r for r in v.records if r not in v.message]
+        assert not missing, (v, missing)
+        assert "XX" not in v.message
