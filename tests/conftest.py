@@ -7,12 +7,48 @@ helpers under a section header of their own.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from hypothesis import HealthCheck, settings
+
 from icld_match.records.result import Allocation, Status, Team
 from icld_match.records.schema import Problem
+
+# --------------------------------------------------------------------------------------
+# Hypothesis profiles: HYPOTHESIS_PROFILE=dev|ci|long; with CI set (CI=true), "ci" is the
+# default, so `python -m pytest` in CI draws the same examples on every run.
+# --------------------------------------------------------------------------------------
+
+_QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("dev", deadline=None, suppress_health_check=_QUIET)
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    deadline=None,
+    suppress_health_check=_QUIET,
+)
+settings.register_profile(
+    "long", max_examples=1000, deadline=None, suppress_health_check=_QUIET, print_blob=True
+)
+#: Example counts are scaled by this factor: 10 in "long", 1/4 in "mutation" (the ci
+#: profile with fewer examples, for mutation runs).
+SCALE = {"long": 10.0, "mutation": 0.25}.get(os.environ.get("HYPOTHESIS_PROFILE", ""), 1.0)
+settings.register_profile("mutation", parent=settings.get_profile("ci"))
+
+
+def examples(n: int) -> int:
+    """``max_examples`` for a property: ``n`` scaled by the profile (at least 2)."""
+    return max(2, round(n * SCALE))
+
+
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 # --------------------------------------------------------------------------------------
 # Problem builders (records as plain dicts, validated once by Problem)

@@ -1,24 +1,30 @@
-"""Brute-force optimum for tiny problems, as an oracle for the solver's answers.
+"""An independent oracle for tiny problems: its own rules, its own fit, its own objective.
 
-Every partition of each cohort into teams within the size bounds, and every host for
-every team, is considered. The fast path prunes with cheap per-team and per-host checks
-and sums precomputed objective parts; its winner is then confirmed with
-:func:`icld_match.analysis.check.check` and :func:`icld_match.analysis.check.objective`, and any
-disagreement raises, so a bug in the shortcuts cannot pass silently. ``brute=True``
-skips every shortcut and runs the full check on each candidate (slow, but literally
-the definition), which tests use to cross-check the fast path.
+Nothing here imports the code under test: only the pydantic records (``Problem`` and its
+parts) and the result types ``Allocation``/``Team`` are used. Every hard rule, the
+availability of a host, the thematic fit and every objective term are computed from the
+README's definitions by code written for this file, so a bug in ``icld_match`` (model,
+index, checker or scorer) cannot be mirrored by the oracle.
+
+- :func:`violations` judges one plan (names of the broken hard rules).
+- :func:`value` scores one plan (the weighted objective, README's formulas).
+- :func:`best_allocation` / :func:`best_objective` find the optimum by exhaustive search
+  over every team split and host choice, with cheap pruning; the winner is re-judged by
+  :func:`violations` and re-scored by :func:`value`, so a pruning shortcut that disagrees
+  with the definitions raises.
+- :func:`candidates` yields every plan (no pruning), for the slow cross-check against
+  :func:`icld_match.check` in ``tests/test_oracles.py``.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 
-from icld_match.analysis.check import check, objective, thematic_fit
 from icld_match.records.result import Allocation, Status, Team
-from icld_match.records.schema import Cohort, Host, Problem
+from icld_match.records.schema import Host, Participant, Problem
 
 MAX_PARTICIPANTS = 8
 MAX_HOSTS = 4
@@ -26,6 +32,190 @@ MAX_HOSTS = 4
 TOLERANCE = 1e-9
 
 Block = tuple[str, ...]
+
+
+# --------------------------------------------------------------------------------------
+# Definitions (README "The rules"), one small function each
+# --------------------------------------------------------------------------------------
+
+
+def days(start: date, end: date) -> list[date]:
+    return [start + timedelta(n) for n in range((end - start).days + 1)]
+
+
+def available(host: Host, start: date, end: date) -> bool:
+    """``null`` = any date; otherwise one listed range must hold the whole internship.
+
+    (The schema's field description: "A cohort can come only if one range covers its
+    whole internship"; two ranges that only together cover it do not make a host
+    available.)
+    """
+    if host.available is None:
+        return True
+    return any(r.start <= start and end <= r.end for r in host.available)
+
+
+def fold(tags: Sequence[str]) -> set[str]:
+    return {t.casefold() for t in tags}
+
+
+def fit(problem: Problem, p: Participant, h: Host) -> float:
+    """Σ w·s / Σ w over the participant's themes (tags ignore case); affinities override."""
+    for a in problem.affinities:
+        if a.participant == p.id and a.host == h.id:
+            return a.value
+    weight_sum = sum(p.themes.values())
+    if weight_sum == 0:
+        return 0.0
+    strength = {t.casefold(): s for t, s in h.themes.items()}
+    return sum(w * strength.get(t.casefold(), 0.0) for t, w in p.themes.items()) / weight_sum
+
+
+def pair_ok(problem: Problem, p: Participant, h: Host) -> bool:
+    """Dates, language, access, blocked hosts and pins for one participant at one host."""
+    c = next(c for c in problem.cohorts if c.id == p.cohort)
+    pinned = [pin.host for pin in problem.pins if pin.participant == p.id]
+    return (
+        available(h, c.internship.start, c.internship.end)
+        and bool(fold(p.languages) & fold(h.languages))
+        and fold(p.access_needs) <= fold(h.accessibility)
+        and h.id not in p.blocked_hosts
+        and all(pinned_host == h.id for pinned_host in pinned)
+    )
+
+
+def violations(problem: Problem, teams: Sequence[Team]) -> list[str]:
+    """Names of the hard rules ``teams`` breaks (sorted, no repeats); empty = valid."""
+    people = {p.id: p for p in problem.participants}
+    hosts = {h.id: h for h in problem.hosts}
+    cohorts = {c.id: c for c in problem.cohorts}
+    broken: set[str] = set()
+    seen = Counter(m for t in teams for m in t.members)
+    if set(seen) != set(people) or any(n != 1 for n in seen.values()):
+        broken.add("placement")
+    load: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
+    season: Counter[str] = Counter()
+    for t in teams:
+        c, h = cohorts[t.cohort], hosts[t.host]
+        members = [people[m] for m in t.members]
+        if any(p.cohort != c.id for p in members):
+            broken.add("team_cohort")
+        if not c.team_size.min <= len(members) <= c.team_size.max:
+            broken.add("team_size")
+        if (t.start, t.end) != (c.internship.start, c.internship.end):
+            broken.add("team_dates")
+        if not available(h, c.internship.start, c.internship.end):
+            broken.add("host_dates")
+        for d in days(c.internship.start, c.internship.end):
+            load[(h.id, d)][0] += 1
+            load[(h.id, d)][1] += len(members)
+        season[h.id] += 1
+        broken |= _member_rules(problem, members, h)
+    for (hid, _), (n_teams, n_people) in load.items():
+        cap = hosts[hid].capacity
+        if n_teams > cap.max_teams or n_people > cap.max_participants:
+            broken.add("host_capacity")
+    for hid, n in season.items():
+        cap_season = hosts[hid].season_max_teams
+        if cap_season is not None and n > cap_season:
+            broken.add("season_cap")
+    broken |= _group_rules(problem, teams)
+    return sorted(broken)
+
+
+def _member_rules(problem: Problem, members: list[Participant], h: Host) -> set[str]:
+    broken: set[str] = set()
+    for p in members:
+        if not fold(p.languages) & fold(h.languages):
+            broken.add("language")
+        if not fold(p.access_needs) <= fold(h.accessibility):
+            broken.add("access")
+        if h.id in p.blocked_hosts:
+            broken.add("blocked")
+        if any(pin.participant == p.id and pin.host != h.id for pin in problem.pins):
+            broken.add("pin")
+    return broken
+
+
+def _group_rules(
+    problem: Problem, teams: Sequence[Team], scope: set[str] | None = None
+) -> set[str]:
+    """keep_together, keep_apart, hard country mixing and hard organisation policy.
+
+    With ``scope``, keep-together groups with no member in it are skipped (one cohort's
+    split is judged on its own; a group lies within one cohort).
+    """
+    broken: set[str] = set()
+    people = {p.id: p for p in problem.participants}
+    team_of = {m: i for i, t in enumerate(teams) for m in t.members}
+    for g in problem.keep_together:
+        if scope is not None and not scope & set(g.members):
+            continue
+        if len({team_of.get(m, -1 - k) for k, m in enumerate(g.members)}) > 1:
+            broken.add("keep_together")
+    for t in teams:
+        for g in problem.keep_apart:
+            if len(set(t.members) & set(g.members)) >= 2:
+                broken.add("keep_apart")
+    rules = problem.rules
+    if rules.mixed_countries == "hard":
+        for t in teams:
+            cohort_countries = {p.country for p in problem.participants if p.cohort == t.cohort}
+            if len(cohort_countries) >= 2 and len({people[m].country for m in t.members}) < 2:
+                broken.add("mixed_countries")
+    if rules.organisation_strictness == "hard" and organisation_breaches(problem, teams) > 0:
+        broken.add("organisation")
+    return broken
+
+
+def organisation_breaches(problem: Problem, teams: Sequence[Team]) -> int:
+    """README: 'apart' = colleagues in a team beyond the first; 'together' = teams a
+    cohort's colleagues are split over beyond one; 0 when 'neutral'."""
+    people = {p.id: p for p in problem.participants}
+    if problem.rules.organisation == "apart":
+        total = 0
+        for t in teams:
+            orgs = Counter(people[m].organisation for m in t.members)
+            total += sum(n - 1 for org, n in orgs.items() if org is not None)
+        return total
+    if problem.rules.organisation == "together":
+        spread: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for i, t in enumerate(teams):
+            for m in t.members:
+                org = people[m].organisation
+                if org is not None:
+                    spread[(people[m].cohort, org)].add(i)
+        return sum(len(s) - 1 for s in spread.values())
+    return 0
+
+
+def value(problem: Problem, teams: Sequence[Team]) -> float:
+    """The weighted objective of README "Objective", from the plan's teams alone."""
+    people = {p.id: p for p in problem.participants}
+    hosts = {h.id: h for h in problem.hosts}
+    w, rules = problem.weights, problem.rules
+    total = 0.0
+    for t in teams:
+        members = [people[m] for m in t.members]
+        total += w.thematic_fit * sum(fit(problem, p, hosts[t.host]) for p in members)
+        for p in members:
+            if t.host in p.wishes:
+                total += w.wishes / (p.wishes.index(t.host) + 1)
+        if rules.mixed_countries != "off":
+            total += w.country_mix * (len({p.country for p in members}) - 1)
+    total -= w.organisation * organisation_breaches(problem, teams)
+    total += w.host_spread * len({(t.cohort, t.host) for t in teams})
+    return total
+
+
+def allocation_value(problem: Problem, allocation: Allocation) -> float:
+    """:func:`value` of an allocation (the oracle's scorer for solver answers)."""
+    return value(problem, allocation.teams)
+
+
+# --------------------------------------------------------------------------------------
+# Enumeration
+# --------------------------------------------------------------------------------------
 
 
 def partitions(items: Sequence[str], smallest: int, largest: int) -> Iterator[tuple[Block, ...]]:
@@ -45,15 +235,17 @@ def partitions(items: Sequence[str], smallest: int, largest: int) -> Iterator[tu
                 yield ((first, *mates), *tail)
 
 
-def build_allocation(
+def make_teams(
     problem: Problem, blocks: Sequence[tuple[str, Block]], hosts: Sequence[str]
-) -> Allocation:
-    """The allocation for (cohort, members) blocks sent to ``hosts``, teams T01, T02, ..."""
+) -> list[Team]:
+    """Teams T01, T02, ... for (cohort, members) blocks sent to ``hosts``."""
     cohorts = {c.id: c for c in problem.cohorts}
+    people = {p.id: p for p in problem.participants}
+    by_id = {h.id: h for h in problem.hosts}
     teams = []
     for number, ((cohort_id, members), host_id) in enumerate(zip(blocks, hosts, strict=True), 1):
         window = cohorts[cohort_id].internship
-        fits = [thematic_fit(problem, m, host_id) for m in members]
+        fits = [fit(problem, people[m], by_id[host_id]) for m in members]
         teams.append(
             Team(
                 id=f"T{number:02d}",
@@ -65,203 +257,120 @@ def build_allocation(
                 fit=sum(fits) / len(fits),
             )
         )
-    return Allocation(status=Status.FEASIBLE, teams=teams)
+    return teams
 
 
-def best_objective(problem: Problem, *, brute: bool = False) -> float | None:
-    """The highest objective over all valid allocations, or None when none is valid."""
-    best = best_allocation(problem, brute=brute)
-    return None if best is None else objective(problem, best)
+def _splits(problem: Problem) -> list[list[list[tuple[str, Block]]]]:
+    out = []
+    for c in problem.cohorts:
+        members = [p.id for p in problem.participants if p.cohort == c.id]
+        splits = partitions(members, c.team_size.min, c.team_size.max)
+        out.append([[(c.id, b) for b in split] for split in splits])
+    return out
 
 
-def best_allocation(problem: Problem, *, brute: bool = False) -> Allocation | None:
-    """An optimal valid allocation (the first found among equals), or None."""
+def candidates(problem: Problem) -> Iterator[list[Team]]:
+    """Every plan that places everyone once in teams of the right size (no other rule)."""
+    host_ids = [h.id for h in problem.hosts]
+    for combo in itertools.product(*_splits(problem)):
+        blocks = [b for split in combo for b in split]
+        for chosen in itertools.product(host_ids, repeat=len(blocks)):
+            yield make_teams(problem, blocks, chosen)
+
+
+def _guard(problem: Problem) -> None:
     if len(problem.participants) > MAX_PARTICIPANTS or len(problem.hosts) > MAX_HOSTS:
         raise ValueError(
             f"exhaustive search is for at most {MAX_PARTICIPANTS} participants and "
             f"{MAX_HOSTS} hosts"
         )
-    return _brute(problem) if brute else _Search(problem).run()
 
 
-def _cohort_partitions(problem: Problem, c: Cohort) -> list[tuple[Block, ...]]:
-    members = [p.id for p in problem.participants if p.cohort == c.id]
-    return list(partitions(members, c.team_size.min, c.team_size.max))
+def best_objective(problem: Problem) -> float | None:
+    """The highest objective over all valid plans, or None when none is valid."""
+    best = best_allocation(problem)
+    return None if best is None else allocation_value(problem, best)
 
 
-def valid_allocations(problem: Problem) -> Iterator[Allocation]:
-    """Every valid allocation, by the definition: each candidate is checked in full."""
-    per_cohort = [
-        [[(c.id, b) for b in split] for split in _cohort_partitions(problem, c)]
-        for c in problem.cohorts
-    ]
-    host_ids = [h.id for h in problem.hosts]
-    for combo in itertools.product(*per_cohort):
-        blocks = [b for split in combo for b in split]
-        for hosts in itertools.product(host_ids, repeat=len(blocks)):
-            candidate = build_allocation(problem, blocks, hosts)
-            if not check(problem, candidate):
-                yield candidate
-
-
-def _brute(problem: Problem) -> Allocation | None:
-    """The definition, without shortcuts: check and score every candidate in full."""
-    best: tuple[float, Allocation] | None = None
-    for candidate in valid_allocations(problem):
-        value = objective(problem, candidate)
-        if best is None or value > best[0] + TOLERANCE:
-            best = (value, candidate)
-    return None if best is None else best[1]
+def best_allocation(problem: Problem) -> Allocation | None:
+    """An optimal valid plan (the first found among equals), or None."""
+    _guard(problem)
+    found = _Search(problem).run()
+    if found is None:
+        return None
+    expected, teams = found
+    broken = violations(problem, teams)
+    if broken:
+        raise AssertionError(f"exhaustive pruning disagrees with violations(): {broken}")
+    actual = value(problem, teams)
+    if abs(actual - expected) > 1e-6:
+        raise AssertionError(f"search value {expected} disagrees with value() {actual}")
+    return Allocation(status=Status.FEASIBLE, teams=teams)
 
 
 class _Search:
-    """Depth-first search over host choices for each partition, with incremental capacity."""
+    """Depth-first search over host choices for each split, with incremental capacity."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.participants = {p.id: p for p in problem.participants}
-        self.cohorts = {c.id: c for c in problem.cohorts}
+        self.people = {p.id: p for p in problem.participants}
         self.hosts = list(problem.hosts)
-        self.days = {c.id: c.internship.days() for c in problem.cohorts}
-        self.fit = {
-            (p.id, h.id): thematic_fit(problem, p.id, h.id)
-            for p in problem.participants
-            for h in problem.hosts
+        self.days = {c.id: days(c.internship.start, c.internship.end) for c in problem.cohorts}
+        self.pair = {
+            (p.id, h.id): pair_ok(problem, p, h) for p in problem.participants for h in self.hosts
         }
-        self.pins = {pin.participant: pin.host for pin in problem.pins}
-        self.cohort_countries = {
-            c.id: {p.country for p in problem.participants if p.cohort == c.id}
-            for c in problem.cohorts
-        }
-        self.options: dict[tuple[str, Block], list[tuple[Host, float]]] = {}
         self.best: tuple[float, list[tuple[str, Block]], list[str]] | None = None
-        # the combination being searched: its teams, allowed hosts and optimistic rests
         self.blocks: list[tuple[str, Block]] = []
         self.choices: list[list[tuple[Host, float]]] = []
         self.rest: list[float] = []
 
-    # ---- cheap rules on one team, independent of its host ----------------------------
+    def _team_only(self, block: Block, host: Host, cohort_id: str) -> Team:
+        c = self.problem.cohort(cohort_id)
+        return Team(
+            id="T", cohort=cohort_id, host=host.id, members=list(block),
+            start=c.internship.start, end=c.internship.end, fit=0.0,
+        )  # fmt: skip
 
-    def _block_ok(self, cohort_id: str, block: Block) -> bool:
-        """keep_apart, hard country mixing and hard 'apart' organisations, for one team."""
-        problem, members = self.problem, set(block)
-        for group in problem.keep_apart:
-            if len(members & set(group.members)) >= 2:
-                return False
-        people = [self.participants[m] for m in block]
-        if (
-            problem.rules.mixed_countries == "hard"
-            and len(self.cohort_countries[cohort_id]) >= 2
-            and len({p.country for p in people}) < 2
-        ):
-            return False
-        rules = problem.rules
-        if rules.organisation_strictness == "hard" and rules.organisation == "apart":
-            orgs = [p.organisation for p in people if p.organisation is not None]
-            if len(orgs) != len(set(orgs)):
-                return False
-        return True
+    def _host_options(self, cohort_id: str, block: Block) -> list[tuple[Host, float]]:
+        """Hosts one team may use on its own, best team value first (spread excluded)."""
+        options = []
+        for h in self.hosts:
+            if not all(self.pair[(m, h.id)] for m in block):
+                continue
+            if h.capacity.max_teams < 1 or len(block) > h.capacity.max_participants:
+                continue
+            if h.season_max_teams is not None and h.season_max_teams < 1:
+                continue
+            # one team alone never splits an organisation: 'together' is counted per split
+            team = self._team_only(block, h, cohort_id)
+            options.append((h, value(self.problem, [team]) - self.problem.weights.host_spread))
+        return sorted(options, key=lambda o: -o[1])
 
-    def _split_ok(self, split: tuple[Block, ...]) -> bool:
-        """keep_together and hard 'together' organisations, for one cohort's split."""
-        block_of = {m: i for i, block in enumerate(split) for m in block}
-        for group in self.problem.keep_together:
-            # a group lies within one cohort (the problem validates that), so either all
-            # of its members are in this split or none is
-            if len({block_of[m] for m in group.members if m in block_of}) > 1:
-                return False
-        rules = self.problem.rules
-        if rules.organisation_strictness == "hard" and rules.organisation == "together":
-            return self._org_splits(split) == 0
-        return True
-
-    def _org_splits(self, split: tuple[Block, ...]) -> int:
-        """Extra teams used by each organisation within one cohort's split."""
-        teams_of: dict[str, set[int]] = {}
-        for i, block in enumerate(split):
-            for m in block:
-                org = self.participants[m].organisation
-                if org is not None:
-                    teams_of.setdefault(org, set()).add(i)
-        return sum(len(t) - 1 for t in teams_of.values())
-
-    # ---- cheap rules and objective parts for one team at one host --------------------
-
-    def _host_ok(self, cohort_id: str, block: Block, host: Host) -> bool:
-        """Dates, single-team capacity, season cap, language, access, blocks and pins."""
-        if not host.is_available(self.cohorts[cohort_id].internship):
-            return False
-        cap = host.capacity
-        if cap.max_teams < 1 or len(block) > cap.max_participants:
-            return False
-        if host.season_max_teams is not None and host.season_max_teams < 1:
-            return False
-        languages = {t.casefold() for t in host.languages}
-        access = {t.casefold() for t in host.accessibility}
-        for m in block:
-            p = self.participants[m]
-            if not languages & {t.casefold() for t in p.languages}:
-                return False
-            if any(n.casefold() not in access for n in p.access_needs):
-                return False
-            if host.id in p.blocked_hosts:
-                return False
-            if self.pins.get(m, host.id) != host.id:
-                return False
-        return True
-
-    def _team_value(self, block: Block, host: Host) -> float:
-        """Fit, country mix, 'apart' organisation penalty and wishes of one team."""
-        weights, rules = self.problem.weights, self.problem.rules
-        people = [self.participants[m] for m in block]
-        value = weights.thematic_fit * sum(self.fit[(m, host.id)] for m in block)
-        if rules.mixed_countries != "off":
-            value += weights.country_mix * (len({p.country for p in people}) - 1)
-        if rules.organisation == "apart":
-            counts = Counter(p.organisation for p in people if p.organisation is not None)
-            value -= weights.organisation * sum(n - 1 for n in counts.values())
-        for p in people:
-            if host.id in p.wishes:
-                value += weights.wishes / (p.wishes.index(host.id) + 1)
-        return value
-
-    def _hosts_for(self, cohort_id: str, block: Block) -> list[tuple[Host, float]]:
-        """Allowed hosts of one team with the team's objective part there (memoised)."""
-        key = (cohort_id, block)
-        if key not in self.options:
-            allowed = [
-                (h, self._team_value(block, h))
-                for h in self.hosts
-                if self._host_ok(cohort_id, block, h)
-            ]
-            # best first, so that the bounds below bite early; ties keep problem order
-            self.options[key] = sorted(allowed, key=lambda option: -option[1])
-        return self.options[key]
-
-    # ---- search -----------------------------------------------------------------------
-
-    def run(self) -> Allocation | None:
+    def _split_value(self, split: list[tuple[str, Block]]) -> float | None:
+        """None when the split breaks a group rule; else its 'together' penalty."""
         problem = self.problem
-        per_cohort: list[list[tuple[float, list[tuple[str, Block]]]]] = []
-        for c in problem.cohorts:
-            options = []
-            for split in _cohort_partitions(problem, c):
-                if not self._split_ok(split) or not all(self._block_ok(c.id, b) for b in split):
-                    continue
-                value = 0.0
-                if problem.rules.organisation == "together":
-                    value -= problem.weights.organisation * self._org_splits(split)
-                options.append((value, [(c.id, b) for b in split]))
-            per_cohort.append(options)
+        hosts = [problem.hosts[0].id] * len(split)
+        teams = make_teams_light(problem, split, hosts)
+        if _group_rules(problem, teams, scope={m for _, b in split for m in b}):
+            return None
+        if problem.rules.organisation == "together":
+            return -problem.weights.organisation * organisation_breaches(problem, teams)
+        return 0.0
 
-        # Branch and bound: visit combinations most promising first, and cut any branch
-        # whose optimistic value cannot beat the best found (ties keep the first found).
-        spread = problem.weights.host_spread
-        queue: list[tuple[float, float, list[tuple[str, Block]], list[list[tuple[Host, float]]]]]
+    def run(self) -> tuple[float, list[Team]] | None:
+        per_cohort = []
+        for splits in _splits(self.problem):
+            options = []
+            for split in splits:
+                base = self._split_value(split)
+                if base is not None:
+                    options.append((base, split))
+            per_cohort.append(options)
+        spread = self.problem.weights.host_spread
         queue = []
         for combo in itertools.product(*per_cohort):
             blocks = [b for _, split in combo for b in split]
-            choices = [self._hosts_for(c, b) for c, b in blocks]
+            choices = [self._host_options(c, b) for c, b in blocks]
             if all(choices):
                 base = sum(v for v, _ in combo)
                 bound = base + sum(c[0][1] for c in choices) + spread * len(blocks)
@@ -272,57 +381,47 @@ class _Search:
                 break
             self.blocks, self.choices = blocks, choices
             self.rest = [sum(c[0][1] for c in choices[d:]) for d in range(len(choices) + 1)]
-            self._descend(0, [], base, {}, Counter(), Counter())
-
+            self._descend(0, [], base, defaultdict(lambda: (0, 0)), Counter(), Counter())
         if self.best is None:
             return None
-        expected, blocks, host_ids = self.best
-        found = build_allocation(problem, blocks, host_ids)
-        violations = check(problem, found)
-        if violations:
-            raise AssertionError(f"exhaustive pruning disagrees with check: {violations}")
-        actual = objective(problem, found)
-        if abs(actual - expected) > 1e-6:
-            raise AssertionError(
-                f"exhaustive objective {expected} disagrees with check.objective {actual}"
-            )
-        return found
+        total, blocks, chosen = self.best
+        return total, make_teams(self.problem, blocks, chosen)
 
     def _descend(
         self,
         depth: int,
         chosen: list[str],
-        value: float,
-        load: dict[tuple[str, date], tuple[int, int]],
+        so_far: float,
+        load: defaultdict[tuple[str, date], tuple[int, int]],
         season: Counter[str],
         pairs: Counter[tuple[str, str]],
     ) -> None:
         """Try every allowed host for team ``depth``, keeping per-day loads within capacity."""
         blocks, spread = self.blocks, self.problem.weights.host_spread
         if depth == len(blocks):
-            total = value + spread * len(pairs)
+            total = so_far + spread * len(pairs)
             if self.best is None or total > self.best[0] + TOLERANCE:
                 self.best = (total, list(blocks), list(chosen))
             return
         if self.best is not None:
-            bound = value + self.rest[depth] + spread * (len(pairs) + len(blocks) - depth)
+            bound = so_far + self.rest[depth] + spread * (len(pairs) + len(blocks) - depth)
             if bound <= self.best[0] + TOLERANCE:
                 return
         cohort_id, block = blocks[depth]
         for host, team_value in self.choices[depth]:
             if host.season_max_teams is not None and season[host.id] >= host.season_max_teams:
                 continue
-            cap, size = host.capacity, len(block)
             keys = [(host.id, d) for d in self.days[cohort_id]]
-            before = [load.get(k, (0, 0)) for k in keys]
-            if any(t + 1 > cap.max_teams or n + size > cap.max_participants for t, n in before):
+            before = [load[k] for k in keys]
+            cap = host.capacity
+            if any(t >= cap.max_teams or n + len(block) > cap.max_participants for t, n in before):
                 continue
             for k, (t, n) in zip(keys, before, strict=True):
-                load[k] = (t + 1, n + size)
+                load[k] = (t + 1, n + len(block))
             season[host.id] += 1
             pairs[(cohort_id, host.id)] += 1
             chosen.append(host.id)
-            self._descend(depth + 1, chosen, value + team_value, load, season, pairs)
+            self._descend(depth + 1, chosen, so_far + team_value, load, season, pairs)
             chosen.pop()
             pairs[(cohort_id, host.id)] -= 1
             if not pairs[(cohort_id, host.id)]:
@@ -330,3 +429,17 @@ class _Search:
             season[host.id] -= 1
             for k, old in zip(keys, before, strict=True):
                 load[k] = old
+
+
+def make_teams_light(
+    problem: Problem, blocks: Sequence[tuple[str, Block]], hosts: Sequence[str]
+) -> list[Team]:
+    """Like :func:`make_teams` without computing fits (for group-rule checks only)."""
+    cohorts = {c.id: c for c in problem.cohorts}
+    return [
+        Team(
+            id=f"T{n:02d}", cohort=c, host=h, members=list(b),
+            start=cohorts[c].internship.start, end=cohorts[c].internship.end, fit=0.0,
+        )
+        for n, ((c, b), h) in enumerate(zip(blocks, hosts, strict=True), 1)
+    ]  # fmt: skip

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generators import problems
-from hypothesis import HealthCheck, event, given, settings
+import exhaustive
+import pytest
+from conftest import cohort, examples, host, participant, tiny_problem
+from generators import feasible_problems, problems
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from icld_match import Problem, Status, check, solve
 from icld_match.analysis.check import objective as total
@@ -26,19 +30,53 @@ def test_greedy_plans_the_example_validly() -> None:
     assert optimum is not None and total(problem, plan) < optimum  # greedy is not optimal here
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems())
-def test_greedy_is_valid_or_none(problem: Problem) -> None:
-    plan = greedy_allocation(ProblemIndex.build(problem))
+@settings(max_examples=examples(100), deadline=None)
+@given(st.one_of(problems(), feasible_problems()))
+def test_greedy_raw_plan_is_valid_or_none(problem: Problem) -> None:
+    """The raw plan, before the checker's filter (``verify=False``), breaks no rule."""
+    plan = greedy_allocation(ProblemIndex.build(problem), verify=False)
     event("greedy found a plan" if plan else "greedy stuck")
     if plan is not None:
         assert check(problem, plan) == []
+        assert exhaustive.violations(problem, plan.teams) == []
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems())
+@pytest.mark.parametrize(
+    ("team_size", "together", "apart", "rules"),
+    [
+        # a keep-together pair in teams of one (was: one team of two, team_size broken)
+        ((1, 1), ["P1", "P2"], [], {}),
+        # the same pair kept together and apart (was: together, keep_apart broken)
+        ((2, 4), ["P1", "P2"], ["P2", "P1"], {}),
+        # hard 'together' ties P1 to P2 (City A) and keep_together ties P2 to P3, while
+        # P1 and P3 are kept apart (was: one team of three, keep_apart broken)
+        (
+            (2, 4),
+            ["P2", "P3"],
+            ["P3", "P1"],
+            {"organisation": "together", "organisation_strictness": "hard"},
+        ),
+    ],
+)
+def test_greedy_gives_up_on_a_unit_no_team_can_hold(
+    team_size: tuple[int, int], together: list[str], apart: list[str], rules: dict[str, str]
+) -> None:
+    people = [participant("P1", organisation="City A"), participant("P2", organisation="City A")]
+    problem = tiny_problem(
+        cohorts=[cohort(team_size=team_size)],
+        participants=[*people, participant("P3"), participant("P4")],
+        keep_together=[{"members": together}],
+        keep_apart=[{"members": apart}] if apart else [],
+        rules=rules,
+        hosts=[host(h, capacity={"max_teams": 4, "max_participants": 8}) for h in ("H1", "H2")],
+    )
+    assert greedy_allocation(ProblemIndex.build(problem), verify=False) is None
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(st.one_of(problems(), feasible_problems()))
 def test_shortlist_strategy_is_valid_and_never_worse_than_greedy(problem: Problem) -> None:
-    allocation = solve(problem, workers=1, time_limit=10, strategy="shortlist")
+    allocation = solve(problem, workers=1, time_limit=60, strategy="shortlist")
     plan = greedy_allocation(ProblemIndex.build(problem))
     if not allocation.is_feasible():
         assert plan is None

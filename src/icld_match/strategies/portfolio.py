@@ -144,7 +144,13 @@ class Sequence:
         self, index: ProblemIndex, incumbent: Allocation | None, ctx: Context
     ) -> Allocation | None:
         start = incumbent or Construct().run(index, None, ctx)
-        return self.improver.run(index, start, ctx) if start is not None else None
+        if start is None:
+            # the greedy rule got stuck: CP-SAT on each participant's best hosts instead
+            fallback = Shortlist()
+            found = fallback.run(index, None, ctx)
+            self.name = fallback.name
+            return found
+        return self.improver.run(index, start, ctx)
 
 
 class Shortlist:

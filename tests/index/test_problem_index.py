@@ -1,0 +1,50 @@
+"""The index: ids <-> positions, organisation codes, and teams built from positions."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import participant, tiny_problem
+
+from icld_match.analysis.check import thematic_fit
+from icld_match.index.problem_index import ProblemIndex
+
+
+def test_participants_without_organisation_get_no_code() -> None:
+    problem = tiny_problem(
+        participants=[
+            participant("P1", organisation="X"),
+            participant("P2"),
+            participant("P3", organisation="Y"),
+            participant("P4"),
+        ]
+    )
+    assert list(ProblemIndex.build(problem).organisation_of) == [0, -1, 1, -1]
+
+
+def test_teams_are_numbered_from_T01_with_the_mean_fit_rounded() -> None:
+    problem = tiny_problem(
+        participants=[
+            participant("P1", themes={"a": 1.0}),
+            participant("P2", themes={"a": 1.0, "b": 2.0}),
+            participant("P3"),
+            participant("P4"),
+        ],
+        hosts=[
+            {"id": "H1", "name": "H1", "municipality": "H1", "languages": ["en"],
+             "themes": {"a": 0.7}},
+            {"id": "H2", "name": "H2", "municipality": "H2", "languages": ["en"]},
+        ],
+    )  # fmt: skip
+    index = ProblemIndex.build(problem)
+    teams = index.teams([(0, 0, [1, 0]), (0, 1, [2, 3])])
+    assert [t.id for t in teams] == ["T01", "T02"]
+    assert teams[0].members == ["P1", "P2"] and teams[0].host == "H1"
+    expected = (thematic_fit(problem, "P1", "H1") + thematic_fit(problem, "P2", "H1")) / 2
+    assert teams[0].fit == round(expected, 6) != expected  # 0.4666..., six digits kept
+    assert teams[1].fit == 0.0
+
+
+@pytest.mark.parametrize(("pid", "hid", "message"), [("PX", "H1", "PX"), ("P1", "HX", "HX")])
+def test_thematic_fit_names_an_unknown_id(pid: str, hid: str, message: str) -> None:
+    with pytest.raises(KeyError, match=message):
+        thematic_fit(tiny_problem(), pid, hid)
