@@ -57,10 +57,10 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-#: Hosts per unit in the first LP (the rest are merged into OUT).
-SHORTLIST_LP = 10_000
-# Short lists with OUT gave a bound below the optimum on a Hypothesis case (see
-# tests/engine/test_bounds.py, the xfail test): every host stays in every list.
+#: Best hosts per unit in the first LP; a cohort's list is the union over its units (the
+#: rest merged into OUT). 1 gives ~20 hosts per stress cohort (GLOP ~3 s at 1,000); 2 gives
+#: ~36 (GLOP ~14 s). Lists are per cohort, so any length is valid (module docstring).
+SHORTLIST_LP = 1
 #: Hosts added to a cohort's list per pricing round (best by its units' reduced costs).
 ADD_PER_COHORT = 8
 #: Pricing rounds at most (each re-solves the LP from scratch).
