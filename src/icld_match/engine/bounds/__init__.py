@@ -12,9 +12,10 @@ How each bound is obtained (``upper_bound`` reports each better one to ``on_boun
 2. ``lp`` (:mod:`.lp`): one LP over all cohorts, aggregated per host (units ``y`` --
    keep-together groups or single members --, teams ``t``, countries ``z``, visits
    ``v``, 'apart' excess ``e``), built as numpy COO arrays (0.3 s at 10,000). Each
-   unit keeps its best ``SHORTLIST_LP`` hosts, the rest are merged into OUT (best
-   outside value of the unit + ``_out_extra``, no team rows, no capacity); column
-   generation adds the (unit, host) columns with positive reduced cost and re-solves
+   *cohort* keeps a host list (union of its units' ``SHORTLIST_LP`` best hosts), the
+   rest are merged into a pseudo-host OUT with team rows (no capacity, no shared row):
+   lists per cohort never split a team, see ``lp``'s docstring; column generation adds
+   hosts to cohort lists by their units' positive reduced costs and re-solves
    (from scratch: GLOP through the proto API keeps no basis), keeping the lowest bound.
    GLOP (dual simplex) solves it; the bound is recomputed in numpy from the dual vector
    (``LinearBound``): for rows lo <= Ax <= hi, 0 <= x <= u and any duals d of the right
@@ -44,6 +45,14 @@ deadline, ~1/3 of the engine's; gap = bound / best known plan - 1)::
     scarce-500-s0    20 s    502.071    lp            6.4 s    n/m     (previous LP)
     stress-2500-s0   20 s    2889.241   lp           14.9 s    14.5 %  (previous LP)
     stress-10000-s0  20 s    closed form only: build 0.3 s, GLOP did not finish in 20 s
+
+After the per-cohort lists (LP: 1 best host per unit, union per cohort; cohort
+models: 2 per member; ``upper_bound(..., workers=1)``, deadline = B)::
+
+    season-s0  B=3   246.083 lp 3.0 s  2.23 %    stress-1000   B=8   1151.291 lp 8.1 s  12.9 %
+    season-s2  B=3   215.249 lp 3.0 s  1.06 %    scarce-1000   B=8   1119.799 lp 8.1 s  n/m
+    stress-2500 B=15 3024.044 lp 15.0 s 19.8 %   (10,000-host lists: stress-1000 closed
+    form only, 1227.145, 20.3 %; season the same as above)
 
 (n/m: the 60 s reference plans for scarce were not run. "previous LP": before the
 vectorised build and column generation; not re-measured.) The LP is

@@ -27,12 +27,17 @@ against their own limits.
 Each cohort's term is bounded by a CP-SAT model of that cohort that is a *relaxation* of
 its real rules:
 
-* hosts are cut to a shortlist (each member's best few by price-adjusted value); every
-  other host is merged into one pseudo-host ``OUT`` with unlimited teams, at which a
-  member earns the best value of any host outside the shortlist, a team pays the lowest
-  team price outside it and always earns the host-spread reward (distinct hosts <= teams).
-  Any team of a real plan outside the shortlist maps onto an ``OUT`` team that scores at
-  least as much, so the model's optimum is an upper bound of the cohort's;
+* hosts are cut to a shortlist *per cohort* (the union of its members' best few by
+  price-adjusted value, ``shortlist``); every member may join a slot at every listed
+  host open to them, so a real team at a listed host is a slot there as it is. Every
+  other host is merged into one pseudo-host ``OUT`` with ``members // min size`` slots
+  (>= the teams of any plan), no capacity, the real team sizes, countries, keep apart and
+  'apart' rules per slot; a member there earns their best value at an unlisted host, a
+  slot pays the lowest team price among unlisted hosts and always earns the host-spread
+  reward (distinct hosts <= teams). A real team at an unlisted host is whole (all its
+  members are outside the list), so it maps onto one ``OUT`` slot scoring at least as
+  much, and the model's optimum is an upper bound of the cohort's (Hypothesis-tested with
+  lists of one and two hosts per member in ``tests/engine/test_bounds.py``);
 * team size, own host limits (teams, people, season cap as in ``slot_matrix``), keep
   together (with a hard 'together' policy), keep apart, hard mixed countries and the
   'apart' organisation policy are modelled as the real rules; the 'together' organisation
@@ -72,10 +77,9 @@ BOUND_SCALE = 100_000
 #: Added to every bound: covers float error in the sums (far below any objective step).
 SLACK = 1e-3
 #: Hosts each member keeps in their cohort's model (the rest are merged into OUT).
-SHORTLIST = 10_000
-# Shorter lists (the rest merged into OUT) are not used: a member whose list lacks the
-# host of their real team cannot join that team in the model, so the mapping argument
-# fails; every host stays open until a proof and a test show otherwise.
+SHORTLIST = 2
+# The list is per cohort (the union over members), so no real team is split between a
+# listed host and OUT (module docstring).
 #: Longest time one cohort's model may take in one iteration.
 SOLVE_LIMIT = 0.5
 #: Halve the step factor after this many iterations without a better bound.

@@ -14,13 +14,29 @@ members of country k there)`` (countries present, summed over the teams) and ``e
 with ``t`` = its team count, ``z`` = countries summed over teams, ``e`` = its excess, so
 its objective is at least the plan's.
 
-OUT: each unit keeps a host list (its best SHORTLIST_LP, grown by column generation in
-``build_and_solve``); a unit at a host outside its list goes to OUT, where it earns the
-best outside value of the *whole unit* plus ``_out_extra`` and is in no team row. Why no
-team rows: a real team may mix listed units (counted at the host, with ``t``) and OUT
-units, so OUT units must be counted alone: each member adds at most one country to the
-team, and a team wholly at OUT earns one host (see ``_out_extra``). Valid for any lists,
-so every pricing round's dual bound is valid on its own.
+OUT: each *cohort* keeps a host list (the union of its units' SHORTLIST_LP best hosts,
+grown by column generation in ``build_and_solve``); every unit of the cohort has a column
+at every listed host it may use, and its other hosts are merged into one pseudo-host OUT
+per cohort, modelled like a host: ``y[u, OUT]`` earns the unit's best value at an
+unlisted host, ``t[OUT] <=`` the teams all unlisted hosts can hold, ``v[OUT] <=
+min(t[OUT], number of unlisted hosts)``, countries ``z[k, OUT] <= min(t[OUT], members of
+k at OUT)``, team sizes ``min * t <= people <= max * t``, the group caps at ``t`` and the
+'apart' excess as at a host; no capacity row and no shared row.
+
+Why this is valid (mapping a real plan P onto the LP): lists are per cohort, so each team
+of P is either at a listed host (all its members have a column there: counted at the
+host exactly as without lists) or at an unlisted one (all its members go to OUT). No team
+is split. At OUT, ``t`` = P's teams at unlisted hosts (<= what those hosts hold), ``v`` =
+the distinct unlisted hosts P visits (<= both bounds), ``z[k]`` = P's teams with a
+member from k there (<= teams, <= members of k), so the team terms earn exactly P's
+mix and spread there; whole teams obey the size rows and group caps summed over teams,
+and each member's value at its real host is <= the unit's best unlisted value. OUT's
+people and teams use no shared row, which only loosens them. So the mapped point is
+feasible and scores at least P's objective, for *any* lists: every pricing round's dual
+bound is valid on its own. (The former per-unit lists split a team whose host was in
+some members' lists only: its listed part was a fraction of a team by the minimum size,
+losing host spread and countries -- the Hypothesis counterexample in the tests: 1.651 <
+1.8.)
 """
 
 from __future__ import annotations
@@ -41,12 +57,12 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-#: Hosts per unit in the first LP (the rest are merged into OUT).
-SHORTLIST_LP = 10_000
-# Short lists with OUT gave a bound below the optimum on a Hypothesis case (see
-# tests/engine/test_bounds.py, the xfail test): every host stays in every list.
-#: Columns added per unit and pricing round (its best by reduced cost).
-ADD_PER_UNIT = 4
+#: Best hosts per unit in the first LP; a cohort's list is the union over its units (the
+#: rest merged into OUT). 1 gives ~20 hosts per stress cohort (GLOP ~3 s at 1,000); 2 gives
+#: ~36 (GLOP ~14 s). Lists are per cohort, so any length is valid (module docstring).
+SHORTLIST_LP = 1
+#: Hosts added to a cohort's list per pricing round (best by its units' reduced costs).
+ADD_PER_COHORT = 8
 #: Pricing rounds at most (each re-solves the LP from scratch).
 ROUNDS = 8
 #: GLOP's defaults (primal simplex): dual simplex measured 3x slower at stress-1000.
@@ -64,7 +80,6 @@ class Units:
     start: IntArray
     members: IntArray
     value: FloatArray
-    out_extra: FloatArray  # at OUT: mix per member with a country + host spread
 
     @classmethod
     def of(cls, setup: Setup) -> Units:
@@ -79,31 +94,23 @@ class Units:
             start=start,
             members=members,
             value=value if value is not None else np.zeros((0, setup.shape[1])),
-            out_extra=_out_extra(setup, members, start),
         )
 
-    def first_lists(self, keep: int) -> BoolArray:
-        """Each unit's ``keep`` best hosts by summed value."""
-        lists = np.zeros(self.value.shape, dtype=np.bool_)
+    def first_lists(self, keep: int, n_cohorts: int) -> BoolArray:
+        """Each cohort's host list (cohort x host): the union of its units' ``keep`` best
+        hosts by summed value. Lists are per cohort, never per unit (module docstring)."""
+        best = np.zeros(self.value.shape, dtype=np.bool_)
         keep = min(keep, self.value.shape[1])
         if keep and len(self.size):
             top = np.argpartition(-self.value, keep - 1, axis=1)[:, :keep]
-            np.put_along_axis(lists, top, True, axis=1)
-        return lists & np.isfinite(self.value)
+            np.put_along_axis(best, top, True, axis=1)
+        return self.per_cohort(best & np.isfinite(self.value), n_cohorts)
 
-
-def _out_extra(setup: Setup, members: IntArray, start: IntArray) -> FloatArray:
-    """What a unit at OUT may add to the team terms: each member brings at most one new
-    country to their team; a team wholly at OUT also earns its host (spread) and pays
-    one country (mix), so a unit with a country adds ``max(0, spread - mix)`` more and
-    one without adds ``spread``: summed over a team's units this covers both."""
-    problem = setup.index.problem
-    mix = problem.weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
-    spread = problem.weights.host_spread
-    known = (setup.index.country_of[members] >= 0).astype(np.float64)
-    countries = np.add.reduceat(known, start[:-1]) if len(start) > 1 else known
-    extra = mix * countries + np.maximum(0.0, spread - mix * np.minimum(countries, 1.0))
-    return np.asarray(extra, dtype=np.float64)
+    def per_cohort(self, chosen: BoolArray, n_cohorts: int) -> BoolArray:
+        """Cohort x host: some unit of the cohort has the host ``chosen``."""
+        lists = np.zeros((n_cohorts, chosen.shape[1]), dtype=np.bool_)
+        np.logical_or.at(lists, self.cohort, chosen)
+        return lists
 
 
 def _expand(counts: IntArray) -> tuple[IntArray, IntArray]:
@@ -165,27 +172,42 @@ def _new_coo() -> Coo:
 @dataclass(frozen=True)
 class Columns:
     """The (unit, host) columns of one LP (host = n_hosts for OUT) and their pairs
-    (cohort, host): ``pair`` per column, ``pairs`` encoded ``cohort * (H + 1) + host``."""
+    (cohort, host): ``pair`` per column, ``pairs`` encoded ``cohort * (H + 1) + host``.
+    ``out_teams``/``out_hosts`` per cohort: teams and hosts its unlisted hosts can hold."""
 
     unit: IntArray
     host: IntArray
     value: FloatArray
     pair: IntArray
     pairs: IntArray
+    out_teams: FloatArray
+    out_hosts: FloatArray
 
     @classmethod
-    def of(cls, units: Units, lists: BoolArray) -> Columns:
-        unit, host = np.nonzero(lists)
+    def of(cls, units: Units, lists: BoolArray, limits: IntArray) -> Columns:
+        """Columns of cohort lists ``lists`` (cohort x host): every unit of a cohort at
+        every listed host it may use, and at OUT with its best unlisted value."""
         n_hosts = lists.shape[1]
-        out = np.where(lists, -np.inf, units.value).max(axis=1, initial=-np.inf)
+        mine = lists[units.cohort] & np.isfinite(units.value)
+        unit, host = np.nonzero(mine)
+        out = np.where(lists[units.cohort], -np.inf, units.value).max(axis=1, initial=-np.inf)
         outside = np.flatnonzero(np.isfinite(out))
         unit = np.concatenate([unit, outside])
         host = np.concatenate([host, np.full(len(outside), n_hosts)])
-        value = np.concatenate([units.value[lists], out[outside] + units.out_extra[outside]])
+        value = np.concatenate([units.value[mine], out[outside]])
         order = np.lexsort((host, unit))
         unit, host, value = unit[order], host[order], value[order]
         pairs, pair = np.unique(units.cohort[unit] * (n_hosts + 1) + host, return_inverse=True)
-        return cls(unit, host, value, pair.astype(np.int64), pairs.astype(np.int64))
+        unlisted = np.where(lists, 0, limits).astype(np.float64)
+        return cls(
+            unit,
+            host,
+            value,
+            pair.astype(np.int64),
+            pairs.astype(np.int64),
+            unlisted.sum(axis=1),
+            (unlisted > 0).sum(axis=1).astype(np.float64),
+        )
 
 
 @dataclass
@@ -220,10 +242,10 @@ def _build(setup: Setup, units: Units, cols: Columns) -> Built:
     sizes = problem.cohorts
     smin = np.array([c.team_size.min for c in sizes], dtype=np.float64)[pair_cohort]
     smax = np.array([c.team_size.max for c in sizes], dtype=np.float64)[pair_cohort]
-    t_ub = np.zeros(len(cols.pairs))  # OUT: no teams (its units count alone, see Units)
+    t_ub = cols.out_teams[pair_cohort]  # OUT: the teams all unlisted hosts can hold
     t_ub[real] = setup.limits[pair_cohort[real], pair_host[real]]
     t = coo.vars(t_ub, -mix, pair_cohort)
-    v = coo.vars(np.where(real, 1.0, t_ub), weights.host_spread, pair_cohort)
+    v = coo.vars(np.where(real, 1.0, cols.out_hosts[pair_cohort]), weights.host_spread, pair_cohort)
     visit = coo.rows(-math.inf, 0.0, pair_cohort)
     coo.add(visit, v, 1.0)
     coo.add(visit, t, -1.0)
@@ -232,8 +254,7 @@ def _build(setup: Setup, units: Units, cols: Columns) -> Built:
     bounds = ((-math.inf, 0.0, -smax),) + (((0.0, math.inf, -smin),) if WITH_MIN else ())
     for k, (lo, hi, per_team) in enumerate(bounds):
         rows = coo.rows(lo, hi, pair_cohort)
-        inner = cols.host < n_hosts
-        coo.add(rows[cols.pair[inner]], y[inner], people[inner])
+        coo.add(rows[cols.pair], y, people)
         coo.add(rows, t, per_team)
         people_rows[:, k + 1] = rows
     cap = np.array([h.capacity.max_participants for h in problem.hosts], dtype=np.float64)
@@ -274,9 +295,7 @@ def _add_groups(coo: Coo, setup: Setup, units: Units, cols: Columns, t: IntArray
     The y variables are the first ones, so column j is variable j."""
     problem = setup.index.problem
     mix = problem.weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
-    inner = np.flatnonzero(cols.host < setup.shape[1])  # OUT: no team rows
-    owner, offset = _expand(units.size[cols.unit[inner]])
-    owner = inner[owner]
+    owner, offset = _expand(units.size[cols.unit])
     member = units.members[units.start[cols.unit[owner]] + offset]
     pair = cols.pair[owner]
     pair_cohort = cols.pairs // (setup.shape[1] + 1)
@@ -442,12 +461,14 @@ def _glop(built: Built, deadline: float) -> FloatArray | None:
     return np.array(response.dual_value)
 
 
-def _priced(setup: Setup, units: Units, cols: Columns, built: Built, dual: FloatArray) -> BoolArray:
-    """Columns outside the lists whose reduced cost at ``dual`` is positive (up to
-    ADD_PER_UNIT per unit, best first). Rows a new pair would open count with dual 0, a
-    team's shared price is split over a full team and each member of a country is
-    counted as a new country (optimistic: this only chooses columns, the bound is valid
-    for any lists)."""
+def _priced(
+    setup: Setup, units: Units, cols: Columns, built: Built, dual: FloatArray, lists: BoolArray
+) -> BoolArray:
+    """Hosts to add to the cohort lists ``lists``: per cohort, up to ADD_PER_COHORT hosts
+    outside its list by the summed positive reduced cost of its units at ``dual``. Rows a
+    new pair would open count with dual 0, a team's shared price is split over a full
+    team and each member of a country is counted as a new country (optimistic: this only
+    chooses hosts, the bound is valid for any cohort lists)."""
     problem, n_hosts = setup.index.problem, setup.shape[1]
     d = _fixed_signs(np.concatenate(built.coo.lo), np.concatenate(built.coo.hi), dual)
     d = np.append(d, 0.0)  # row -1: absent
@@ -464,13 +485,13 @@ def _priced(setup: Setup, units: Units, cols: Columns, built: Built, dual: Float
     countries = np.add.reduceat(known, units.start[:-1]) if len(units.size) else known
     reduced = units.value - d[built.assign_row][:, None] + (mix * countries)[:, None]
     reduced -= units.size[:, None] * per_person[units.cohort]
-    lists = np.zeros(units.value.shape, dtype=np.bool_)
-    lists[cols.unit[cols.host < n_hosts], cols.host[cols.host < n_hosts]] = True
-    reduced[lists | ~np.isfinite(reduced)] = -np.inf
-    keep = min(ADD_PER_UNIT, n_hosts)
-    top = np.argpartition(-reduced, keep - 1, axis=1)[:, :keep]
+    reduced[lists[units.cohort] | ~np.isfinite(reduced)] = 0.0
+    score = np.zeros(lists.shape)
+    np.add.at(score, units.cohort, np.maximum(reduced, 0.0))
+    keep = min(ADD_PER_COHORT, n_hosts)
+    top = np.argpartition(-score, keep - 1, axis=1)[:, :keep]
     grown = np.zeros_like(lists)
-    np.put_along_axis(grown, top, np.take_along_axis(reduced, top, axis=1) > 1e-6, axis=1)
+    np.put_along_axis(grown, top, np.take_along_axis(score, top, axis=1) > 1e-6, axis=1)
     return grown
 
 
@@ -480,13 +501,13 @@ def build_and_solve(setup: Setup, deadline: float) -> tuple[LinearBound, FloatAr
     relaxation is infeasible. Each round's bound is valid on its own (see the module
     docstring), so stopping at any round is safe."""
     units = Units.of(setup)
-    lists = units.first_lists(SHORTLIST_LP)
+    lists = units.first_lists(SHORTLIST_LP, setup.shape[0])
     limit = setup.capacities.limit
     best: tuple[float, LinearBound, FloatArray] | None = None
     for _ in range(ROUNDS):
         if time.perf_counter() >= deadline:
             break
-        cols = Columns.of(units, lists)
+        cols = Columns.of(units, lists, setup.limits)
         built = _build(setup, units, cols)
         if time.perf_counter() >= deadline:
             break
@@ -498,7 +519,7 @@ def build_and_solve(setup: Setup, deadline: float) -> tuple[LinearBound, FloatAr
         value = linear.value(lam, limit)
         if best is None or value < best[0]:
             best = (value, linear, lam)
-        grown = _priced(setup, units, cols, built, dual)
+        grown = _priced(setup, units, cols, built, dual, lists)
         if not grown.any():
             break
         lists |= grown
