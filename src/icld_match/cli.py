@@ -38,7 +38,7 @@ _INT32_MAX = 2**31 - 1  # CP-SAT's seed and worker count are 32-bit parameters
 DIAGNOSE_TIME_LIMIT = 10.0
 SCHEMA_NAMES = ("problem", "allocation", "changes", "explanation")
 _BAD_INPUT = "2  bad input: unreadable file, bad JSON, schema or cross-record errors, or an\n" \
-    "   output that cannot be written (one 'error:' line each on stderr)"
+    "     output that cannot be written (one 'error:' line each on stderr)"
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
