@@ -796,3 +796,88 @@ def test_solve_strategy_option_picks_the_formulation(
         main(["solve", str(EXAMPLE), "--strategy", "fastest"])
     assert caught.value.code == 2
     assert "--strategy" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------
+# A CLI that explains itself, and starts fast
+# --------------------------------------------------------------------------------------
+
+VERBS = ("solve", "validate", "explain", "diagnose", "replan", "what-if", "schema",
+         "template", "import", "export", "report")
+
+
+def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as caught:
+        main([*argv, "--help"])
+    assert caught.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("verb", VERBS)
+def test_every_verb_has_a_description_examples_exit_codes_and_defaults(
+    capsys: pytest.CaptureFixture[str], verb: str
+) -> None:
+    from icld_match.cli import _parser
+
+    text = _help(capsys, verb)
+    assert f"icld-match {verb} " in text.split("examples:")[1]
+    assert re.search(r"exit codes:\n  0 ", text)
+    subparsers = next(a for a in _parser()._actions if a.dest == "command")
+    sub = subparsers.choices[verb]  # type: ignore[index]
+    for action in sub._actions:
+        takes_value = action.option_strings and action.nargs != 0
+        if takes_value and not action.required:
+            assert "default" in sub.formatter_class(verb)._get_help_string(action), action
+
+
+def test_diagnose_time_limit_is_the_library_default(capsys: pytest.CaptureFixture[str]) -> None:
+    import inspect
+
+    from icld_match import diagnose
+    from icld_match.cli import DIAGNOSE_TIME_LIMIT
+
+    default = inspect.signature(diagnose).parameters["time_limit"].default
+    assert default == DIAGNOSE_TIME_LIMIT
+    assert f"(default: {default})" in _help(capsys, "diagnose")
+
+
+def test_help_imports_no_solver_and_no_pydantic() -> None:
+    code = (
+        "import sys\nfrom icld_match.cli import main\n"
+        "for argv in (['--help'], ['solve', '--help']):\n"
+        "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+        "heavy = [m for m in ('ortools', 'pydantic', 'numpy', 'openpyxl') if m in sys.modules]\n"
+        "print(heavy, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stderr.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", ["problem", "allocation", "changes", "explanation"])
+def test_schema_name_prints_one_json_schema(
+    capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    code, out, err = run(capsys, "schema", name)
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert document["$id"] == f"urn:icld-match:schema:{name}:1"
+
+
+def test_an_out_file_stamped_for_another_problem_is_not_compared(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, problem_file: Path
+) -> None:
+    """The hash tells plans of other problems apart even when their ids happen to fit."""
+    from icld_match.cli import _existing_plan
+
+    out_file = tmp_path / "plan.json"
+    code, _, _ = run(capsys, "solve", problem_file, "--out", out_file, *FAST)
+    assert code == 0
+    problem = load_problem(problem_file)
+    assert _existing_plan(out_file, problem) is not None
+    data = json.loads(out_file.read_text(encoding="utf-8"))
+    write_json(out_file, {**data, "problem_sha256": "0" * 64})
+    assert _existing_plan(out_file, problem) is None
+    write_json(out_file, {**data, "problem_sha256": ""})  # older files: no hash, compared
+    assert _existing_plan(out_file, problem) is not None

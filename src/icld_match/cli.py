@@ -15,46 +15,91 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .analysis.check import check, score
-from .analysis.diagnose import diagnose
-from .analysis.explain import explain
-from .engine.clock import StopFlag
-from .io.json_files import (
-    check_writable,
-    json_schema,
-    load_allocation,
-    load_changes,
-    load_problem,
-    write_text_atomic,
-)
-from .io.problem_files import load_problem_any
-from .planning.replan import replan, what_if
-from .records.errors import ProblemError
-from .records.result import Allocation
-from .records.schema import Problem
-from .strategies.solve import Progress, solve
+
+# Only the standard library is imported up front: ``--help`` and usage errors must answer
+# at once. pydantic, OR-Tools and the spreadsheet libraries load inside the verbs.
+if TYPE_CHECKING:
+    from .records.result import Allocation
+    from .records.schema import Problem
+    from .strategies.solve import Progress
 
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
 #: Exit codes after an interrupt: 128 + the signal number, as shells report it.
 _SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143}
 _INT32_MAX = 2**31 - 1  # CP-SAT's seed and worker count are 32-bit parameters
+#: ``diagnose``'s time limit: the same as :func:`icld_match.diagnose`'s default (a test
+#: holds them equal), so the CLI and the Python API give the same answer.
+DIAGNOSE_TIME_LIMIT = 10.0
+SCHEMA_NAMES = ("problem", "allocation", "changes", "explanation")
+_BAD_INPUT = "2  bad input: unreadable file, bad JSON, schema or cross-record errors, or an\n" \
+    "     output that cannot be written (one 'error:' line each on stderr)"
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keep the hand-wrapped description and epilog; add each option's default."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        shown = "default" in text or action.default in (None, False, argparse.SUPPRESS)
+        if action.option_strings and not shown:
+            text += " (default: %(default)s)"
+        return text
+
+
+def _verb(commands: Any, name: str, summary: str, detail: str,
+          examples: Sequence[str], exits: Sequence[str]) -> argparse.ArgumentParser:
+    """A subcommand whose --help says what it does, how to call it and how it exits."""
+    epilog = "examples:\n" + "".join(f"  {e}\n" for e in examples)
+    epilog += "\nexit codes:\n" + "".join(f"  {x}\n" for x in exits)
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=f"{summary}\n\n{textwrap.dedent(detail).strip()}",
+        epilog=epilog, formatter_class=_HelpFormatter,
+    )
+    return parser
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="icld-match", description="Plan ICLD internship teams and hosts with CP-SAT."
+        prog="icld-match",
+        description="Plan ICLD internship teams and hosts with CP-SAT.",
+        epilog="Run `icld-match VERB --help` for a verb's options, examples and exit codes.",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"icld-match {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="VERB")
+    _solve_parser(commands)
+    _replan_parsers(commands)
+    _check_parsers(commands)
+    _workflow_parsers(commands)
+    return parser
 
-    run = commands.add_parser("solve", help="Form teams, pick hosts, write the allocation.")
-    run.add_argument("problem", help="Problem JSON file.")
-    run.add_argument("--out", help="Where to write the allocation JSON (atomically).")
+
+def _solve_parser(commands: Any) -> None:
+    run = _verb(
+        commands, "solve", "Form teams, pick hosts, write the allocation.",
+        """
+        Reads a problem (JSON, .xlsx workbook or CSV folder), prints a summary (status,
+        objective by term, one line per team) and, with --out, writes the allocation
+        JSON. --out is never replaced by a worse plan of the same problem: such a result
+        goes to NAME.rejected.json beside it (--force replaces anyway). Ctrl-C ends the
+        search and still writes the best plan found so far.
+        """,
+        ["icld-match solve problem.json --out plan.json",
+         "icld-match solve problem.xlsx --out plan.json --time-limit 120 --progress",
+         "icld-match solve problem.json --allow-unplaced --workers 1 --seed 7"],
+        ["0  a plan that satisfies every hard rule (optimal or feasible)",
+         "1  no valid allocation (the reasons are printed)", _BAD_INPUT,
+         "130/143  interrupted by Ctrl-C/SIGTERM; the best plan so far is written"],
+    )
+    run.add_argument("problem", help="Problem JSON file, workbook (.xlsx) or CSV folder.")
+    run.add_argument("--out", help="Where to write the allocation JSON, atomically "
+                     "(default: print the summary only).")
     _force_option(run)
     run.add_argument(
         "--allow-unplaced",
@@ -66,41 +111,91 @@ def _parser() -> argparse.ArgumentParser:
         "--strategy",
         choices=["auto", "exact", "decompose", "shortlist"],
         default="auto",
-        help="Formulation (default auto: exact up to 60,000 assignment literals, then "
-        "decompose); see the README.",
+        help="Formulation (default auto: the anytime portfolio; exact up to 60,000 "
+        "assignment literals, then decompose); see the README.",
     )
     run.add_argument("--progress", action="store_true", help="Print each improving solution.")
     run.add_argument("--log", action="store_true", help="Show CP-SAT's search log.")
 
-    for name, text in (
-        ("replan", "Re-plan after changes, moving as few participants as possible."),
-        ("what-if", "Re-solve after changes and compare the score per term."),
+
+def _replan_parsers(commands: Any) -> None:
+    for name, summary, detail in (
+        ("replan", "Re-plan after changes, moving as few participants as possible.",
+         "First minimises the number of participants who change host, then maximises the "
+         "objective among plans with that many moves. Prints every move and why."),
+        ("what-if", "Re-solve after changes and compare the score per term.",
+         "Solves the changed problem from scratch (warm-started from the current plan) "
+         "and prints the difference per objective term, so a coordinator sees what a "
+         "change would cost before agreeing to it."),
     ):
-        sub = commands.add_parser(name, help=text)
+        sub = _verb(
+            commands, name, summary,
+            detail + "\nThe changes file is a JSON list such as "
+            '[{"kind": "dropout", "participant": "P07"}]; see `icld-match schema changes`.',
+            [f"icld-match {name} problem.json plan.json changes.json --out plan2.json",
+             f"icld-match {name} problem.json plan.json changes.json "
+             "--problem-out problem2.json --time-limit 60"],
+            ["0  a valid plan after the changes", "1  no valid plan after the changes",
+             _BAD_INPUT],
+        )
         sub.add_argument("problem", help="Problem JSON file.")
         sub.add_argument("allocation", help="The current allocation JSON file.")
         sub.add_argument("changes", help="JSON list of changes (see the README).")
-        sub.add_argument("--out", help="Where to write the new allocation JSON.")
-        sub.add_argument("--problem-out", help="Where to write the changed problem JSON.")
+        sub.add_argument("--out", help="Where to write the new allocation JSON "
+                         "(default: not written).")
+        sub.add_argument("--problem-out", help="Where to write the changed problem JSON "
+                         "(default: not written).")
         _force_option(sub)
         _solver_options(sub)
 
-    diagnose_cmd = commands.add_parser("diagnose", help="Say why no allocation exists.")
-    diagnose_cmd.add_argument("problem", help="Problem JSON file.")
-    diagnose_cmd.add_argument("--time-limit", type=float, default=30.0, help="Seconds.")
 
-    validate = commands.add_parser("validate", help="Check an allocation against a problem.")
-    validate.add_argument("problem", help="Problem JSON file.")
+def _check_parsers(commands: Any) -> None:
+    diagnose_cmd = _verb(
+        commands, "diagnose", "Say why no allocation exists.",
+        """
+        Runs quick counting checks first (language, capacity, dates), then asks CP-SAT
+        for a smallest set of rules that cannot hold together, and names the records.
+        """,
+        ["icld-match diagnose problem.json", "icld-match diagnose problem.xlsx --time-limit 60"],
+        ["0  an allocation exists", "1  none exists; the reasons are printed", _BAD_INPUT],
+    )
+    diagnose_cmd.add_argument("problem", help="Problem JSON file, workbook or CSV folder.")
+    diagnose_cmd.add_argument("--time-limit", type=float, default=DIAGNOSE_TIME_LIMIT,
+                              help="Seconds for the search, as icld_match.diagnose()")
+
+    validate = _verb(
+        commands, "validate", "Check an allocation against a problem.",
+        "Re-checks every hard rule independently of the solver; prints one line per "
+        "breach, named by its rule.",
+        ["icld-match validate problem.json plan.json"],
+        ["0  valid: every hard rule holds", "1  violations found (one line each)", _BAD_INPUT],
+    )
+    validate.add_argument("problem", help="Problem JSON file, workbook or CSV folder.")
     validate.add_argument("allocation", help="Allocation JSON file.")
 
-    why = commands.add_parser("explain", help="Explain every team, host and score term.")
-    why.add_argument("problem", help="Problem JSON file.")
+    why = _verb(
+        commands, "explain", "Explain every team, host and score term.",
+        "Says for every team why it goes where it goes, for every participant how their "
+        "host ranks among those open to them, and what each objective term adds. A broken "
+        "allocation is explained too: its breaches are part of the report.",
+        ["icld-match explain problem.json plan.json",
+         "icld-match explain problem.json plan.json --json > explanation.json"],
+        ["0  explained (even when the allocation breaks rules)", _BAD_INPUT],
+    )
+    why.add_argument("problem", help="Problem JSON file, workbook or CSV folder.")
     why.add_argument("allocation", help="Allocation JSON file.")
     why.add_argument("--json", action="store_true", help="Print the explanation as JSON.")
 
-    commands.add_parser("schema", help="Print the JSON Schema of problem and allocation.")
-    _workflow_parsers(commands)
-    return parser
+    schema = _verb(
+        commands, "schema", "Print a JSON Schema (draft 2020-12) of a file format.",
+        "For other systems that read or write icld-match's files. Without a name, one "
+        'JSON object {"problem": ..., "allocation": ...} holding both schemas is printed '
+        "(the output of earlier versions).",
+        ["icld-match schema problem > problem.schema.json", "icld-match schema changes"],
+        ["0  always"],
+    )
+    schema.add_argument("name", nargs="?", choices=SCHEMA_NAMES,
+                        help="Which file format (default: problem and allocation together).")
 
 
 # --------------------------------------------------------------------------------------
@@ -109,35 +204,61 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _workflow_parsers(commands: Any) -> None:
-    template = commands.add_parser("template", help="Write an empty problem workbook and CSVs.")
+    template = _verb(
+        commands, "template", "Write an empty problem workbook and CSVs.",
+        "Writes DIR/problem.xlsx and DIR/problem-csv/ (one CSV per sheet), with example "
+        "rows and a comment on every header cell saying what to write.",
+        ["icld-match template planning-2026", "icld-match template planning-2026 --force"],
+        ["0  written", "2  DIR already holds a template (use --force), or cannot be written"],
+    )
     template.add_argument("dir", help="Folder for problem.xlsx and problem-csv/.")
     template.add_argument("--force", action="store_true", help="Overwrite existing files.")
 
-    imp = commands.add_parser("import", help="Build a problem JSON from a workbook or CSVs.")
+    imp = _verb(
+        commands, "import", "Build a problem JSON from a workbook or CSVs.",
+        "Reads the sheets written by `template`; names of countries and languages become "
+        "one spelling each. Every error names the sheet, row and column.",
+        ["icld-match import planning-2026/problem.xlsx -o problem.json",
+         "icld-match import planning-2026/problem-csv -o problem.json"],
+        ["0  imported (warnings, if any, on stderr)", _BAD_INPUT],
+    )
     imp.add_argument("source", help="Workbook (.xlsx) or folder of CSV files.")
     imp.add_argument("-o", "--out", required=True, help="Problem JSON to write.")
 
-    export = commands.add_parser("export", help="Write rosters (or the problem) as sheets.")
+    export = _verb(
+        commands, "export", "Write rosters (or the problem) as sheets.",
+        "With an allocation: rosters per team, host and participant. Without one: the "
+        "problem itself as a workbook (the inverse of import).",
+        ["icld-match export problem.json plan.json -o rosters.xlsx",
+         "icld-match export problem.json plan.json -o rosters --audience participants",
+         "icld-match export problem.json -o problem.xlsx"],
+        ["0  written", _BAD_INPUT],
+    )
     export.add_argument("problem", help="Problem JSON, workbook or CSV folder.")
-    export.add_argument("allocation", nargs="?", help="Allocation JSON; without it the "
-                        "problem itself is written as a workbook (the inverse of import).")
+    export.add_argument("allocation", nargs="?", help="Allocation JSON (default: none; the "
+                        "problem itself is written as a workbook, the inverse of import).")
     export.add_argument("-o", "--out", required=True, help="Workbook (.xlsx) or CSV folder.")
     export.add_argument("--format", choices=["xlsx", "csv"], default=None,
-                        help="Default: csv if --out has no .xlsx suffix, else xlsx.")
+                        help="Sheet format (default: xlsx if --out ends in .xlsx, else csv).")
     export.add_argument("--audience", choices=["coordinators", "participants"],
                         default="coordinators", help="participants: no scores or fit.")
 
-    report = commands.add_parser("report", help="Write a printable, self-contained HTML plan.")
+    report = _verb(
+        commands, "report", "Write a printable, self-contained HTML plan.",
+        "One HTML file with no external resources: the plan per cohort and host, ready "
+        "to print or mail.",
+        ["icld-match report problem.json plan.json -o plan.html"],
+        ["0  written", _BAD_INPUT],
+    )
     report.add_argument("problem", help="Problem JSON, workbook or CSV folder.")
     report.add_argument("allocation", help="Allocation JSON.")
     report.add_argument("-o", "--out", required=True, help="HTML file to write.")
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .io.tables import write_csv_tables, write_xlsx_tables
     from .io.workbook import template_tables
+    from .records.errors import ProblemError
 
     folder = Path(args.dir)
     book, csv_dir = folder / "problem.xlsx", folder / "problem-csv"
@@ -153,6 +274,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from .io.json_files import write_text_atomic
     from .io.workbook import read_problem_tables
 
     problem, warnings = read_problem_tables(args.source)
@@ -165,6 +287,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from .io.json_files import load_allocation
+    from .io.problem_files import load_problem_any
     from .io.roster import roster_tables
     from .io.tables import write_csv_tables, write_xlsx_tables
     from .io.workbook import problem_to_tables
@@ -185,6 +309,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from .io.json_files import load_allocation, write_text_atomic
+    from .io.problem_files import load_problem_any
     from .io.report import render_report
 
     problem = load_problem_any(args.problem)
@@ -220,6 +346,8 @@ def _solver_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
+    from .records.errors import ProblemError
+
     if not args.time_limit > 0:  # also rejects nan, which `<= 0` lets through
         raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
     if args.workers is not None and not 1 <= args.workers <= _INT32_MAX:
@@ -234,6 +362,10 @@ def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
 def _solve(args: argparse.Namespace) -> int:
     """Solve; on Ctrl-C (SIGINT) or SIGTERM the best plan so far is still written, and the
     exit code is 130 or 143 as a shell expects of an interrupted command."""
+    from .engine.clock import StopFlag
+    from .io.problem_files import load_problem_any
+    from .strategies.solve import solve
+
     options = _checked_options(args)
     problem = load_problem_any(args.problem)
     _check_outputs(args.out)
@@ -258,6 +390,10 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .analysis.check import check
+    from .io.json_files import load_allocation
+    from .io.problem_files import load_problem_any
+
     problem = load_problem_any(args.problem)
     allocation = load_allocation(args.allocation)
     violations = check(problem, allocation)
@@ -272,12 +408,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _explain(args: argparse.Namespace) -> int:
     """Explaining never fails on a broken allocation: breaches are part of the report."""
+    from .analysis.explain import explain
+    from .io.json_files import load_allocation
+    from .io.problem_files import load_problem_any
+
     explanation = explain(load_problem_any(args.problem), load_allocation(args.allocation))
     print(explanation.model_dump_json(indent=2) if args.json else explanation.to_text())
     return EXIT_OK
 
 
 def _replan(args: argparse.Namespace) -> int:
+    from .io.json_files import load_allocation, load_changes, load_problem, write_text_atomic
+    from .planning.replan import replan, what_if
+
     options = _checked_options(args)
     problem = load_problem(args.problem)
     allocation = load_allocation(args.allocation)
@@ -299,6 +442,10 @@ def _replan(args: argparse.Namespace) -> int:
 
 
 def _diagnose(args: argparse.Namespace) -> int:
+    from .analysis.diagnose import diagnose
+    from .io.problem_files import load_problem_any
+    from .records.errors import ProblemError
+
     if not args.time_limit > 0:
         raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
     diagnosis = diagnose(load_problem_any(args.problem), time_limit=args.time_limit)
@@ -324,6 +471,9 @@ def _force_option(parser: argparse.ArgumentParser) -> None:
 
 def _check_outputs(*paths: str | None) -> None:
     """Every output must be writable before a long solve starts (exit 2 naming it)."""
+    from .io.json_files import check_writable
+    from .records.errors import ProblemError
+
     issues = []
     for path in filter(None, paths):
         try:
@@ -342,10 +492,16 @@ def rejected_path(out: str | Path) -> Path:
 
 def _existing_plan(out: Path, problem: Problem) -> Allocation | None:
     """The allocation in ``out`` if it is a valid plan of this very problem, else None."""
+    from .analysis.check import check
+    from .records.errors import ProblemError
+    from .records.result import Allocation, problem_sha256
+
     try:
         existing = Allocation.from_json(out.read_bytes())
     except (OSError, ProblemError):
         return None
+    if existing.problem_sha256 and existing.problem_sha256 != problem_sha256(problem):
+        return None  # made for another problem: its score says nothing about this one
     placed = {m for team in existing.teams for m in team.members}
     same_people = placed | {u.participant for u in existing.unplaced} == {
         p.id for p in problem.participants
@@ -356,6 +512,8 @@ def _existing_plan(out: Path, problem: Problem) -> Allocation | None:
 
 
 def _objective(problem: Problem, allocation: Allocation) -> float:
+    from .analysis.check import score
+
     return sum(t.contribution for t in score(problem, allocation))
 
 
@@ -369,6 +527,8 @@ def save_allocation(
     re-scored from the rules, fully placed plans before partial ones). Otherwise the
     result goes to ``NAME.rejected.json`` and ``out`` is left as it was.
     """
+    from .io.json_files import write_text_atomic
+
     target = Path(out)
     text = allocation.to_json() + "\n"
     if force or not target.exists():
@@ -401,26 +561,27 @@ def _robust_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from .io.json_files import json_schema, json_schema_of
+
+    print(json_schema() if args.name is None else json_schema_of(args.name))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "solve": _solve, "validate": _validate, "explain": _explain, "replan": _replan,
+    "what-if": _replan, "diagnose": _diagnose, "schema": _schema, "template": _cmd_template,
+    "import": _cmd_import, "export": _cmd_export, "report": _cmd_report,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _robust_streams()
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(argv)  # --help and usage errors end here, before any import
+    from .records.errors import ProblemError
+
     try:
-        if args.command == "solve":
-            return _solve(args)
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "explain":
-            return _explain(args)
-        if args.command in ("replan", "what-if"):
-            return _replan(args)
-        if args.command == "diagnose":
-            return _diagnose(args)
-        workflow = {"template": _cmd_template, "import": _cmd_import,
-                    "export": _cmd_export, "report": _cmd_report}
-        if args.command in workflow:
-            return workflow[args.command](args)
-        print(json_schema())
-        return EXIT_OK
+        return _COMMANDS[args.command](args)
     except ProblemError as error:
         for issue in error.issues:
             print(f"error: {issue}", file=sys.stderr)

@@ -45,7 +45,7 @@ class RuleReport(_Report):
     """One hard rule and whether the allocation keeps it."""
 
     name: str = Field(description="Hard-rule name as reported by icld_match.analysis.check.")
-    level: Literal["hard"] = Field("hard", description="Hard rules must hold for validity.")
+    level: Literal["hard"] = Field(default="hard", description="Hard rules must hold for validity.")
     applies: bool = Field(
         description="False when the problem's rules make this a soft or disabled rule "
         "(mixed_countries, organisation); it then holds trivially."
@@ -58,7 +58,7 @@ class TermReport(_Report):
     """One objective term with the concrete matches that make up its value."""
 
     name: str = Field(description="Term name, e.g. 'thematic_fit'.")
-    level: Literal["soft"] = Field("soft", description="Terms are weighed, never required.")
+    level: Literal["soft"] = Field(default="soft", description="Terms are weighed, never required.")
     sense: Literal["reward", "penalty"] = Field(description="Rewards add, penalties subtract.")
     weight: float = Field(description="Weight from the problem's weights.")
     value: float = Field(description="Raw value of the term.")

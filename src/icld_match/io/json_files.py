@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..planning.changes import Change, parse_changes
+from ..planning.changes import CHANGES_ADAPTER, Change, parse_changes
 from ..records.errors import ProblemError
 from ..records.result import Allocation
 from ..records.schema import Problem
@@ -128,11 +128,47 @@ def load_changes(path: str | Path) -> list[Change]:
     return changes_from_json(read_bytes(path), str(path))
 
 
+#: The JSON Schema dialect of every schema icld-match prints.
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_NAMES = ("problem", "allocation", "changes", "explanation")
+
+
+def schema_id(name: str) -> str:
+    """A stable name for a schema: a URN, since no web address is promised to exist. The
+    trailing number is the format's version (the problem's ``schema_version``)."""
+    return f"urn:icld-match:schema:{name}:1"
+
+
+def schema_document(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one file format, with ``$schema`` and ``$id``."""
+    if name == "problem":
+        body = Problem.model_json_schema()
+    elif name == "allocation":
+        body = Allocation.model_json_schema()
+    elif name == "changes":
+        body = CHANGES_ADAPTER.json_schema()
+        body.setdefault("title", "Changes")
+        body.setdefault("description", "A list of changes to a problem, applied in order "
+                        "by `icld-match replan` and `what-if`.")
+    elif name == "explanation":
+        from ..analysis.explain import Explanation  # only this schema needs the analysis
+
+        body = Explanation.model_json_schema()
+    else:
+        raise ValueError(f"no schema named {name!r}; choose from {', '.join(SCHEMA_NAMES)}")
+    return {"$schema": SCHEMA_DIALECT, "$id": schema_id(name), **body}
+
+
+def json_schema_of(name: str) -> str:
+    """One format's schema as indented JSON text (``icld-match schema NAME``)."""
+    return json.dumps(schema_document(name), indent=2)
+
+
 def json_schema() -> str:
-    """The JSON Schema of the problem and of the allocation, for other ICLD systems."""
+    """The problem and allocation schemas in one object, as ``icld-match schema`` always
+    printed them, for other ICLD systems; each is a complete schema of its own."""
     return json.dumps(
-        {"problem": Problem.model_json_schema(), "allocation": Allocation.model_json_schema()},
-        indent=2,
+        {name: schema_document(name) for name in ("problem", "allocation")}, indent=2
     )
 
 

@@ -18,62 +18,71 @@ from ..records.schema import Count, Id, Participant, Problem, Record
 class Dropout(Record):
     """A participant no longer comes."""
 
-    kind: Literal["dropout"] = "dropout"
-    participant: Id
+    kind: Literal["dropout"] = Field(default="dropout", description="Which change this is.")
+    participant: Id = Field(description="Id of the participant who drops out.")
 
 
 class AddParticipant(Record):
     """A late addition to a cohort."""
 
-    kind: Literal["add_participant"] = "add_participant"
-    participant: Participant
+    kind: Literal["add_participant"] = Field(
+        default="add_participant", description="Which change this is."
+    )
+    participant: Participant = Field(description="The new participant, as in a problem.")
 
 
 class HostCancels(Record):
     """A host can no longer receive anyone (it becomes unavailable on every date)."""
 
-    kind: Literal["host_cancels"] = "host_cancels"
-    host: Id
+    kind: Literal["host_cancels"] = Field(
+        default="host_cancels", description="Which change this is."
+    )
+    host: Id = Field(description="Id of the host that cancels.")
 
 
 class SetCapacity(Record):
     """A host's capacity changes; fields left out keep their value."""
 
-    kind: Literal["set_capacity"] = "set_capacity"
-    host: Id
-    max_teams: Count | None = None
-    max_participants: Count | None = None
+    kind: Literal["set_capacity"] = Field(
+        default="set_capacity", description="Which change this is."
+    )
+    host: Id = Field(description="Id of the host whose capacity changes.")
+    max_teams: Count | None = Field(default=None, description="New max_teams; null keeps it.")
+    max_participants: Count | None = Field(
+        default=None, description="New max_participants; null keeps it."
+    )
 
 
 class Force(Record):
     """Send a participant, or every member of a team of the base allocation, to a host."""
 
-    kind: Literal["force"] = "force"
+    kind: Literal["force"] = Field(default="force", description="Which change this is.")
     host: Id
-    participant: Id | None = Field(None, description="A participant id, or")
-    team: str | None = Field(None, description="a team id of the base allocation.")
+    participant: Id | None = Field(default=None, description="A participant id, or")
+    team: str | None = Field(default=None, description="a team id of the base allocation.")
 
 
 class Forbid(Record):
     """Keep a participant, or every member of a team of the base allocation, from a host."""
 
-    kind: Literal["forbid"] = "forbid"
+    kind: Literal["forbid"] = Field(default="forbid", description="Which change this is.")
     host: Id
-    participant: Id | None = Field(None, description="A participant id, or")
-    team: str | None = Field(None, description="a team id of the base allocation.")
+    participant: Id | None = Field(default=None, description="A participant id, or")
+    team: str | None = Field(default=None, description="a team id of the base allocation.")
 
 
 Change = Annotated[
     Dropout | AddParticipant | HostCancels | SetCapacity | Force | Forbid,
     Field(discriminator="kind"),
 ]
-_CHANGES: TypeAdapter[list[Change]] = TypeAdapter(list[Change])
+#: Validates and describes (``json_schema()``) a changes file: a JSON list of changes.
+CHANGES_ADAPTER: TypeAdapter[list[Change]] = TypeAdapter(list[Change])
 
 
 def parse_changes(data: Any) -> list[Change]:
     """Validate decoded JSON (a list of changes); errors name the change and field."""
     try:
-        return _CHANGES.validate_python(data)
+        return CHANGES_ADAPTER.validate_python(data)
     except ValidationError as error:
         issues = []
         for issue, e in zip(issues_from_validation_error(error, None), error.errors(), strict=True):

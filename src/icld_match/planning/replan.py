@@ -234,7 +234,7 @@ def _resolve(
         workers=workers,
         hint=before,
         primary=_stay_expression(_hosts(before)) if mode == "replan" else None,
-    )
+    ).stamped(changed)  # icld-match version and the changed problem's hash
     return compare(mode, changes, changed, before, after)
 
 

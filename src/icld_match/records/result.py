@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
@@ -46,7 +48,9 @@ class TermValue(Checked):
     model_config = ConfigDict(frozen=True)
 
     name: str = Field(description="Stable term name, e.g. 'thematic_fit'.")
-    level: Literal["soft"] = Field("soft", description="Hard rules never enter the objective.")
+    level: Literal["soft"] = Field(
+        default="soft", description="Hard rules never enter the objective."
+    )
     sense: Literal["reward", "penalty"] = Field(description="Rewards add, penalties subtract.")
     value: float = Field(description="Raw value of the term (e.g. summed fit, breach count).")
     weight: float = Field(description="Weight from the problem's weights.")
@@ -70,10 +74,14 @@ class Allocation(Checked):
 
     status: Status = Field(description="optimal, feasible, infeasible, unknown or invalid.")
     teams: list[Team] = Field(default_factory=list, description="Teams in id order.")
-    objective: float | None = Field(None, description="Sum of term contributions (maximised).")
-    best_bound: float | None = Field(None, description="Proven upper bound on the objective.")
+    objective: float | None = Field(
+        default=None, description="Sum of term contributions (maximised)."
+    )
+    best_bound: float | None = Field(
+        default=None, description="Proven upper bound on the objective."
+    )
     gap: float | None = Field(
-        None, description="Relative gap |bound - objective| / max(1, |objective|)."
+        default=None, description="Relative gap |bound - objective| / max(1, |objective|)."
     )
     terms: list[TermValue] = Field(default_factory=list, description="Objective by term.")
     reasons: list[str] = Field(
@@ -84,13 +92,23 @@ class Allocation(Checked):
     unplaced: list[Unplaced] = Field(
         default_factory=list, description="Participants left out (relaxed mode only)."
     )
-    wall_time: float = Field(0.0, description="Seconds spent, model building included.")
-    solve_time: float = Field(0.0, description="Seconds spent inside CP-SAT.")
-    seed: int = Field(0, description="Random seed given to CP-SAT.")
-    workers: int = Field(1, description="CP-SAT search workers.")
-    time_limit: float | None = Field(None, description="Wall-clock limit in seconds.")
-    ortools_version: str = Field("", description="OR-Tools version that produced the answer.")
-    strategy: str = Field("team-slots", description="Model formulation used.")
+    wall_time: float = Field(default=0.0, description="Seconds spent, model building included.")
+    solve_time: float = Field(default=0.0, description="Seconds spent inside CP-SAT.")
+    seed: int = Field(default=0, description="Random seed given to CP-SAT.")
+    workers: int = Field(default=1, description="CP-SAT search workers.")
+    time_limit: float | None = Field(default=None, description="Wall-clock limit in seconds.")
+    ortools_version: str = Field(
+        default="", description="OR-Tools version that produced the answer."
+    )
+    strategy: str = Field(default="team-slots", description="Model formulation used.")
+    icld_match_version: str = Field(
+        default="", description="icld-match version that produced the answer ('' if unknown)."
+    )
+    problem_sha256: str = Field(
+        default="",
+        description="SHA-256 of the problem's canonical JSON (keys sorted, no spaces), so a "
+        "plan can be matched to the problem it was made for ('' if unknown).",
+    )
 
     def is_feasible(self) -> bool:
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)
@@ -104,7 +122,21 @@ class Allocation(Checked):
         return table.get(participant_id)
 
     def term(self, name: str) -> TermValue:
-        return next(t for t in self.terms if t.name == name)
+        """The objective term with this name; ``KeyError`` naming it if there is none."""
+        for term in self.terms:
+            if term.name == name:
+                return term
+        known = ", ".join(t.name for t in self.terms) or "none"
+        raise KeyError(f"no objective term named {name!r} (terms: {known})")
+
+    def stamped(self, problem: Problem) -> Allocation:
+        """This allocation marked with the icld-match version and the problem's hash, so
+        that a file says which program made it and for which problem."""
+        from .. import __version__
+
+        return self.model_copy(
+            update={"icld_match_version": __version__, "problem_sha256": problem_sha256(problem)}
+        )
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
@@ -137,13 +169,13 @@ class Allocation(Checked):
                     f"{t.name:<16}{t.sense:<9}{t.value:>9.3f}{t.weight:>8.2f}{t.contribution:>10.3f}"
                 )
         if self.teams:
+            rows = [self._team_cells(team, problem) for team in self.teams]
             lines.append("")
-            lines.append(f"{'team':<6}{'cohort':<14}{'host':<22}{'dates':<24}{'fit':>5}  members")
-            lines += [self._team_line(team, problem) for team in self.teams]
+            lines += _columns(["team", "cohort", "host", "dates", "fit", "members"], rows)
         return "\n".join(lines)
 
-    def _team_line(self, team: Team, problem: Problem | None) -> str:
-        """One team's row; names come from the problem's O(1) id lookups when given."""
+    def _team_cells(self, team: Team, problem: Problem | None) -> list[str]:
+        """One team's cells; names come from the problem's O(1) id lookups when given."""
         host, members = team.host, ", ".join(team.members)
         if problem is not None:
             host = _or_id(problem.host, team.host, lambda h: h.name)
@@ -151,8 +183,35 @@ class Allocation(Checked):
                 _or_id(problem.participant, m, lambda p: f"{p.name} ({p.country})")
                 for m in team.members
             )
-        dates = f"{team.start}..{team.end}"
-        return f"{team.id:<6}{team.cohort:<14}{host:<22}{dates:<24}{team.fit:>5.2f}  {members}"
+        return [team.id, team.cohort, host, f"{team.start}..{team.end}", f"{team.fit:.2f}", members]
+
+
+#: Columns of the team table that are right-aligned (numbers).
+_RIGHT = frozenset({"fit"})
+
+
+def _columns(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A plain-text table whose columns are as wide as their longest cell plus two spaces,
+    so long cohort ids or host names never run into the next column; the last column is
+    not padded (no trailing spaces when piped)."""
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [
+            cell.rjust(width) if name in _RIGHT else cell.ljust(width)
+            for name, cell, width in zip(header[:-1], row[:-1], widths, strict=False)
+        ]
+        lines.append("  ".join([*cells, row[-1]]))
+    return lines
+
+
+def problem_sha256(problem: Problem) -> str:
+    """SHA-256 of the problem's canonical JSON: its data as validated (defaults filled in,
+    names normalised), keys sorted, no whitespace. Equal problems give equal hashes
+    whatever the file's layout or key order."""
+    data = problem.model_dump(mode="json")
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _or_id(find: Callable[[str], _R], key: str, show: Callable[[_R], str]) -> str:

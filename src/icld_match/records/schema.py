@@ -96,8 +96,8 @@ class DateRange(Record):
 class TeamSize(Record):
     """How many participants travel together to one host."""
 
-    min: Size = Field(2, description="Smallest team allowed.")
-    max: Size = Field(4, description="Largest team allowed.")
+    min: Size = Field(default=2, description="Smallest team allowed.")
+    max: Size = Field(default=4, description="Largest team allowed.")
 
     @model_validator(mode="after")
     def _min_not_above_max(self) -> Self:
@@ -111,7 +111,7 @@ class Cohort(Record):
 
     id: Id
     name: str = Field(description="Human-readable name, e.g. 'ITP Local Democracy 2026'.")
-    programme: str = Field("", description="The training programme this cohort belongs to.")
+    programme: str = Field(default="", description="The training programme this cohort belongs to.")
     internship: DateRange = Field(description="The two internship days in Sweden.")
     team_size: TeamSize = Field(default_factory=TeamSize, description="Team size bounds.")
 
@@ -131,11 +131,11 @@ class Participant(Record):
     cohort: Id = Field(description="Id of the participant's cohort.")
     country: str = Field(min_length=1, description="Partner country, e.g. 'Kenya'.")
     organisation: str | None = Field(
-        None,
+        default=None,
         description="Home organisation (municipality, ministry, NGO); drives the "
         "same-organisation policy.",
     )
-    gender: str | None = Field(None, description="Optional; used only in reports.")
+    gender: str | None = Field(default=None, description="Optional; used only in reports.")
     languages: list[Tag] = Field(
         min_length=1, description="Working languages, ISO 639-1 codes such as 'en', 'fr', 'sw'."
     )
@@ -178,8 +178,10 @@ class Participant(Record):
 class Capacity(Record):
     """What a host can receive at any one time (one cohort's internship, or overlapping ones)."""
 
-    max_teams: Count = Field(1, description="Teams received at the same time.")
-    max_participants: Count = Field(4, description="Participants received at the same time.")
+    max_teams: Count = Field(default=1, description="Teams received at the same time.")
+    max_participants: Count = Field(
+        default=4, description="Participants received at the same time."
+    )
 
 
 class Host(Record):
@@ -188,7 +190,7 @@ class Host(Record):
     id: Id
     name: str = Field(description="Display name, e.g. 'Umeå kommun'.")
     municipality: str = Field(description="Municipality or region the host belongs to.")
-    region: str | None = Field(None, description="County/region, for reports.")
+    region: str | None = Field(default=None, description="County/region, for reports.")
     themes: dict[Tag, Annotated[float, Field(strict=True)]] = Field(
         default_factory=dict,
         description="Operations and themes offered, each with a strength in [0, 1].",
@@ -201,12 +203,12 @@ class Host(Record):
     )
     capacity: Capacity = Field(default_factory=Capacity, description="Simultaneous capacity.")
     available: list[DateRange] | None = Field(
-        None,
+        default=None,
         description="Date ranges the host can receive teams; null means any date. A cohort "
         "can come only if one range covers its whole internship.",
     )
     season_max_teams: Count | None = Field(
-        None,
+        default=None,
         description="Cap on teams over all cohorts of the problem (season cap).",
     )
 
@@ -230,29 +232,29 @@ class Host(Record):
 class Pin(Record):
     """A participant who must go to a given host (decided by hand)."""
 
-    participant: Id
-    host: Id
+    participant: Id = Field(description="Id of the pinned participant.")
+    host: Id = Field(description="Id of the host they must go to.")
 
 
 class KeepTogether(Record):
     """Participants who must travel in the same team, e.g. colleagues on one change project."""
 
     members: list[Id] = Field(min_length=2, description="Participant ids.")
-    reason: str | None = Field(None, description="Why, for reports.")
+    reason: str | None = Field(default=None, description="Why, for reports.")
 
 
 class KeepApart(Record):
     """Participants of whom no two may be in the same team."""
 
     members: list[Id] = Field(min_length=2, description="Participant ids.")
-    reason: str | None = Field(None, description="Why, for reports.")
+    reason: str | None = Field(default=None, description="Why, for reports.")
 
 
 class Affinity(Record):
     """A caller-supplied fit value that replaces the computed thematic fit for one pair."""
 
-    participant: Id
-    host: Id
+    participant: Id = Field(description="Participant id.")
+    host: Id = Field(description="Host id.")
     value: float = Field(strict=True, ge=0, le=1, description="Fit in [0, 1].")
 
 
@@ -260,46 +262,58 @@ class Rules(Record):
     """Policy switches for the rules that can be hard, soft or off."""
 
     mixed_countries: Strictness = Field(
-        "soft",
+        default="soft",
         description="Teams should mix partner countries. 'hard': every team of a cohort with "
         "two or more countries has at least two; 'soft': each extra country in a team earns "
         "the country_mix weight.",
     )
     organisation: Literal["apart", "together", "neutral"] = Field(
-        "apart",
+        default="apart",
         description="Same-organisation policy: spread colleagues over teams ('apart'), keep "
         "them in one team ('together') or ignore organisations ('neutral').",
     )
     organisation_strictness: Literal["soft", "hard"] = Field(
-        "soft", description="Whether the organisation policy is a hard rule or a penalty."
+        default="soft", description="Whether the organisation policy is a hard rule or a penalty."
     )
 
 
 class Weights(Record):
     """Weights of the soft objective terms; all finite, >= 0 and at most 1e6 (MAX_WEIGHT)."""
 
-    thematic_fit: Weight = Field(1.0, description="Per unit of participant-host fit.")
-    country_mix: Weight = Field(0.5, description="Per extra country in a team.")
-    organisation: Weight = Field(0.5, description="Per breach of the same-organisation policy.")
-    wishes: Weight = Field(0.5, description="Per honoured first wish (1/rank for others).")
-    host_spread: Weight = Field(0.1, description="Per distinct host a cohort visits.")
+    thematic_fit: Weight = Field(default=1.0, description="Per unit of participant-host fit.")
+    country_mix: Weight = Field(default=0.5, description="Per extra country in a team.")
+    organisation: Weight = Field(
+        default=0.5, description="Per breach of the same-organisation policy."
+    )
+    wishes: Weight = Field(default=0.5, description="Per honoured first wish (1/rank for others).")
+    host_spread: Weight = Field(default=0.1, description="Per distinct host a cohort visits.")
 
 
 class Problem(Record):
     """Everything the planner needs: cohorts, participants, hosts, rules and weights."""
 
-    schema_version: Literal[1] = Field(1, description="Version of this input format.")
-    cohorts: list[Cohort] = Field(min_length=1)
-    participants: list[Participant] = Field(min_length=1)
-    hosts: list[Host] = Field(min_length=1)
-    pins: list[Pin] = Field(default_factory=list)
-    keep_together: list[KeepTogether] = Field(default_factory=list)
-    keep_apart: list[KeepApart] = Field(default_factory=list)
+    schema_version: Literal[1] = Field(default=1, description="Version of this input format.")
+    cohorts: list[Cohort] = Field(min_length=1, description="The cohorts to plan (at least one).")
+    participants: list[Participant] = Field(
+        min_length=1, description="Everyone to place, each in one of the cohorts."
+    )
+    hosts: list[Host] = Field(min_length=1, description="The hosts that may receive teams.")
+    pins: list[Pin] = Field(
+        default_factory=list, description="Participants who must go to a given host."
+    )
+    keep_together: list[KeepTogether] = Field(
+        default_factory=list, description="Groups who must travel in the same team."
+    )
+    keep_apart: list[KeepApart] = Field(
+        default_factory=list, description="Groups of whom no two may share a team."
+    )
     affinities: list[Affinity] = Field(
         default_factory=list, description="Fit values that override the computed thematic fit."
     )
-    rules: Rules = Field(default_factory=Rules)
-    weights: Weights = Field(default_factory=Weights)
+    rules: Rules = Field(default_factory=Rules, description="Hard/soft/off policy switches.")
+    weights: Weights = Field(
+        default_factory=Weights, description="Weights of the soft objective terms."
+    )
 
     @model_validator(mode="after")
     def _cross_record_checks(self) -> Self:

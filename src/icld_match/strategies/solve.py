@@ -79,7 +79,7 @@ def solve(
         index = ProblemIndex.build(problem)
         return solve_prepared(index, options, deadline, relay, hint)
 
-    return _interruptible(work, deadline, relay)
+    return _interruptible(work, deadline, relay).stamped(problem)  # version, problem hash
 
 
 def solve_index(
