@@ -303,10 +303,11 @@ def test_solve_keeps_a_better_existing_plan_unless_forced(
         "--time-limit",
         "0.001",
     )
-    assert code == 0
-    new = load_allocation(rejected_path(out)) if rejected_path(out).exists() else None
-    if new is not None:  # worse: kept aside, the plan stays
-        assert out.read_bytes() == before
+    # 0: a worse plan (kept aside); 1: no plan within the limit (also kept aside)
+    assert code in (0, 1)
+    assert out.read_bytes() == before  # never replaced by something worse
+    assert rejected_path(out).exists()
+    if code == 0:
         assert "it holds a better plan" in stdout
     code, stdout, _ = run(capsys, "solve", EXAMPLE, "--out", out, "--force", *FAST)
     assert code == 0 and stdout.splitlines()[-1] == f"wrote: {out}"
@@ -327,7 +328,7 @@ def test_unwritable_out_fails_before_solving(
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("solved before checking --out")
 
-    monkeypatch.setattr("icld_match.cli.solve", never)
+    monkeypatch.setattr("icld_match.strategies.solve.solve", never)  # the CLI imports it late
     (line,) = bad_input(capsys, "solve", EXAMPLE, "--out", tmp_path / "no" / "a.json")
     assert "does not exist" in line
 
