@@ -152,3 +152,19 @@ def test_a_wired_bound_provider_bounds_the_answer(monkeypatch: pytest.MonkeyPatc
     allocation = solve(problem, workers=1, time_limit=10, strategy="decompose")
     assert calls and allocation.best_bound == pytest.approx(1000.0)
     assert allocation.status is Status.FEASIBLE
+
+
+def test_a_one_second_season_improves_on_greedy_and_keeps_its_limit() -> None:
+    """With a short budget the portfolio keeps no bound reserve and runs decompose alone
+    (a coarse pass first): valid, never worse than greedy, within the time limit."""
+    generate = pytest.importorskip("benchmarks.generate").generate
+    problem = generate("season", seed=1)
+    start = greedy_allocation(ProblemIndex.build(problem))
+    assert start is not None
+    started = time.perf_counter()
+    allocation = solve(problem, workers=1, time_limit=1)
+    assert time.perf_counter() - started < 1 * 1.05 + 0.5
+    assert check(problem, allocation) == []
+    assert allocation.objective is not None
+    assert allocation.objective >= objective(problem, start) - 1e-9
+    assert allocation.strategy.startswith("portfolio(greedy")

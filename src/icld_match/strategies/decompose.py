@@ -40,6 +40,11 @@ IntArray = npt.NDArray[np.int64]
 
 #: Hosts each participant keeps in a block's model (best fit and wishes, plus their host).
 BLOCK_SHORTLIST = 14
+#: Hosts per participant in a first, coarse sweep over single cohorts: about twice as
+#: fast per cohort (season, seed 0, 1 worker: 1.6-2.2 s against 4.1-4.3 s a sweep) for
+#: most of the gain (233.6 against 238.0 from greedy's 195.8), so a short run improves
+#: every cohort once before the full shortlist refines them.
+COARSE_SHORTLIST = 5
 #: Longest time one block's model may take; most are proven optimal far sooner.
 BLOCK_TIME_LIMIT = 2.0
 
@@ -332,8 +337,12 @@ def improve_by_cohort(
     keep: int = BLOCK_SHORTLIST,
     on_improvement: Callable[[float], None] | None = None,
     relaxed: bool = False,
+    coarse: int | None = None,
 ) -> Allocation:
     """Re-solve single cohorts, then pairs of concurrent cohorts, until none improves.
+
+    ``coarse`` (hosts per participant) runs one quick pass over the single cohorts with
+    that shortlist first (see COARSE_SHORTLIST).
 
     ``plan`` must be valid; the answer is valid and at least as good. ``deadline`` is a
     :class:`Deadline` (or a ``time.perf_counter()`` value). ``threads`` blocks are solved
@@ -350,6 +359,10 @@ def improve_by_cohort(
     rng.shuffle(pairs)
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         sweeper = BlockRunner(sweep, pool, clock, threads, on_improvement)
+        if coarse is not None and coarse < keep:
+            sweep.keep = coarse
+            sweeper.run(singles, once=True)
+            sweep.keep = keep
         # singles, then pairs, and again while pairs find something singles then might use
         while sweeper.run(singles) is not None and sweeper.run(pairs):
             pass
@@ -378,15 +391,20 @@ class BlockRunner:
             None,
         )
 
-    def run(self, blocks: list[list[int]]) -> bool | None:
-        """Re-solve blocks cyclically until none improves; None when time is up."""
+    def run(self, blocks: list[list[int]], *, once: bool = False) -> bool | None:
+        """Re-solve blocks cyclically until none improves (``once``: each block once);
+        None when time is up."""
         gained, unchanged = False, 0  # blocks re-solved in a row without a gain
+        left = len(blocks) if once else -1  # blocks still to submit when ``once``
         pending: dict[Future[Allocation], tuple[int, Job]] = {}
         busy: set[int] = set()  # cohorts of blocks being solved
         turn = 0  # the next block to try, cyclically
         while True:
             out_of_time = self.deadline.expired(margin=0.05)
             while not out_of_time and len(pending) < self.threads and unchanged < len(blocks):
+                if left == 0:
+                    break
+                left -= 1
                 step = self._next(blocks, turn, busy)
                 if step is None:
                     break
@@ -420,6 +438,9 @@ class Decompose:
 
     name = "decompose"
 
+    def __init__(self, *, coarse: bool = False) -> None:
+        self.coarse = coarse
+
     def run(
         self, index: ProblemIndex, incumbent: Allocation | None, ctx: Context
     ) -> Allocation | None:
@@ -437,6 +458,7 @@ class Decompose:
             threads=ctx.options.workers,
             on_improvement=improved,
             relaxed=ctx.options.allow_unplaced,
+            coarse=COARSE_SHORTLIST if self.coarse else None,
         )
 
 

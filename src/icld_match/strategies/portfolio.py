@@ -40,6 +40,9 @@ SMALL_EXACT = 6_000
 DECOMPOSE_SHARE, LNS_SHARE = 0.4, 0.2
 #: Seconds the exact model needs at least to be worth starting after the neighbourhoods.
 EXACT_MIN_TIME = 5.0
+#: Below this many seconds left (after the construction) decompose runs alone: it has
+#: not converged by then on a season, so time given to LNS or a restart is lost.
+SHORT_RUN = 3.0
 
 
 class Portfolio:
@@ -52,6 +55,12 @@ class Portfolio:
         #: The exact model's last outcome on this problem (bound, proof), if it ran.
         self.exact: Outcome | None = None
         self._keys: dict[int, tuple[Allocation, tuple[int, float]]] = {}
+        self._swept = False  # a first, coarse decompose pass has run
+
+    def _decompose(self) -> Decompose:
+        """The first decompose of a solve starts with a coarse pass; later ones do not."""
+        first, self._swept = not self._swept, True
+        return Decompose(coarse=first)
 
     def label(self) -> str:
         return f"portfolio({'>'.join(self.chain)})" if self.chain else "portfolio"
@@ -97,10 +106,14 @@ class Portfolio:
     def _refine_then_exact(
         self, index: ProblemIndex, best: Allocation | None, ctx: Context
     ) -> Allocation | None:
+        if best is not None and ctx.deadline.remaining() < SHORT_RUN:
+            # too short for LNS and the exact model: one decompose sweep gets all of it
+            # (a restart would re-solve, first, the cohorts already at their optimum)
+            return self._search(index, best, ctx)
         if best is not None:
             whole = ctx.deadline
             ctx.deadline = whole.share(DECOMPOSE_SHARE)
-            best = self._try(Decompose(), index, best, ctx)
+            best = self._try(self._decompose(), index, best, ctx)
             ctx.deadline = whole.share(LNS_SHARE / (1 - DECOMPOSE_SHARE))
             best = self._try(Lns(), index, best, ctx)
             ctx.deadline = whole
@@ -123,7 +136,7 @@ class Portfolio:
         while not ctx.deadline.expired(margin=0.05):
             ctx.options = replace(options, seed=options.seed + round_)
             before = self._key(index, best, ctx)
-            best = self._try(Decompose(), index, best, ctx) or best
+            best = self._try(self._decompose(), index, best, ctx) or best
             best = self._try(Lns(), index, best, ctx) or best
             if self._key(index, best, ctx) == before:
                 round_ += 1  # converged: the next round looks at other neighbourhoods
@@ -204,6 +217,10 @@ def lagrangian_bound(
 BOUND_PROVIDER: BoundProvider | None = lagrangian_bound
 #: Share of the time kept for the bound provider when the exact model proved nothing.
 BOUND_SHARE = 0.2
+#: Below this many seconds left no time is kept for the bound provider: a fifth of a
+#: short budget buys no useful bound and is the search's largest single loss (season,
+#: 1 s: the whole improvement phase was 0.3 s of decompose).
+BOUND_MIN_TIME = 2.0
 
 
 def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -> PartResult:
@@ -215,6 +232,8 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
     whole = ctx.deadline
     # the bound is on the weighted objective with everybody placed: not for relaxed mode
     provider = None if ctx.options.allow_unplaced else BOUND_PROVIDER
+    if whole.remaining() < BOUND_MIN_TIME:
+        provider = None
     if provider is not None:
         ctx.deadline = whole.share(1 - BOUND_SHARE)
     plan, label, exact = _run_strategy(index, incumbent, ctx)
