@@ -257,15 +257,14 @@ def test_blocks_in_parallel_keep_the_plan_valid(pair: Planted) -> None:
     assert total(problem, improved) >= total(problem, start) - 1e-9
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems(max_participants=10, max_hosts=4, max_cohorts=3))
-def test_a_coarse_first_pass_is_valid_never_worse_and_deterministic(problem: Problem) -> None:
+@settings(max_examples=examples(60), deadline=None)
+@given(planted(max_participants=10, max_hosts=4, max_cohorts=3))
+def test_a_coarse_first_pass_is_valid_never_worse_and_deterministic(pair: Planted) -> None:
     """The coarse pass (few hosts per participant) keeps the plan valid, never loses
     against the start plan, and with one thread the converged answer is reproducible."""
+    problem = pair[0]
     index = ProblemIndex.build(problem)
-    start = greedy_allocation(index)
-    if start is None:
-        return
+    start = start_plan(index, pair)
     runs = [
         improve_by_cohort(index, start, deadline=time.perf_counter() + 30, coarse=2)
         for _ in range(2)
