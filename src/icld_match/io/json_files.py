@@ -195,14 +195,19 @@ def check_writable(path: str | Path) -> None:
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write UTF-8 text atomically (see :func:`write_bytes_atomic`)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
     """Write a temporary file beside the target, then rename: readers never see half a file."""
     target = Path(path)
     mode = _mode_for(target)  # mkstemp creates 0600; give the file the usual permissions
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             os.chmod(tmp, mode)
-            handle.write(text)
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
