@@ -420,8 +420,6 @@ def _soft_organisation(b: _Build, has_colleague: npt.NDArray[np.bool_], n_groups
     if b.problem.rules.organisation == "apart":
         crowded = counts > 1
         e = m.cols(int(crowded.sum()), -weight, 0.0, counts[crowded] - 1, False)
-        e_of = np.full(len(unique), -1, dtype=np.int64)
-        e_of[crowded] = e
         keep = crowded[inverse]
         local = np.cumsum(crowded) - 1
         k = int(crowded.sum())
