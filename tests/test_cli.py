@@ -802,8 +802,19 @@ def test_solve_strategy_option_picks_the_formulation(
 # A CLI that explains itself, and starts fast
 # --------------------------------------------------------------------------------------
 
-VERBS = ("solve", "validate", "explain", "diagnose", "replan", "what-if", "schema",
-         "template", "import", "export", "report")
+VERBS = (
+    "solve",
+    "validate",
+    "explain",
+    "diagnose",
+    "replan",
+    "what-if",
+    "schema",
+    "template",
+    "import",
+    "export",
+    "report",
+)
 
 
 def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -849,15 +860,12 @@ def test_help_imports_no_solver_and_no_pydantic() -> None:
         "heavy = [m for m in ('ortools', 'pydantic', 'numpy', 'openpyxl') if m in sys.modules]\n"
         "print(heavy, file=sys.stderr)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "[]"
 
 
 @pytest.mark.parametrize("name", ["problem", "allocation", "changes", "explanation"])
-def test_schema_name_prints_one_json_schema(
-    capsys: pytest.CaptureFixture[str], name: str
-) -> None:
+def test_schema_name_prints_one_json_schema(capsys: pytest.CaptureFixture[str], name: str) -> None:
     code, out, err = run(capsys, "schema", name)
     assert (code, err) == (0, "")
     document = json.loads(out)

@@ -37,8 +37,10 @@ _INT32_MAX = 2**31 - 1  # CP-SAT's seed and worker count are 32-bit parameters
 #: holds them equal), so the CLI and the Python API give the same answer.
 DIAGNOSE_TIME_LIMIT = 10.0
 SCHEMA_NAMES = ("problem", "allocation", "changes", "explanation")
-_BAD_INPUT = "2  bad input: unreadable file, bad JSON, schema or cross-record errors, or an\n" \
+_BAD_INPUT = (
+    "2  bad input: unreadable file, bad JSON, schema or cross-record errors, or an\n"
     "     output that cannot be written (one 'error:' line each on stderr)"
+)
 
 
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -52,14 +54,23 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return text
 
 
-def _verb(commands: Any, name: str, summary: str, detail: str,
-          examples: Sequence[str], exits: Sequence[str]) -> argparse.ArgumentParser:
+def _verb(
+    commands: Any,
+    name: str,
+    summary: str,
+    detail: str,
+    examples: Sequence[str],
+    exits: Sequence[str],
+) -> argparse.ArgumentParser:
     """A subcommand whose --help says what it does, how to call it and how it exits."""
     epilog = "examples:\n" + "".join(f"  {e}\n" for e in examples)
     epilog += "\nexit codes:\n" + "".join(f"  {x}\n" for x in exits)
     parser: argparse.ArgumentParser = commands.add_parser(
-        name, help=summary, description=f"{summary}\n\n{textwrap.dedent(detail).strip()}",
-        epilog=epilog, formatter_class=_HelpFormatter,
+        name,
+        help=summary,
+        description=f"{summary}\n\n{textwrap.dedent(detail).strip()}",
+        epilog=epilog,
+        formatter_class=_HelpFormatter,
     )
     return parser
 
@@ -82,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _solve_parser(commands: Any) -> None:
     run = _verb(
-        commands, "solve", "Form teams, pick hosts, write the allocation.",
+        commands,
+        "solve",
+        "Form teams, pick hosts, write the allocation.",
         """
         Reads a problem (JSON, .xlsx workbook or CSV folder), prints a summary (status,
         objective by term, one line per team) and, with --out, writes the allocation
@@ -90,16 +103,23 @@ def _solve_parser(commands: Any) -> None:
         goes to NAME.rejected.json beside it (--force replaces anyway). Ctrl-C ends the
         search and still writes the best plan found so far.
         """,
-        ["icld-match solve problem.json --out plan.json",
-         "icld-match solve problem.xlsx --out plan.json --time-limit 120 --progress",
-         "icld-match solve problem.json --allow-unplaced --workers 1 --seed 7"],
-        ["0  a plan that satisfies every hard rule (optimal or feasible)",
-         "1  no valid allocation (the reasons are printed)", _BAD_INPUT,
-         "130/143  interrupted by Ctrl-C/SIGTERM; the best plan so far is written"],
+        [
+            "icld-match solve problem.json --out plan.json",
+            "icld-match solve problem.xlsx --out plan.json --time-limit 120 --progress",
+            "icld-match solve problem.json --allow-unplaced --workers 1 --seed 7",
+        ],
+        [
+            "0  a plan that satisfies every hard rule (optimal or feasible)",
+            "1  no valid allocation (the reasons are printed)",
+            _BAD_INPUT,
+            "130/143  interrupted by Ctrl-C/SIGTERM; the best plan so far is written",
+        ],
     )
     run.add_argument("problem", help="Problem JSON file, workbook (.xlsx) or CSV folder.")
-    run.add_argument("--out", help="Where to write the allocation JSON, atomically "
-                     "(default: print the summary only).")
+    run.add_argument(
+        "--out",
+        help="Where to write the allocation JSON, atomically (default: print the summary only).",
+    )
     _force_option(run)
     run.add_argument(
         "--allow-unplaced",
@@ -120,38 +140,51 @@ def _solve_parser(commands: Any) -> None:
 
 def _replan_parsers(commands: Any) -> None:
     for name, summary, detail in (
-        ("replan", "Re-plan after changes, moving as few participants as possible.",
-         "First minimises the number of participants who change host, then maximises the "
-         "objective among plans with that many moves. Prints every move and why."),
-        ("what-if", "Re-solve after changes and compare the score per term.",
-         "Solves the changed problem from scratch (warm-started from the current plan) "
-         "and prints the difference per objective term, so a coordinator sees what a "
-         "change would cost before agreeing to it."),
+        (
+            "replan",
+            "Re-plan after changes, moving as few participants as possible.",
+            "First minimises the number of participants who change host, then maximises the "
+            "objective among plans with that many moves. Prints every move and why.",
+        ),
+        (
+            "what-if",
+            "Re-solve after changes and compare the score per term.",
+            "Solves the changed problem from scratch (warm-started from the current plan) "
+            "and prints the difference per objective term, so a coordinator sees what a "
+            "change would cost before agreeing to it.",
+        ),
     ):
         sub = _verb(
-            commands, name, summary,
+            commands,
+            name,
+            summary,
             detail + "\nThe changes file is a JSON list such as "
             '[{"kind": "dropout", "participant": "P07"}]; see `icld-match schema changes`.',
-            [f"icld-match {name} problem.json plan.json changes.json --out plan2.json",
-             f"icld-match {name} problem.json plan.json changes.json "
-             "--problem-out problem2.json --time-limit 60"],
-            ["0  a valid plan after the changes", "1  no valid plan after the changes",
-             _BAD_INPUT],
+            [
+                f"icld-match {name} problem.json plan.json changes.json --out plan2.json",
+                f"icld-match {name} problem.json plan.json changes.json "
+                "--problem-out problem2.json --time-limit 60",
+            ],
+            ["0  a valid plan after the changes", "1  no valid plan after the changes", _BAD_INPUT],
         )
         sub.add_argument("problem", help="Problem JSON file.")
         sub.add_argument("allocation", help="The current allocation JSON file.")
         sub.add_argument("changes", help="JSON list of changes (see the README).")
-        sub.add_argument("--out", help="Where to write the new allocation JSON "
-                         "(default: not written).")
-        sub.add_argument("--problem-out", help="Where to write the changed problem JSON "
-                         "(default: not written).")
+        sub.add_argument(
+            "--out", help="Where to write the new allocation JSON (default: not written)."
+        )
+        sub.add_argument(
+            "--problem-out", help="Where to write the changed problem JSON (default: not written)."
+        )
         _force_option(sub)
         _solver_options(sub)
 
 
 def _check_parsers(commands: Any) -> None:
     diagnose_cmd = _verb(
-        commands, "diagnose", "Say why no allocation exists.",
+        commands,
+        "diagnose",
+        "Say why no allocation exists.",
         """
         Runs quick counting checks first (language, capacity, dates), then asks CP-SAT
         for a smallest set of rules that cannot hold together, and names the records.
@@ -160,11 +193,17 @@ def _check_parsers(commands: Any) -> None:
         ["0  an allocation exists", "1  none exists; the reasons are printed", _BAD_INPUT],
     )
     diagnose_cmd.add_argument("problem", help="Problem JSON file, workbook or CSV folder.")
-    diagnose_cmd.add_argument("--time-limit", type=float, default=DIAGNOSE_TIME_LIMIT,
-                              help="Seconds for the search, as icld_match.diagnose()")
+    diagnose_cmd.add_argument(
+        "--time-limit",
+        type=float,
+        default=DIAGNOSE_TIME_LIMIT,
+        help="Seconds for the search, as icld_match.diagnose()",
+    )
 
     validate = _verb(
-        commands, "validate", "Check an allocation against a problem.",
+        commands,
+        "validate",
+        "Check an allocation against a problem.",
         "Re-checks every hard rule independently of the solver; prints one line per "
         "breach, named by its rule.",
         ["icld-match validate problem.json plan.json"],
@@ -174,12 +213,16 @@ def _check_parsers(commands: Any) -> None:
     validate.add_argument("allocation", help="Allocation JSON file.")
 
     why = _verb(
-        commands, "explain", "Explain every team, host and score term.",
+        commands,
+        "explain",
+        "Explain every team, host and score term.",
         "Says for every team why it goes where it goes, for every participant how their "
         "host ranks among those open to them, and what each objective term adds. A broken "
         "allocation is explained too: its breaches are part of the report.",
-        ["icld-match explain problem.json plan.json",
-         "icld-match explain problem.json plan.json --json > explanation.json"],
+        [
+            "icld-match explain problem.json plan.json",
+            "icld-match explain problem.json plan.json --json > explanation.json",
+        ],
         ["0  explained (even when the allocation breaks rules)", _BAD_INPUT],
     )
     why.add_argument("problem", help="Problem JSON file, workbook or CSV folder.")
@@ -187,15 +230,21 @@ def _check_parsers(commands: Any) -> None:
     why.add_argument("--json", action="store_true", help="Print the explanation as JSON.")
 
     schema = _verb(
-        commands, "schema", "Print a JSON Schema (draft 2020-12) of a file format.",
+        commands,
+        "schema",
+        "Print a JSON Schema (draft 2020-12) of a file format.",
         "For other systems that read or write icld-match's files. Without a name, one "
         'JSON object {"problem": ..., "allocation": ...} holding both schemas is printed '
         "(the output of earlier versions).",
         ["icld-match schema problem > problem.schema.json", "icld-match schema changes"],
         ["0  always"],
     )
-    schema.add_argument("name", nargs="?", choices=SCHEMA_NAMES,
-                        help="Which file format (default: problem and allocation together).")
+    schema.add_argument(
+        "name",
+        nargs="?",
+        choices=SCHEMA_NAMES,
+        help="Which file format (default: problem and allocation together).",
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -205,7 +254,9 @@ def _check_parsers(commands: Any) -> None:
 
 def _workflow_parsers(commands: Any) -> None:
     template = _verb(
-        commands, "template", "Write an empty problem workbook and CSVs.",
+        commands,
+        "template",
+        "Write an empty problem workbook and CSVs.",
         "Writes DIR/problem.xlsx and DIR/problem-csv/ (one CSV per sheet), with example "
         "rows and a comment on every header cell saying what to write.",
         ["icld-match template planning-2026", "icld-match template planning-2026 --force"],
@@ -215,36 +266,58 @@ def _workflow_parsers(commands: Any) -> None:
     template.add_argument("--force", action="store_true", help="Overwrite existing files.")
 
     imp = _verb(
-        commands, "import", "Build a problem JSON from a workbook or CSVs.",
+        commands,
+        "import",
+        "Build a problem JSON from a workbook or CSVs.",
         "Reads the sheets written by `template`; names of countries and languages become "
         "one spelling each. Every error names the sheet, row and column.",
-        ["icld-match import planning-2026/problem.xlsx -o problem.json",
-         "icld-match import planning-2026/problem-csv -o problem.json"],
+        [
+            "icld-match import planning-2026/problem.xlsx -o problem.json",
+            "icld-match import planning-2026/problem-csv -o problem.json",
+        ],
         ["0  imported (warnings, if any, on stderr)", _BAD_INPUT],
     )
     imp.add_argument("source", help="Workbook (.xlsx) or folder of CSV files.")
     imp.add_argument("-o", "--out", required=True, help="Problem JSON to write.")
 
     export = _verb(
-        commands, "export", "Write rosters (or the problem) as sheets.",
+        commands,
+        "export",
+        "Write rosters (or the problem) as sheets.",
         "With an allocation: rosters per team, host and participant. Without one: the "
         "problem itself as a workbook (the inverse of import).",
-        ["icld-match export problem.json plan.json -o rosters.xlsx",
-         "icld-match export problem.json plan.json -o rosters --audience participants",
-         "icld-match export problem.json -o problem.xlsx"],
+        [
+            "icld-match export problem.json plan.json -o rosters.xlsx",
+            "icld-match export problem.json plan.json -o rosters --audience participants",
+            "icld-match export problem.json -o problem.xlsx",
+        ],
         ["0  written", _BAD_INPUT],
     )
     export.add_argument("problem", help="Problem JSON, workbook or CSV folder.")
-    export.add_argument("allocation", nargs="?", help="Allocation JSON (default: none; the "
-                        "problem itself is written as a workbook, the inverse of import).")
+    export.add_argument(
+        "allocation",
+        nargs="?",
+        help="Allocation JSON (default: none; the "
+        "problem itself is written as a workbook, the inverse of import).",
+    )
     export.add_argument("-o", "--out", required=True, help="Workbook (.xlsx) or CSV folder.")
-    export.add_argument("--format", choices=["xlsx", "csv"], default=None,
-                        help="Sheet format (default: xlsx if --out ends in .xlsx, else csv).")
-    export.add_argument("--audience", choices=["coordinators", "participants"],
-                        default="coordinators", help="participants: no scores or fit.")
+    export.add_argument(
+        "--format",
+        choices=["xlsx", "csv"],
+        default=None,
+        help="Sheet format (default: xlsx if --out ends in .xlsx, else csv).",
+    )
+    export.add_argument(
+        "--audience",
+        choices=["coordinators", "participants"],
+        default="coordinators",
+        help="participants: no scores or fit.",
+    )
 
     report = _verb(
-        commands, "report", "Write a printable, self-contained HTML plan.",
+        commands,
+        "report",
+        "Write a printable, self-contained HTML plan.",
         "One HTML file with no external resources: the plan per cohort and host, ready "
         "to print or mail.",
         ["icld-match report problem.json plan.json -o plan.html"],
@@ -268,8 +341,10 @@ def _cmd_template(args: argparse.Namespace) -> int:
     tables = template_tables()
     write_xlsx_tables(book, tables)
     write_csv_tables(csv_dir, tables)
-    print(f"wrote {book} and {csv_dir}/ (one CSV per sheet); fill them in, then "
-          f"`icld-match import {book} -o problem.json`")
+    print(
+        f"wrote {book} and {csv_dir}/ (one CSV per sheet); fill them in, then "
+        f"`icld-match import {book} -o problem.json`"
+    )
     return EXIT_OK
 
 
@@ -281,8 +356,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     write_text_atomic(args.out, problem.to_json() + "\n")
-    print(f"imported {len(problem.cohorts)} cohort(s), {len(problem.participants)} "
-          f"participant(s), {len(problem.hosts)} host(s) into {args.out}")
+    print(
+        f"imported {len(problem.cohorts)} cohort(s), {len(problem.participants)} "
+        f"participant(s), {len(problem.hosts)} host(s) into {args.out}"
+    )
     return EXIT_OK
 
 
@@ -569,9 +646,17 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
-    "solve": _solve, "validate": _validate, "explain": _explain, "replan": _replan,
-    "what-if": _replan, "diagnose": _diagnose, "schema": _schema, "template": _cmd_template,
-    "import": _cmd_import, "export": _cmd_export, "report": _cmd_report,
+    "solve": _solve,
+    "validate": _validate,
+    "explain": _explain,
+    "replan": _replan,
+    "what-if": _replan,
+    "diagnose": _diagnose,
+    "schema": _schema,
+    "template": _cmd_template,
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "report": _cmd_report,
 }
 
 

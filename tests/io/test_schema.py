@@ -63,10 +63,19 @@ def test_every_property_of_every_record_is_described(name: str) -> None:
 def test_the_changes_schema_covers_every_kind_of_change() -> None:
     document = schema_document("changes")
     assert document["type"] == "array"
-    kinds = {d["properties"]["kind"]["const"] for d in document["$defs"].values()
-             if "kind" in d.get("properties", {})}
-    assert kinds == {"dropout", "add_participant", "host_cancels", "set_capacity",
-                     "force", "forbid"}
+    kinds = {
+        d["properties"]["kind"]["const"]
+        for d in document["$defs"].values()
+        if "kind" in d.get("properties", {})
+    }
+    assert kinds == {
+        "dropout",
+        "add_participant",
+        "host_cancels",
+        "set_capacity",
+        "force",
+        "forbid",
+    }
 
 
 def test_the_combined_schema_keeps_its_shape() -> None:

@@ -60,11 +60,13 @@ def test_summary_columns_never_run_together() -> None:
     """A 30-character cohort id and a 40-character host name keep their own columns."""
     long_cohort = "ITP-LOCAL-DEMOCRACY-2026-AUTUMN"
     long_host = "Region Västra Götaland, Regionkansliet"
-    problem = Problem.model_validate({
-        "cohorts": [cohort(long_cohort)],
-        "participants": [participant(f"P{i}", cohort=long_cohort) for i in (1, 2)],
-        "hosts": [host("H1", name=long_host)],
-    })
+    problem = Problem.model_validate(
+        {
+            "cohorts": [cohort(long_cohort)],
+            "participants": [participant(f"P{i}", cohort=long_cohort) for i in (1, 2)],
+            "hosts": [host("H1", name=long_host)],
+        }
+    )
     allocation = _allocation(teams=[team("T01", "H1", ["P1", "P2"], cohort=long_cohort)])
     header, row = allocation.summary(problem).splitlines()[-2:]
     cells = re.split(r" {2,}", row)

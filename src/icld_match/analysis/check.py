@@ -16,34 +16,14 @@ from datetime import date
 from itertools import pairwise
 from typing import Literal
 
+from ..records.catalogue import CHECKED_RULES, TERMS
 from ..records.result import Allocation, Team, TermValue
 from ..records.schema import Cohort, Host, Participant, Problem
 
 __all__ = ["RULES", "TERMS", "Violation", "check", "objective", "score", "thematic_fit"]
 
-#: Hard-rule names, in the order :func:`check` reports them.
-RULES: tuple[str, ...] = (
-    "placement",
-    "team_ids",
-    "team_cohort",
-    "team_size",
-    "host_known",
-    "team_dates",
-    "host_dates",
-    "host_capacity",
-    "season_cap",
-    "language",
-    "access",
-    "blocked",
-    "pin",
-    "keep_together",
-    "keep_apart",
-    "mixed_countries",
-    "organisation",
-)
-
-#: Objective term names, in the order :func:`score` returns them (some may be absent).
-TERMS: tuple[str, ...] = ("thematic_fit", "country_mix", "organisation", "wishes", "host_spread")
+#: Hard-rule names, in the order :func:`check` reports them (from the rule catalogue).
+RULES: tuple[str, ...] = CHECKED_RULES
 
 
 @dataclass(frozen=True)
@@ -544,9 +524,9 @@ def check(problem: Problem, allocation: Allocation) -> list[Violation]:
         *_check_host_capacity(index, teams),
         *_check_season_cap(index, teams),
         *_check_member_host_fit(index, teams),
-        *_check_pins(problem, where),
         *_check_keep_together(problem, teams, where),
         *_check_keep_apart(problem, teams),
+        *_check_pins(problem, where),
         *_check_mixed_countries(index, problem, teams),
         *_check_organisation(index, problem, teams),
     ]

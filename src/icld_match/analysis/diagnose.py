@@ -18,11 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..engine.model import Assumption, ModelContext, build_context
 from ..engine.rules import apply_all
 from ..index.problem_index import ProblemIndex
+from ..records.catalogue import SOFT_ONLY
 from ..records.schema import Problem
 from .precheck import precheck
 
-#: Soft-only rules add nothing a core could contain.
-_SOFT_ONLY = frozenset({"thematic_fit", "wishes", "host_spread", "symmetry"})
 #: A participant with at most this many open hosts gets them listed in the diagnosis.
 _FEW_HOSTS = 3
 
@@ -132,7 +131,7 @@ def diagnose_index(
         return Diagnosis(feasible=False, prechecks=failed)
     deadline = time.perf_counter() + time_limit
     ctx = build_context(index.relaxed(["pin"]), diagnose=True)
-    apply_all(ctx, _SOFT_ONLY)
+    apply_all(ctx, SOFT_ONLY)
     assert ctx.assumptions is not None
     by_index = {a.literal.index: a for a in ctx.assumptions.values()}
     status, solver = _solve(ctx, [a.literal for a in by_index.values()], time_limit)

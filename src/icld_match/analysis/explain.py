@@ -16,7 +16,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..index.problem_index import PAIR_RULES, ProblemIndex
+from ..index.problem_index import ProblemIndex
+from ..records.catalogue import PAIR_RULES, binding
 from ..records.result import Allocation, Status, Team, TermValue
 from ..records.schema import Host, Participant, Problem
 from .check import RULES, by_organisation, check, score
@@ -265,15 +266,10 @@ def _rule_reports(problem: Problem, allocation: Allocation) -> list[RuleReport]:
     by_rule: dict[str, list[str]] = defaultdict(list)
     for violation in check(problem, allocation):
         by_rule[violation.rule].append(violation.message)
-    rules = problem.rules
-    applies = {
-        "mixed_countries": rules.mixed_countries == "hard",
-        "organisation": rules.organisation_strictness == "hard" and rules.organisation != "neutral",
-    }
     return [
         RuleReport(
             name=name,
-            applies=applies.get(name, True),
+            applies=binding(name, problem.rules),
             holds=not by_rule.get(name),
             violations=by_rule.get(name, []),
         )

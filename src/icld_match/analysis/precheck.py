@@ -12,17 +12,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ..engine.model import candidate_counts, team_limits
-from ..index.problem_index import PAIR_RULES, ProblemIndex
+from ..index.problem_index import ProblemIndex
+from ..records.catalogue import PAIR_RULES, entry
 from ..records.result import Unplaced
 from ..records.schema import Participant
-
-_WHY = {
-    "host_dates": "not available on the internship dates",
-    "language": "share no working language",
-    "access": "lack a needed access feature",
-    "blocked": "are blocked",
-    "pin": "are excluded by a pin",
-}
 
 
 def _who(p: Participant) -> str:
@@ -37,7 +30,7 @@ def exclusions(index: ProblemIndex, row: int) -> list[str]:
     for rule in PAIR_RULES:
         closed = still_open & ~index.pair_masks[rule][row]
         if closed.any():
-            counts.append(f"{int(closed.sum())} {_WHY[rule]}")
+            counts.append(f"{int(closed.sum())} {entry(rule).closes}")
         still_open &= ~closed
     return counts
 

@@ -1,5 +1,6 @@
-"""Ids to integer arrays: the fit matrix and allowed-pair masks every later layer reads."""
+"""Ids to integer positions, fit matrix and allowed-pair masks."""
 
-from .problem_index import PAIR_RULES, ProblemIndex, fit_matrix
+from ..records.catalogue import PAIR_RULES
+from .problem_index import ProblemIndex, fit_matrix
 
 __all__ = ["PAIR_RULES", "ProblemIndex", "fit_matrix"]

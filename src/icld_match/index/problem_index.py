@@ -15,15 +15,13 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from ..records.catalogue import PAIR_RULES, entry
 from ..records.result import Allocation, Team
 from ..records.schema import Problem
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-#: Pair rules in the order explanations cite them; each maps to a participants x hosts mask.
-PAIR_RULES: tuple[str, ...] = ("host_dates", "language", "access", "blocked", "pin")
 
 
 def _positions(ids: Iterable[str]) -> dict[str, int]:
@@ -101,6 +99,13 @@ class ProblemIndex:
     pair_masks: dict[str, BoolMatrix]
     wish_value: FloatMatrix
     concurrent_cohorts: list[frozenset[int]] = field(default_factory=list)
+    #: Raw per-pair terms (participant x host), by catalogue term name: what sending the
+    #: participant to the host adds to the term. Strategies and bounds read their weighted
+    #: sum, ``pair_value``; the model's rule module for each term reads its raw matrix.
+    pair_terms: dict[str, FloatMatrix] = field(default_factory=dict)
+    #: Raw per-team terms (cohort x host), by term name: what one team of the cohort at the
+    #: host adds to the term (e.g. a travel cost). Weighted sum: ``team_value``.
+    team_terms: dict[str, FloatMatrix] = field(default_factory=dict)
 
     @classmethod
     def build(cls, problem: Problem) -> ProblemIndex:
@@ -131,6 +136,7 @@ class ProblemIndex:
         offers = _incidence([h.accessibility for h in hosts], access)
 
         n, m = len(participants), len(hosts)
+        fit = fit_matrix(problem)
         blocked = np.zeros((n, m), dtype=np.bool_)
         wish_value = np.zeros((n, m))
         for row, p in enumerate(participants):
@@ -164,10 +170,11 @@ class ProblemIndex:
             countries=countries,
             organisation_of=organisation_of,
             organisations=organisations,
-            fit=fit_matrix(problem),
+            fit=fit,
             pair_masks=pair_masks,
             wish_value=wish_value,
             concurrent_cohorts=_concurrent_groups(problem),
+            pair_terms={"thematic_fit": fit, "wishes": wish_value},
         )
 
     @property
@@ -177,6 +184,17 @@ class ProblemIndex:
     @property
     def n_hosts(self) -> int:
         return len(self.host_pos)
+
+    @cached_property
+    def pair_value(self) -> FloatMatrix:
+        """participant x host: weighted objective value of the pair's per-pair terms."""
+        return _weighted(self.problem, self.pair_terms, (self.n_participants, self.n_hosts))
+
+    @cached_property
+    def team_value(self) -> FloatMatrix:
+        """cohort x host: weighted objective value of one team (per-team terms)."""
+        shape = (len(self.cohort_pos), self.n_hosts)
+        return _weighted(self.problem, self.team_terms, shape)
 
     @cached_property
     def allowed(self) -> BoolMatrix:
@@ -300,6 +318,17 @@ class ProblemIndex:
         for p in members:
             units[root(p)].append(p)
         return list(units.values())
+
+
+def _weighted(
+    problem: Problem, terms: dict[str, FloatMatrix], shape: tuple[int, int]
+) -> FloatMatrix:
+    """Sum of weight x raw matrix, rewards added and penalties taken (catalogue sense)."""
+    total: FloatMatrix = np.zeros(shape)
+    for name, raw in terms.items():
+        sign = 1.0 if entry(name).sense == "reward" else -1.0
+        total += sign * float(getattr(problem.weights, name)) * raw
+    return total
 
 
 def _concurrent_groups(problem: Problem) -> list[frozenset[int]]:

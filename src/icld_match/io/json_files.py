@@ -148,8 +148,11 @@ def schema_document(name: str) -> dict[str, Any]:
     elif name == "changes":
         body = CHANGES_ADAPTER.json_schema()
         body.setdefault("title", "Changes")
-        body.setdefault("description", "A list of changes to a problem, applied in order "
-                        "by `icld-match replan` and `what-if`.")
+        body.setdefault(
+            "description",
+            "A list of changes to a problem, applied in order "
+            "by `icld-match replan` and `what-if`.",
+        )
     elif name == "explanation":
         from ..analysis.explain import Explanation  # only this schema needs the analysis
 
@@ -167,9 +170,7 @@ def json_schema_of(name: str) -> str:
 def json_schema() -> str:
     """The problem and allocation schemas in one object, as ``icld-match schema`` always
     printed them, for other ICLD systems; each is a complete schema of its own."""
-    return json.dumps(
-        {name: schema_document(name) for name in ("problem", "allocation")}, indent=2
-    )
+    return json.dumps({name: schema_document(name) for name in ("problem", "allocation")}, indent=2)
 
 
 def _mode_for(target: Path) -> int:

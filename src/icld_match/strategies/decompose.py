@@ -248,14 +248,11 @@ class CohortSweep:
 
     def block_problem(self, block: list[int]) -> Problem:
         """The block's cohorts alone, at the hosts worth keeping, with what is left there."""
-        index, problem = self.index, self.index.problem
+        index = self.index
         teams_left, people_left, season_left = self.left_for(block)
-        weights = problem.weights
         members = np.concatenate([index.members(c) for c in block])
-        value = (
-            weights.thematic_fit * index.fit[members] + weights.wishes * index.wish_value[members]
-        )
-        value = np.where(index.allowed[members] & (teams_left > 0), value, -np.inf)
+        usable = index.allowed[members] & (teams_left > 0)
+        value = np.where(usable, index.pair_value[members], -np.inf)
         top = np.argsort(-value, axis=1, kind="stable")[:, : self.keep]
         hosts = {int(h) for row, hs in zip(value, top, strict=True) for h in hs if row[h] > -np.inf}
         hosts |= {index.host_pos[t.host] for c in block for t in self.teams_of[c]}

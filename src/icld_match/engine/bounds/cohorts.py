@@ -171,10 +171,9 @@ class Setup:
 
     @classmethod
     def of(cls, index: ProblemIndex, seed: int) -> Setup:
-        weights = index.problem.weights
         limits = slot_matrix(index)
         usable = index.allowed & (limits[index.cohort_of] > 0)
-        value = weights.thematic_fit * index.fit + weights.wishes * index.wish_value
+        value = index.pair_value  # per-team penalties are left out: the bound stays valid
         members = [index.members(c) for c in range(len(index.problem.cohorts))]
         return cls(
             index,

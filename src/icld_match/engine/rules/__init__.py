@@ -1,53 +1,36 @@
 """One module per rule. Each exposes ``apply(ctx)``, adding constraints or a named term.
 
-Pair rules (host dates, language, access, blocked hosts, pins) live in the index masks:
-a forbidden pair never gets a variable (pins also have a module, used when diagnosing).
-Everything else is listed here in model order.
+Which rules exist, and in which order they enter the model, is read from the rule
+catalogue (:mod:`icld_match.records.catalogue`): every entry with a ``model`` module is
+applied here. Pair rules without a module (host dates, language, access, blocked hosts)
+live in the index masks: a forbidden pair never gets a variable.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
+from ...records.catalogue import CATALOGUE
 from ..model import ModelContext
-from . import (
-    assignment,
-    country_mix,
-    host_capacity,
-    host_spread,
-    keep_apart,
-    keep_together,
-    organisation,
-    pins,
-    season_cap,
-    symmetry,
-    team_size,
-    thematic_fit,
-    wishes,
-)
 
 Rule = Callable[[ModelContext], None]
 
 #: (name, level, apply) in the order they are added to the model.
-RULES: tuple[tuple[str, str, Rule], ...] = (
-    ("placement", "hard", assignment.apply),
-    ("team_size", "hard", team_size.apply),
-    ("host_capacity", "hard", host_capacity.apply),
-    ("season_cap", "hard", season_cap.apply),
-    ("keep_together", "hard", keep_together.apply),
-    ("keep_apart", "hard", keep_apart.apply),
-    ("pin", "hard", pins.apply),
-    ("symmetry", "model", symmetry.apply),
-    ("thematic_fit", "soft", thematic_fit.apply),
-    ("country_mix", "hard/soft", country_mix.apply),
-    ("organisation", "hard/soft", organisation.apply),
-    ("wishes", "soft", wishes.apply),
-    ("host_spread", "soft", host_spread.apply),
+RULES: tuple[tuple[str, str, Rule], ...] = tuple(
+    (item.name, item.level, import_module(f"{__name__}.{item.model}").apply)
+    for item in CATALOGUE
+    if item.model is not None
 )
 
 
 def apply_all(ctx: ModelContext, skip: frozenset[str] = frozenset()) -> None:
-    """Add every rule except those named in ``skip`` (used by tests to prove each rule bites)."""
+    """Add every rule except those named in ``skip`` (a rule or its term's name)."""
     for name, _level, apply in RULES:
-        if name not in skip:
+        if not skip & {name, *_aliases(name)}:
             apply(ctx)
+
+
+def _aliases(name: str) -> set[str]:
+    term = next(item.term for item in CATALOGUE if item.name == name)
+    return {term} if term else set()

@@ -1,0 +1,223 @@
+"""The one rule catalogue: every hard rule, policy switch and objective term, once.
+
+The model (:mod:`icld_match.engine.rules`), the pair masks (:mod:`icld_match.index`), the
+referee (:mod:`icld_match.analysis.check`), the diagnosis, the pre-checks and the
+explanation all read their rule names, levels and texts from here, so a new rule is one
+entry below, one model module, one validator clause and two micro-tests
+(``tests/records/test_catalogue.py`` checks that every entry has its parts).
+
+Order matters twice: rules with a ``model`` module are added to the CP-SAT model in
+catalogue order, and ``check`` reports breaches in catalogue order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["hard", "switch", "soft", "model"]
+Kind = Literal["plan", "record", "pair", "team", "group", "term"]
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One rule: its name everywhere, how binding it is, and who implements it.
+
+    ``level``: ``hard`` always holds; ``switch`` is hard, soft or off by a policy field of
+    ``Problem.rules`` (then ``term`` names its soft form); ``soft`` is an objective term
+    only; ``model`` shapes the CP-SAT model without changing which plans are valid.
+    ``kind`` ``pair`` means a participant x host mask in the index: a forbidden pair never
+    gets a model variable. ``model`` names the module of :mod:`icld_match.engine.rules`
+    that adds the rule (None: enforced by the mask or the slot structure alone).
+    ``checked``: the independent referee has a clause for it.
+    """
+
+    name: str
+    level: Level
+    kind: Kind
+    text: str
+    model: str | None = None
+    checked: bool = True
+    term: str | None = None
+    switch: str | None = None
+    #: For pair rules: how a host closed by this rule is described ("12 hosts ...").
+    closes: str | None = None
+    #: For terms: whether the term's raw value is added to (reward) or taken from
+    #: (penalty) the objective, times its weight in ``Problem.weights``.
+    sense: Literal["reward", "penalty"] | None = None
+
+
+CATALOGUE: tuple[RuleEntry, ...] = (
+    RuleEntry(
+        "placement",
+        "hard",
+        "plan",
+        "every participant travels in exactly one team",
+        model="assignment",
+    ),
+    RuleEntry("team_ids", "hard", "record", "team ids are unique"),
+    RuleEntry("team_cohort", "hard", "team", "a team's members all belong to its cohort"),
+    RuleEntry(
+        "team_size",
+        "hard",
+        "team",
+        "a team has its cohort's minimum to maximum members",
+        model="team_size",
+    ),
+    RuleEntry("host_known", "hard", "team", "a team goes to a host of the problem"),
+    RuleEntry("team_dates", "hard", "team", "a team's dates are its cohort's internship"),
+    RuleEntry(
+        "host_dates",
+        "hard",
+        "pair",
+        "a host receives teams only on days it is available",
+        closes="not available on the internship dates",
+    ),
+    RuleEntry(
+        "host_capacity",
+        "hard",
+        "team",
+        "a host receives at most its teams and people at once, over every cohort present",
+        model="host_capacity",
+    ),
+    RuleEntry(
+        "season_cap",
+        "hard",
+        "team",
+        "a host receives at most its season cap of teams over all cohorts",
+        model="season_cap",
+    ),
+    RuleEntry(
+        "language",
+        "hard",
+        "pair",
+        "a participant shares a working language with the host",
+        closes="share no working language",
+    ),
+    RuleEntry(
+        "access",
+        "hard",
+        "pair",
+        "a host offers every access need of the participant",
+        closes="lack a needed access feature",
+    ),
+    RuleEntry(
+        "blocked",
+        "hard",
+        "pair",
+        "a participant never goes to a host they block",
+        closes="are blocked",
+    ),
+    RuleEntry(
+        "keep_together",
+        "hard",
+        "group",
+        "a keep-together group travels in one team",
+        model="keep_together",
+    ),
+    RuleEntry(
+        "keep_apart",
+        "hard",
+        "group",
+        "no two members of a keep-apart group share a team",
+        model="keep_apart",
+    ),
+    RuleEntry(
+        "pin",
+        "hard",
+        "pair",
+        "a pinned participant goes to the host they are pinned to",
+        model="pins",
+        closes="are excluded by a pin",
+    ),
+    RuleEntry(
+        "symmetry",
+        "model",
+        "team",
+        "identical team slots are filled in order",
+        model="symmetry",
+        checked=False,
+    ),
+    RuleEntry(
+        "thematic_fit",
+        "soft",
+        "term",
+        "reward: each participant's fit with their host's themes",
+        model="thematic_fit",
+        checked=False,
+        term="thematic_fit",
+        sense="reward",
+    ),
+    RuleEntry(
+        "mixed_countries",
+        "switch",
+        "team",
+        "teams mix partner countries (hard: at least two where the cohort has two; "
+        "soft: each extra country in a team earns the country_mix weight)",
+        model="country_mix",
+        term="country_mix",
+        sense="reward",
+        switch="mixed_countries",
+    ),
+    RuleEntry(
+        "organisation",
+        "switch",
+        "team",
+        "colleagues of one organisation are spread over teams or kept together",
+        model="organisation",
+        term="organisation",
+        sense="penalty",
+        switch="organisation_strictness",
+    ),
+    RuleEntry(
+        "wishes",
+        "soft",
+        "term",
+        "reward: 1/rank for a participant sent to a wished host",
+        model="wishes",
+        checked=False,
+        term="wishes",
+        sense="reward",
+    ),
+    RuleEntry(
+        "host_spread",
+        "soft",
+        "term",
+        "reward: each distinct host a cohort visits",
+        model="host_spread",
+        checked=False,
+        term="host_spread",
+        sense="reward",
+    ),
+)
+
+
+def entry(name: str) -> RuleEntry:
+    """The catalogue entry of a rule or term name; ``KeyError`` naming it if unknown."""
+    for item in CATALOGUE:
+        if name in (item.name, item.term):
+            return item
+    raise KeyError(f"no rule or term named {name!r} in the catalogue")
+
+
+#: Hard-rule names (always-hard and switchable), in the order ``check`` reports them.
+CHECKED_RULES: tuple[str, ...] = tuple(e.name for e in CATALOGUE if e.checked)
+#: Objective term names, in the order ``score`` returns them.
+TERMS: tuple[str, ...] = tuple(e.term for e in CATALOGUE if e.term is not None)
+#: Pair rules: each is a participants x hosts mask in the index, in explanation order.
+PAIR_RULES: tuple[str, ...] = tuple(e.name for e in CATALOGUE if e.kind == "pair")
+#: Rules that can never be part of an infeasibility (objective terms, model shaping).
+SOFT_ONLY: frozenset[str] = frozenset(e.name for e in CATALOGUE if e.level in ("soft", "model"))
+
+
+def binding(name: str, rules: object) -> bool:
+    """Whether a checked rule binds under a problem's policy switches (``Problem.rules``).
+
+    Always-hard rules always bind; a switch binds only when its policy makes it hard.
+    """
+    item = entry(name)
+    if item.level != "switch":
+        return True
+    if name == "organisation" and getattr(rules, "organisation", None) == "neutral":
+        return False
+    return getattr(rules, item.switch or name, None) == "hard"
