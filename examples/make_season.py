@@ -242,7 +242,7 @@ LAST_NAMES = {
         "Angelov",
     ],
     "Bosnia and Herzegovina": ["Hodžić", "Begić", "Kovačević", "Delić", "Hadžić", "Mehmedović"],
-    "Türkiye": ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Aydın"],
+    "Türkiye": ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Aydın"],  # noqa: RUF001
 }
 ROLES = (
     "Municipal Council",
@@ -254,7 +254,7 @@ ROLES = (
 
 def _hosts(rng: random.Random) -> list[dict[str, Any]]:
     hosts = []
-    for host_id, name, municipality, county, lat, lon in MUNICIPALITIES:
+    for host_id, name, municipality, county, _lat, _lon in MUNICIPALITIES:
         themes = rng.sample(THEMES, rng.randint(3, 5))
         languages = [
             "en",
@@ -286,7 +286,7 @@ def _internship(first: str) -> tuple[date, date]:
 
 def _cohorts() -> list[dict[str, Any]]:
     cohorts = []
-    for cohort_id, name, _countries, _focus, first, last, _base in PROGRAMMES:
+    for cohort_id, name, _countries, _focus, first, _last, _base in PROGRAMMES:
         start, end = _internship(first)
         cohorts.append(
             {
