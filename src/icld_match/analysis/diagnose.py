@@ -102,6 +102,34 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
         case "pin":
             pid, hid = item.records
             return f"{people[pid].name} ({pid}) is pinned to {hosts[hid].name} ({item.label})"
+        case "partnership":
+            p = people[item.records[0]]
+            partners = [
+                h.name
+                for h in problem.hosts
+                if index.pair_terms["partnership"][
+                    index.participant_pos[p.id], index.host_pos[h.id]
+                ]
+                > 0
+            ]
+            return (
+                f"{p.name} ({p.id}, {p.home_municipality or p.country}) goes to a partner "
+                f"host: {', '.join(partners)} (hard partnership rule)"
+            )
+        case "revisit":
+            p = people[item.records[0]]
+            seen = sorted(
+                {
+                    v.host
+                    for v in problem.history
+                    if _org(p.organisation) in {_org(o) for o in v.organisations}
+                }
+            )
+            return (
+                f"{p.name} ({p.id}) of {p.organisation} is not sent back to "
+                f"{', '.join(hosts[h].name for h in seen)}, visited by their organisation "
+                "in an earlier season (hard revisit rule)"
+            )
         case "mixed_countries":
             return f"every team of cohort {item.label} mixes countries (hard rule)"
         case "organisation":
@@ -110,6 +138,10 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
                 item.records
             )
     return f"{item.rule}: {item.label}"
+
+
+def _org(name: str | None) -> str:
+    return " ".join((name or "").split()).casefold()
 
 
 def _solve(
@@ -130,7 +162,7 @@ def diagnose_index(
     if failed:
         return Diagnosis(feasible=False, prechecks=failed)
     deadline = time.perf_counter() + time_limit
-    ctx = build_context(index.relaxed(["pin"]), diagnose=True)
+    ctx = build_context(index.relaxed(["pin", "partnership", "revisit"]), diagnose=True)
     apply_all(ctx, SOFT_ONLY)
     assert ctx.assumptions is not None
     by_index = {a.literal.index: a for a in ctx.assumptions.values()}
