@@ -133,7 +133,7 @@ def problems(
         name: draw(st.sampled_from([0.0, 0.3, 1.0]))
         for name in ("thematic_fit", "country_mix", "organisation", "wishes", "host_spread")
     }
-    if _season_fields(draw, data, {}):
+    if _season_fields(draw, data, {}, in_use=False):
         data["rules"]["partnership"] = draw(st.sampled_from(["off", "soft", "hard"]))
         data["rules"]["revisit"] = draw(st.sampled_from(["off", "soft", "hard"]))
     return Problem.model_validate(data)
@@ -150,10 +150,13 @@ PARTNERS = ["town a", "TOWN B", "KE", "serbia", "Indonesia"]
 PAST_ORGANISATIONS = ["city a", "City  B"]
 
 
-def _season_fields(draw: st.DrawFn, data: dict[str, Any], host_of: dict[str, str]) -> bool:
+def _season_fields(
+    draw: st.DrawFn, data: dict[str, Any], host_of: dict[str, str], in_use: bool = True
+) -> bool:
     """A third of the time: home municipalities, host partners (often the home towns of a
     host's hidden members, ``host_of``), a history of two seasons, hosts in use elsewhere
-    and the four weights. Returns whether it drew them."""
+    (with ``in_use``; workbooks have no sheet for them) and the four weights. Returns
+    whether it drew them."""
     if draw(st.integers(0, 2)) > 0:
         return False
     people = data["participants"]
@@ -174,7 +177,7 @@ def _season_fields(draw: st.DrawFn, data: dict[str, Any], host_of: dict[str, str
         }
     )
     data["history"] = draw(st.lists(visit, max_size=3))
-    if draw(st.integers(0, 3)) == 0:
+    if in_use and draw(st.integers(0, 3)) == 0:
         data["hosts_in_use"] = [draw(st.sampled_from(host_ids))]
     for name in ("partnership", "season_spread", "host_relief", "revisit"):
         data["weights"][name] = draw(st.sampled_from([0.0, 0.3, 1.0]))
