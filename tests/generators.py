@@ -153,21 +153,26 @@ PAST_ORGANISATIONS = ["city a", "City  B"]
 def _season_fields(
     draw: st.DrawFn, data: dict[str, Any], host_of: dict[str, str], in_use: bool = True
 ) -> bool:
-    """A third of the time: home municipalities, host partners (often the home towns of a
-    host's hidden members, ``host_of``), a history of two seasons, hosts in use elsewhere
-    (with ``in_use``; workbooks have no sheet for them) and the four weights. Returns
-    whether it drew them."""
-    if draw(st.integers(0, 2)) > 0:
+    """Half of the time: home municipalities, host partners, a history of two seasons,
+    hosts in use elsewhere (with ``in_use``; workbooks have no sheet for them) and the
+    four weights. Returns whether it drew them.
+
+    With a hidden plan (``host_of``), half of the draws are *clean*: each partnered
+    participant's home town is a partner of their hidden host only, and past visits
+    name no organisation at a host where its members are in the hidden plan, so the
+    hard rules can be switched on.
+    """
+    if draw(st.booleans()):
         return False
+    clean = bool(host_of) and draw(st.booleans())
     people = data["participants"]
     for p in people:
-        p["home_municipality"] = draw(st.sampled_from(TOWNS))
+        town = f"Town of {host_of[p['id']]}" if clean else draw(st.sampled_from(TOWNS))
+        p["home_municipality"] = town if not clean or draw(st.booleans()) else None
     host_ids = [h["id"] for h in data["hosts"]]
     for h in data["hosts"]:
-        homes = {p["home_municipality"] for p in people if host_of.get(p["id"]) == h["id"]}
-        planted_towns = sorted(t for t in homes if t) if draw(st.booleans()) else []
         drawn = draw(st.lists(st.sampled_from(PARTNERS), max_size=2, unique=True))
-        h["partners"] = planted_towns or drawn
+        h["partners"] = ([f"TOWN OF {h['id']}"] if draw(st.booleans()) else []) if clean else drawn
     visit = st.fixed_dictionaries(
         {
             "season": st.sampled_from(["2024", "2025"]),
@@ -176,12 +181,21 @@ def _season_fields(
             "organisations": st.lists(st.sampled_from(PAST_ORGANISATIONS), max_size=2, unique=True),
         }
     )
-    data["history"] = draw(st.lists(visit, max_size=3))
+    history = draw(st.lists(visit, min_size=1, max_size=3))
+    if clean:
+        for v in history:
+            here = {_plain(p["organisation"]) for p in people if host_of[p["id"]] == v["host"]}
+            v["organisations"] = [o for o in v["organisations"] if _plain(o) not in here]
+    data["history"] = history
     if in_use and draw(st.integers(0, 3)) == 0:
         data["hosts_in_use"] = [draw(st.sampled_from(host_ids))]
     for name in ("partnership", "season_spread", "host_relief", "revisit"):
         data["weights"][name] = draw(st.sampled_from([0.0, 0.3, 1.0]))
     return True
+
+
+def _plain(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
 
 
 def _season_rules(
@@ -193,7 +207,7 @@ def _season_rules(
     hard = Rules(partnership="hard", revisit="hard")
     broken = set(exhaustive.violations(problem.model_copy(update={"rules": hard}), teams))
     for rule in ("partnership", "revisit"):
-        choices = ["off", "soft", "soft", *(["hard", "hard"] if rule not in broken else [])]
+        choices = ["off", "soft", *(["hard", "hard"] if rule not in broken else [])]
         data["rules"][rule] = draw(st.sampled_from(choices))
 
 

@@ -35,9 +35,9 @@ MINIMUM = {
     "season_cap_full": 0.40,
     "several_cohorts": 0.35,
     "partners": 0.15,
-    "history": 0.15,
-    "hard_partnership": 0.03,
-    "hard_revisit": 0.05,
+    "history": 0.30,
+    "hard_partnership": 0.05,
+    "hard_revisit": 0.02,
     "season_spread": 0.15,
 }
 
