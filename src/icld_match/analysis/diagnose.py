@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -102,34 +103,8 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
         case "pin":
             pid, hid = item.records
             return f"{people[pid].name} ({pid}) is pinned to {hosts[hid].name} ({item.label})"
-        case "partnership":
-            p = people[item.records[0]]
-            partners = [
-                h.name
-                for h in problem.hosts
-                if index.pair_terms["partnership"][
-                    index.participant_pos[p.id], index.host_pos[h.id]
-                ]
-                > 0
-            ]
-            return (
-                f"{p.name} ({p.id}, {p.home_municipality or p.country}) goes to a partner "
-                f"host: {', '.join(partners)} (hard partnership rule)"
-            )
-        case "revisit":
-            p = people[item.records[0]]
-            seen = sorted(
-                {
-                    v.host
-                    for v in problem.history
-                    if _org(p.organisation) in {_org(o) for o in v.organisations}
-                }
-            )
-            return (
-                f"{p.name} ({p.id}) of {p.organisation} is not sent back to "
-                f"{', '.join(hosts[h].name for h in seen)}, visited by their organisation "
-                "in an earlier season (hard revisit rule)"
-            )
+        case "partnership" | "revisit":
+            return _describe_season_rule(index, item)
         case "mixed_countries":
             return f"every team of cohort {item.label} mixes countries (hard rule)"
         case "organisation":
@@ -138,6 +113,27 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
                 item.records
             )
     return f"{item.rule}: {item.label}"
+
+
+def _describe_season_rule(index: ProblemIndex, item: Assumption) -> str:
+    """A participant's hard partnership or revisit rule: which hosts it leaves or closes."""
+    problem = index.problem
+    p = problem.participant(item.records[0])
+    row = index.participant_pos[p.id]
+    if item.rule == "partnership":
+        partners = np.flatnonzero(index.pair_terms["partnership"][row] > 0)
+        names = ", ".join(problem.hosts[int(h)].name for h in partners)
+        return (
+            f"{p.name} ({p.id}, {p.home_municipality or p.country}) goes to a partner "
+            f"host: {names} (hard partnership rule)"
+        )
+    mine = _org(p.organisation)
+    seen = sorted({v.host for v in problem.history if mine in {_org(o) for o in v.organisations}})
+    return (
+        f"{p.name} ({p.id}) of {p.organisation} is not sent back to "
+        f"{', '.join(problem.host(h).name for h in seen)}, visited by their organisation "
+        "in an earlier season (hard revisit rule)"
+    )
 
 
 def _org(name: str | None) -> str:
