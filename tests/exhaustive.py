@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
+from icld_match.records.normalise import normalise_country
 from icld_match.records.result import Allocation, Status, Team
 from icld_match.records.schema import Host, Participant, Problem
 
@@ -71,8 +72,37 @@ def fit(problem: Problem, p: Participant, h: Host) -> float:
     return sum(w * strength.get(t.casefold(), 0.0) for t, w in p.themes.items()) / weight_sum
 
 
+def plain(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def partnered(p: Participant, h: Host) -> bool:
+    """README: the host lists the participant's home municipality or country (any
+    spelling of the country) among its partners, ignoring case."""
+    mine = {plain(p.country)} | ({plain(p.home_municipality)} if p.home_municipality else set())
+    return any({plain(x), plain(normalise_country(x))} & mine for x in h.partners)
+
+
+def partnership_ok(problem: Problem, p: Participant, h: Host) -> bool:
+    """Hard partnership: someone with a partner host goes to one of them."""
+    if problem.rules.partnership != "hard":
+        return True
+    return partnered(p, h) or not any(partnered(p, other) for other in problem.hosts)
+
+
+def revisits(problem: Problem, p: Participant, h: Host) -> bool:
+    """The participant's organisation visited the host in an earlier season."""
+    if p.organisation is None:
+        return False
+    return any(
+        v.host == h.id and plain(p.organisation) in {plain(o) for o in v.organisations}
+        for v in problem.history
+    )
+
+
 def pair_ok(problem: Problem, p: Participant, h: Host) -> bool:
-    """Dates, language, access, blocked hosts and pins for one participant at one host."""
+    """Dates, language, access, blocked hosts, pins, hard partnership and hard revisit
+    for one participant at one host."""
     c = next(c for c in problem.cohorts if c.id == p.cohort)
     pinned = [pin.host for pin in problem.pins if pin.participant == p.id]
     return (
@@ -81,7 +111,17 @@ def pair_ok(problem: Problem, p: Participant, h: Host) -> bool:
         and fold(p.access_needs) <= fold(h.accessibility)
         and h.id not in p.blocked_hosts
         and all(pinned_host == h.id for pinned_host in pinned)
+        and partnership_ok(problem, p, h)
+        and not (problem.rules.revisit == "hard" and revisits(problem, p, h))
     )
+
+
+def last_season_teams(problem: Problem, host_id: str) -> int:
+    """Teams the host received in the latest season (seasons sort as text)."""
+    if not problem.history:
+        return 0
+    latest = sorted(v.season for v in problem.history)[-1]
+    return sum(v.teams for v in problem.history if v.season == latest and v.host == host_id)
 
 
 def violations(problem: Problem, teams: Sequence[Team]) -> list[str]:
@@ -134,6 +174,10 @@ def _member_rules(problem: Problem, members: list[Participant], h: Host) -> set[
             broken.add("blocked")
         if any(pin.participant == p.id and pin.host != h.id for pin in problem.pins):
             broken.add("pin")
+        if not partnership_ok(problem, p, h):
+            broken.add("partnership")
+        if problem.rules.revisit == "hard" and revisits(problem, p, h):
+            broken.add("revisit")
     return broken
 
 
@@ -203,8 +247,14 @@ def value(problem: Problem, teams: Sequence[Team]) -> float:
                 total += w.wishes / (p.wishes.index(t.host) + 1)
         if rules.mixed_countries != "off":
             total += w.country_mix * (len({p.country for p in members}) - 1)
+        if rules.partnership != "off":
+            total += w.partnership * sum(partnered(p, hosts[t.host]) for p in members)
+        if rules.revisit == "soft":
+            total -= w.revisit * sum(revisits(problem, p, hosts[t.host]) for p in members)
+        total -= w.host_relief * last_season_teams(problem, t.host)
     total -= w.organisation * organisation_breaches(problem, teams)
     total += w.host_spread * len({(t.cohort, t.host) for t in teams})
+    total += w.season_spread * len({t.host for t in teams} - set(problem.hosts_in_use))
     return total
 
 
@@ -343,8 +393,17 @@ class _Search:
                 continue
             # one team alone never splits an organisation: 'together' is counted per split
             team = self._team_only(block, h, cohort_id)
-            options.append((h, value(self.problem, [team]) - self.problem.weights.host_spread))
+            options.append((h, value(self.problem, [team]) - self._spreads(h)))
         return sorted(options, key=lambda o: -o[1])
+
+    def _spreads(self, h: Host) -> float:
+        """What one team alone earns from host spread and season spread."""
+        w = self.problem.weights
+        return w.host_spread + (0.0 if h.id in self.problem.hosts_in_use else w.season_spread)
+
+    def _season(self, chosen: Sequence[str]) -> float:
+        w = self.problem.weights
+        return w.season_spread * len(set(chosen) - set(self.problem.hosts_in_use))
 
     def _split_value(self, split: list[tuple[str, Block]]) -> float | None:
         """None when the split breaks a group rule; else its 'together' penalty."""
@@ -366,7 +425,7 @@ class _Search:
                 if base is not None:
                     options.append((base, split))
             per_cohort.append(options)
-        spread = self.problem.weights.host_spread
+        spread = self.problem.weights.host_spread + self.problem.weights.season_spread
         queue = []
         for combo in itertools.product(*per_cohort):
             blocks = [b for _, split in combo for b in split]
@@ -398,13 +457,16 @@ class _Search:
     ) -> None:
         """Try every allowed host for team ``depth``, keeping per-day loads within capacity."""
         blocks, spread = self.blocks, self.problem.weights.host_spread
+        season_weight = self.problem.weights.season_spread
         if depth == len(blocks):
-            total = so_far + spread * len(pairs)
+            total = so_far + spread * len(pairs) + self._season(chosen)
             if self.best is None or total > self.best[0] + TOLERANCE:
                 self.best = (total, list(blocks), list(chosen))
             return
         if self.best is not None:
-            bound = so_far + self.rest[depth] + spread * (len(pairs) + len(blocks) - depth)
+            left = len(blocks) - depth
+            bound = so_far + self.rest[depth] + spread * (len(pairs) + left)
+            bound += self._season(chosen) + season_weight * left
             if bound <= self.best[0] + TOLERANCE:
                 return
         cohort_id, block = blocks[depth]

@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import exhaustive
 from hypothesis import strategies as st
 
 from icld_match import Problem
 from icld_match.records.result import Team
+from icld_match.records.schema import Rules
 
 THEMES = ["dialogue", "waste", "gender", "climate"]
 COUNTRIES = ["Kenya", "Serbia", "Indonesia"]
@@ -131,7 +133,82 @@ def problems(
         name: draw(st.sampled_from([0.0, 0.3, 1.0]))
         for name in ("thematic_fit", "country_mix", "organisation", "wishes", "host_spread")
     }
+    if _season_fields(draw, data, {}, in_use=False):
+        data["rules"]["partnership"] = draw(st.sampled_from(["off", "soft", "hard"]))
+        data["rules"]["revisit"] = draw(st.sampled_from(["off", "soft", "hard"]))
     return Problem.model_validate(data)
+
+
+# --------------------------------------------------------------------------------------
+# Season planning: municipal partnerships and rotation over the years
+# --------------------------------------------------------------------------------------
+
+TOWNS = [None, "Town A", "Town B"]
+#: Partner entries: towns in another case, and countries as codes or in lower case.
+PARTNERS = ["town a", "TOWN B", "KE", "serbia", "Indonesia"]
+#: Past organisations: spelt with other case and spacing than the participants'.
+PAST_ORGANISATIONS = ["city a", "City  B"]
+
+
+def _season_fields(
+    draw: st.DrawFn, data: dict[str, Any], host_of: dict[str, str], in_use: bool = True
+) -> bool:
+    """Half of the time: home municipalities, host partners, a history of two seasons,
+    hosts in use elsewhere (with ``in_use``; workbooks have no sheet for them) and the
+    four weights. Returns whether it drew them.
+
+    With a hidden plan (``host_of``), half of the draws are *clean*: each partnered
+    participant's home town is a partner of their hidden host only, and past visits
+    name no organisation at a host where its members are in the hidden plan, so the
+    hard rules can be switched on.
+    """
+    if draw(st.booleans()):
+        return False
+    clean = bool(host_of) and draw(st.booleans())
+    people = data["participants"]
+    for p in people:
+        town = f"Town of {host_of[p['id']]}" if clean else draw(st.sampled_from(TOWNS))
+        p["home_municipality"] = town if not clean or draw(st.booleans()) else None
+    host_ids = [h["id"] for h in data["hosts"]]
+    for h in data["hosts"]:
+        drawn = draw(st.lists(st.sampled_from(PARTNERS), max_size=2, unique=True))
+        h["partners"] = ([f"TOWN OF {h['id']}"] if draw(st.booleans()) else []) if clean else drawn
+    visit = st.fixed_dictionaries(
+        {
+            "season": st.sampled_from(["2024", "2025"]),
+            "host": st.sampled_from(host_ids),
+            "teams": st.integers(0, 2),
+            "organisations": st.lists(st.sampled_from(PAST_ORGANISATIONS), max_size=2, unique=True),
+        }
+    )
+    history = draw(st.lists(visit, min_size=1, max_size=3))
+    if clean:
+        for v in history:
+            here = {_plain(p["organisation"]) for p in people if host_of[p["id"]] == v["host"]}
+            v["organisations"] = [o for o in v["organisations"] if _plain(o) not in here]
+    data["history"] = history
+    if in_use and draw(st.integers(0, 3)) == 0:
+        data["hosts_in_use"] = [draw(st.sampled_from(host_ids))]
+    for name in ("partnership", "season_spread", "host_relief", "revisit"):
+        data["weights"][name] = draw(st.sampled_from([0.0, 0.3, 1.0]))
+    return True
+
+
+def _plain(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _season_rules(
+    draw: st.DrawFn, data: dict[str, Any], plan: list[tuple[str, str, list[str]]]
+) -> None:
+    """Hard partnership / revisit only when the hidden plan obeys them (the oracle says)."""
+    problem = Problem.model_validate(data)
+    teams = hidden_teams(problem, plan)
+    hard = Rules(partnership="hard", revisit="hard")
+    broken = set(exhaustive.violations(problem.model_copy(update={"rules": hard}), teams))
+    for rule in ("partnership", "revisit"):
+        choices = ["off", "soft", *(["hard", "hard"] if rule not in broken else [])]
+        data["rules"][rule] = draw(st.sampled_from(choices))
 
 
 # --------------------------------------------------------------------------------------
@@ -238,6 +315,8 @@ def planted(
         data["affinities"] = [
             {"participant": p["id"], "host": draw(st.sampled_from(host_ids)), "value": 0.9}
         ]
+    if _season_fields(draw, data, host_of):
+        _season_rules(draw, data, plan)
     return Problem.model_validate(data), plan
 
 

@@ -34,6 +34,11 @@ MINIMUM = {
     "capacity_full": 0.80,
     "season_cap_full": 0.40,
     "several_cohorts": 0.35,
+    "partners": 0.15,
+    "history": 0.30,
+    "hard_partnership": 0.05,
+    "hard_revisit": 0.02,
+    "season_spread": 0.15,
 }
 
 
@@ -75,6 +80,23 @@ def features(problem: Problem, plan: list[tuple[str, str, list[str]]]) -> set[st
     if len(ws) >= 2:
         found.add("several_cohorts")
     found |= {name for name in ("keep_together", "keep_apart") if getattr(problem, name)}
+    return found | _season_features(problem)
+
+
+def _season_features(problem: Problem) -> set[str]:
+    """Partnerships and rotation: partners given, history given, hard rules, season spread."""
+    found: set[str] = set()
+    rules = problem.rules
+    if rules.partnership != "off" and any(h.partners for h in problem.hosts):
+        found.add("partners")
+        if rules.partnership == "hard":
+            found.add("hard_partnership")
+    if problem.history:
+        found.add("history")
+        if rules.revisit == "hard" and any(v.organisations for v in problem.history):
+            found.add("hard_revisit")
+    if problem.weights.season_spread > 0:
+        found.add("season_spread")
     return found
 
 

@@ -131,7 +131,42 @@ BINDING: dict[str, Callable[[], Problem]] = {
     "access": lambda: strong_and_weak(p1={"access_needs": ["step-free"]}),
     "blocked": lambda: strong_and_weak(p1={"blocked_hosts": ["H1"]}),
     "pin": lambda: strong_and_weak(pins=[{"participant": "P1", "host": "H2"}]),
+    # without the rule both would go to the better H1 (fit 2.0 against 0.6 + 0.5 bonus)
+    "partnership": lambda: _season_pair(
+        "partnership", p1={"home_municipality": "Kisumu"}, h2={"partners": ["kisumu"]}
+    ),
+    "revisit": lambda: _season_pair(
+        "revisit",
+        p1={"organisation": "Kisumu County"},
+        history=[{"season": "2025", "host": "H1", "organisations": ["kisumu  county"]}],
+    ),
 }
+
+
+def _season_pair(
+    rule: str,
+    p1: dict[str, Any],
+    h2: dict[str, Any] | None = None,
+    keep_apart: bool = False,
+    **fields: Any,
+) -> Problem:
+    """P1, P2 (and P3, P4 with ``keep_apart``) work on 'a'; H1 is the better host, H2 the
+    one the hard ``rule`` leaves P1 (and P2); with ``keep_apart`` P1 and P2 may not share
+    a team and H2 takes one team only."""
+    people = [themed("P1", "a", **p1), themed("P2", "a", **(p1 if keep_apart else {}))]
+    if keep_apart:
+        people += [themed("P3", "a"), themed("P4", "a")]
+        fields["keep_apart"] = [{"members": ["P1", "P2"]}]
+    return build(
+        people,
+        [
+            offers("H1", "a", 1.0, capacity={"max_teams": 2, "max_participants": 8}),
+            offers("H2", "a", 0.3, **(h2 or {})),
+        ],
+        team_size=(2, 2),
+        rules={"mixed_countries": "off", "organisation": "neutral", rule: "hard"},
+        **fields,
+    )
 
 
 def _organisation_together() -> Problem:
@@ -306,6 +341,42 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
             },
         ),
         ["minimal set", "colleagues from X in C1 are kept apart (hard rule): P1, P2"],
+    ),
+    "partnership_precheck": (
+        lambda: _season_pair(
+            "partnership",
+            p1={"home_municipality": "Kisumu"},
+            h2={"partners": ["Kisumu"], "languages": ["sv"]},
+        ),
+        ["P1", "not a partner of their municipality or country", "share no working language"],
+    ),
+    "partnership": (
+        lambda: _season_pair(
+            "partnership",
+            p1={"home_municipality": "Kisumu"},
+            h2={"partners": ["Kisumu"]},
+            keep_apart=True,
+        ),
+        [
+            "minimal set",
+            "Person P1 (P1, Kisumu) goes to a partner host: Host H2 (hard partnership rule)",
+            "Person P2 (P2, Kisumu) goes to a partner host",
+            "no two of P1, P2 share a team",
+        ],
+    ),
+    "revisit": (
+        lambda: _season_pair(
+            "revisit",
+            p1={"organisation": "X"},
+            keep_apart=True,
+            history=[{"season": "2025", "host": "H1", "organisations": ["X"]}],
+        ),
+        [
+            "minimal set",
+            "Person P1 (P1) of X is not sent back to Host H1, visited by their organisation "
+            "in an earlier season (hard revisit rule)",
+            "no two of P1, P2 share a team",
+        ],
     ),
 }
 

@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Literal
 
 from ..records.catalogue import CHECKED_RULES, TERMS
+from ..records.normalise import canonical_country
 from ..records.result import Allocation, Team, TermValue
 from ..records.schema import Cohort, Host, Participant, Problem
 
@@ -474,6 +475,83 @@ def _check_organisation(index: _Index, problem: Problem, teams: Sequence[Team]) 
     return out
 
 
+def _plain(text: str) -> str:
+    """Case and spacing do not distinguish names (municipalities, organisations)."""
+    return " ".join(text.split()).casefold()
+
+
+def is_partner(host: Host, participant: Participant) -> bool:
+    """The host lists the participant's home municipality or country as a partner."""
+    country = _plain(participant.country)
+    home = _plain(participant.home_municipality or "") if participant.home_municipality else None
+    for partner in host.partners:
+        if _plain(partner) in (home, country):
+            return True
+        known = canonical_country(partner)
+        if known is not None and _plain(known) == country:
+            return True
+    return False
+
+
+def visited_before(problem: Problem, participant: Participant, host_id: str) -> list[str]:
+    """Seasons in which the participant's organisation visited the host (history)."""
+    if participant.organisation is None:
+        return []
+    mine = _plain(participant.organisation)
+    return sorted(
+        {
+            v.season
+            for v in problem.history
+            if v.host == host_id and any(_plain(o) == mine for o in v.organisations)
+        }
+    )
+
+
+def _check_partnership(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[Violation]:
+    """With the hard policy, a participant who has a partner host goes to one of them."""
+    if problem.rules.partnership != "hard":
+        return []
+    out: list[Violation] = []
+    for team in teams:
+        host = index.hosts.get(team.host)
+        if host is None:
+            continue
+        for p in index.known_members(team):
+            if is_partner(host, p):
+                continue
+            partners = [h.id for h in problem.hosts if is_partner(h, p)]
+            if partners:
+                out.append(
+                    Violation(
+                        "partnership",
+                        f"{p.id} goes to {host.id} in team {team.id}, not to a partner host "
+                        f"of their municipality or country ({_ids(partners)})",
+                        (p.id, host.id, team.id),
+                    )
+                )
+    return out
+
+
+def _check_revisit(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[Violation]:
+    """With the hard policy, nobody goes to a host their organisation visited before."""
+    if problem.rules.revisit != "hard":
+        return []
+    out: list[Violation] = []
+    for team in teams:
+        for p in index.known_members(team):
+            seasons = visited_before(problem, p, team.host)
+            if seasons:
+                out.append(
+                    Violation(
+                        "revisit",
+                        f"{p.id} of {p.organisation} goes to {team.host} in team {team.id}, "
+                        f"which their organisation visited in {_ids(seasons)}",
+                        (p.id, team.host, team.id),
+                    )
+                )
+    return out
+
+
 def by_organisation(members: Iterable[Participant]) -> dict[str, list[str]]:
     """Organisation -> participant ids, skipping participants without one."""
     groups: dict[str, list[str]] = defaultdict(list)
@@ -529,6 +607,8 @@ def check(problem: Problem, allocation: Allocation) -> list[Violation]:
         *_check_pins(problem, where),
         *_check_mixed_countries(index, problem, teams),
         *_check_organisation(index, problem, teams),
+        *_check_partnership(index, problem, teams),
+        *_check_revisit(index, problem, teams),
     ]
 
 
@@ -615,6 +695,37 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
     terms.append(_term("wishes", "reward", wishes, weights.wishes))
     spread = len({(t.cohort, t.host) for t in teams})
     terms.append(_term("host_spread", "reward", float(spread), weights.host_spread))
+    return terms + _season_terms(index, problem, teams)
+
+
+def _season_terms(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[TermValue]:
+    """Partnership, revisit, season spread and host relief, each only where it can count
+    (partners or history given, or a season-spread weight), as the README says."""
+    rules, weights = problem.rules, problem.weights
+    placed = [
+        (p, index.hosts[t.host])
+        for t in teams
+        if t.host in index.hosts
+        for p in index.known_members(t)
+    ]
+    terms: list[TermValue] = []
+    if rules.partnership != "off" and any(h.partners for h in problem.hosts):
+        partnered = sum(1 for p, h in placed if is_partner(h, p))
+        terms.append(_term("partnership", "reward", float(partnered), weights.partnership))
+    if rules.revisit == "soft" and problem.history:
+        revisits = sum(1 for p, h in placed if visited_before(problem, p, h.id))
+        terms.append(_term("revisit", "penalty", float(revisits), weights.revisit))
+    if weights.season_spread > 0:
+        used = {t.host for t in teams if t.host in index.hosts} - set(problem.hosts_in_use)
+        terms.append(_term("season_spread", "reward", float(len(used)), weights.season_spread))
+    if problem.history:
+        latest = max(v.season for v in problem.history)
+        last: Counter[str] = Counter()
+        for v in problem.history:
+            if v.season == latest:
+                last[v.host] += v.teams
+        relief = sum(last[t.host] for t in teams)
+        terms.append(_term("host_relief", "penalty", float(relief), weights.host_relief))
     return terms
 
 

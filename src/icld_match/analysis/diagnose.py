@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -102,6 +103,8 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
         case "pin":
             pid, hid = item.records
             return f"{people[pid].name} ({pid}) is pinned to {hosts[hid].name} ({item.label})"
+        case "partnership" | "revisit":
+            return _describe_season_rule(index, item)
         case "mixed_countries":
             return f"every team of cohort {item.label} mixes countries (hard rule)"
         case "organisation":
@@ -110,6 +113,31 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
                 item.records
             )
     return f"{item.rule}: {item.label}"
+
+
+def _describe_season_rule(index: ProblemIndex, item: Assumption) -> str:
+    """A participant's hard partnership or revisit rule: which hosts it leaves or closes."""
+    problem = index.problem
+    p = problem.participant(item.records[0])
+    row = index.participant_pos[p.id]
+    if item.rule == "partnership":
+        partners = np.flatnonzero(index.pair_terms["partnership"][row] > 0)
+        names = ", ".join(problem.hosts[int(h)].name for h in partners)
+        return (
+            f"{p.name} ({p.id}, {p.home_municipality or p.country}) goes to a partner "
+            f"host: {names} (hard partnership rule)"
+        )
+    mine = _org(p.organisation)
+    seen = sorted({v.host for v in problem.history if mine in {_org(o) for o in v.organisations}})
+    return (
+        f"{p.name} ({p.id}) of {p.organisation} is not sent back to "
+        f"{', '.join(problem.host(h).name for h in seen)}, visited by their organisation "
+        "in an earlier season (hard revisit rule)"
+    )
+
+
+def _org(name: str | None) -> str:
+    return " ".join((name or "").split()).casefold()
 
 
 def _solve(
@@ -130,7 +158,7 @@ def diagnose_index(
     if failed:
         return Diagnosis(feasible=False, prechecks=failed)
     deadline = time.perf_counter() + time_limit
-    ctx = build_context(index.relaxed(["pin"]), diagnose=True)
+    ctx = build_context(index.relaxed(["pin", "partnership", "revisit"]), diagnose=True)
     apply_all(ctx, SOFT_ONLY)
     assert ctx.assumptions is not None
     by_index = {a.literal.index: a for a in ctx.assumptions.values()}

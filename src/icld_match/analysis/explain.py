@@ -20,7 +20,7 @@ from ..index.problem_index import ProblemIndex
 from ..records.catalogue import PAIR_RULES, binding
 from ..records.result import Allocation, Status, Team, TermValue
 from ..records.schema import Host, Participant, Problem
-from .check import RULES, by_organisation, check, score
+from .check import RULES, by_organisation, check, is_partner, score, visited_before
 
 __all__ = [
     "Explanation",
@@ -358,8 +358,81 @@ def _spread_matches(ctx: _Context) -> list[str]:
     return lines
 
 
+def _placed(ctx: _Context) -> list[tuple[Team, Participant, Host]]:
+    return [
+        (team, p, ctx.hosts[team.host])
+        for team in ctx.allocation.teams
+        if team.host in ctx.hosts
+        for p in ctx.known(team)
+    ]
+
+
+def _partner_matches(ctx: _Context) -> list[str]:
+    """Who is at a partner host, and which partnership (municipality or country) it is."""
+    lines = []
+    for team, p, host in _placed(ctx):
+        if not is_partner(host, p):
+            continue
+        home = [
+            x
+            for x in host.partners
+            if p.home_municipality
+            and x.casefold().strip() == p.home_municipality.casefold().strip()
+        ]
+        link = f"home municipality {home[0]}" if home else f"country {p.country}"
+        lines.append(
+            f"{p.id} {p.name} at {host.id} ({team.id}): {host.name} is a partner of {link}"
+        )
+    return lines
+
+
+def _revisit_matches(ctx: _Context) -> list[str]:
+    """Who is sent back to a host their organisation visited, and in which seasons."""
+    lines = []
+    for team, p, host in _placed(ctx):
+        seasons = visited_before(ctx.problem, p, host.id)
+        if seasons:
+            lines.append(
+                f"{p.id} {p.name} at {host.id} ({team.id}): {p.organisation} visited "
+                f"{host.name} in season {', '.join(seasons)}"
+            )
+    return lines
+
+
+def _season_spread_matches(ctx: _Context) -> list[str]:
+    used = sorted({t.host for t in ctx.allocation.teams if t.host in ctx.hosts})
+    elsewhere = [h for h in used if h in set(ctx.problem.hosts_in_use)]
+    counted = [h for h in used if h not in elsewhere]
+    lines = [f"the season uses {len(counted)} hosts: {', '.join(counted) or 'none'}"]
+    if elsewhere:
+        lines.append(f"not counted, already in use elsewhere: {', '.join(elsewhere)}")
+    return lines
+
+
+def _relief_matches(ctx: _Context) -> list[str]:
+    """Teams at hosts that were busy in the latest season of the history."""
+    history = ctx.problem.history
+    if not history:
+        return []
+    latest = max(v.season for v in history)
+    last: dict[str, int] = defaultdict(int)
+    for v in history:
+        if v.season == latest:
+            last[v.host] += v.teams
+    return [
+        f"{team.id} at {team.host}: {ctx.host_name(team.host)} received {last[team.host]} "
+        f"team(s) in season {latest} (+{last[team.host]})"
+        for team in ctx.allocation.teams
+        if last.get(team.host)
+    ]
+
+
 def _term_report(ctx: _Context, term: TermValue) -> TermReport:
     builders = {
+        "partnership": _partner_matches,
+        "revisit": _revisit_matches,
+        "season_spread": _season_spread_matches,
+        "host_relief": _relief_matches,
         "thematic_fit": _fit_matches,
         "country_mix": _country_matches,
         "organisation": _organisation_matches,

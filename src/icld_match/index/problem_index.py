@@ -16,8 +16,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ..records.catalogue import PAIR_RULES, entry
+from ..records.normalise import normalise_country
 from ..records.result import Allocation, Team
 from ..records.schema import Problem
+from ..records.validation import latest_season_teams
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
@@ -80,6 +82,77 @@ def fit_matrix(problem: Problem) -> FloatMatrix:
     for affinity in problem.affinities:
         fit[p_pos[affinity.participant], h_pos[affinity.host]] = affinity.value
     return fit
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def partner_matrix(problem: Problem) -> BoolMatrix:
+    """participants x hosts: the host lists the participant's home municipality or
+    country among its partners (ignoring case; a partner country in any spelling)."""
+    hosts_of: dict[str, list[int]] = defaultdict(list)
+    for h, host in enumerate(problem.hosts):
+        for partner in host.partners:
+            for key in {_folded(partner), _folded(normalise_country(partner))}:
+                hosts_of[key].append(h)
+    out = np.zeros((len(problem.participants), len(problem.hosts)), dtype=np.bool_)
+    if not hosts_of:
+        return out
+    for row, p in enumerate(problem.participants):
+        keys = {_folded(p.country)}
+        if p.home_municipality is not None:
+            keys.add(_folded(p.home_municipality))
+        for key in keys:
+            out[row, hosts_of.get(key, [])] = True
+    return out
+
+
+def visited_matrix(problem: Problem) -> BoolMatrix:
+    """participants x hosts: the participant's organisation visited the host in an
+    earlier season (history; organisations ignore case and spacing)."""
+    hosts_of: dict[str, set[int]] = defaultdict(set)
+    host_pos = _positions(h.id for h in problem.hosts)
+    for visit in problem.history:
+        for organisation in visit.organisations:
+            hosts_of[_folded(organisation)].add(host_pos[visit.host])
+    out = np.zeros((len(problem.participants), len(problem.hosts)), dtype=np.bool_)
+    if not hosts_of:
+        return out
+    for row, p in enumerate(problem.participants):
+        if p.organisation is not None:
+            out[row, sorted(hosts_of.get(_folded(p.organisation), ()))] = True
+    return out
+
+
+def _season_terms(
+    problem: Problem, n_participants: int, n_hosts: int
+) -> tuple[dict[str, BoolMatrix], dict[str, FloatMatrix], dict[str, FloatMatrix]]:
+    """Masks, per-pair and per-team terms of the partnership and rotation rules.
+
+    A term is present only where it can be non-zero (partners given, history given), so
+    problems without these fields keep their terms and plans exactly as before.
+    """
+    everyone = np.ones((n_participants, n_hosts), dtype=np.bool_)
+    masks = {"partnership": everyone, "revisit": everyone}
+    pair: dict[str, FloatMatrix] = {}
+    team: dict[str, FloatMatrix] = {}
+    rules = problem.rules
+    if rules.partnership != "off" and any(h.partners for h in problem.hosts):
+        partnered = partner_matrix(problem)
+        pair["partnership"] = partnered.astype(np.float64)
+        if rules.partnership == "hard":
+            masks["partnership"] = partnered | ~partnered.any(axis=1, keepdims=True)
+    if problem.history:
+        visited = visited_matrix(problem)
+        if rules.revisit == "hard":
+            masks["revisit"] = ~visited
+        elif rules.revisit == "soft":
+            pair["revisit"] = visited.astype(np.float64)
+        latest = latest_season_teams(problem)
+        relief = np.asarray([float(latest.get(h.id, 0)) for h in problem.hosts])
+        team["host_relief"] = np.broadcast_to(relief, (len(problem.cohorts), n_hosts)).copy()
+    return masks, pair, team
 
 
 @dataclass(frozen=True)
@@ -159,6 +232,8 @@ class ProblemIndex:
             "blocked": ~blocked,
             "pin": pinned_ok,
         }
+        season_masks, season_pairs, season_teams = _season_terms(problem, n, m)
+        pair_masks.update(season_masks)
         assert tuple(pair_masks) == PAIR_RULES
         return cls(
             problem=problem,
@@ -174,7 +249,8 @@ class ProblemIndex:
             pair_masks=pair_masks,
             wish_value=wish_value,
             concurrent_cohorts=_concurrent_groups(problem),
-            pair_terms={"thematic_fit": fit, "wishes": wish_value},
+            pair_terms={"thematic_fit": fit, "wishes": wish_value, **season_pairs},
+            team_terms=season_teams,
         )
 
     @property

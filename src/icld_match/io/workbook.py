@@ -30,6 +30,7 @@ from ..records.schema import (
     KeepApart,
     KeepTogether,
     Participant,
+    PastVisit,
     Pin,
     Problem,
     Rules,
@@ -137,6 +138,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("access_needs", Participant, "list", ""),
             _c("wishes", Participant, "list", "umea"),
             _c("blocked_hosts", Participant, "list", ""),
+            _c("home_municipality", Participant, example="Kisumu"),
         ),
         required=True,
     ),
@@ -154,6 +156,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("max_participants", Capacity, "int", 4, ("capacity", "max_participants")),
             _c("available", Host, "ranges", "2026-05-01..2026-06-30"),
             _c("season_max_teams", Host, "int", None),
+            _c("partners", Host, "list", "Kisumu; Kenya"),
         ),
         required=True,
     ),
@@ -180,6 +183,15 @@ SHEETS: tuple[Sheet, ...] = (
             _c("value", Affinity, "float", 0.9),
         ),
     ),
+    Sheet(
+        "history",
+        (
+            _c("season", PastVisit, example="2025"),
+            _c("host", PastVisit, example="umea"),
+            _c("teams", PastVisit, "int", 1),
+            _c("organisations", PastVisit, "list", "City of Niš"),
+        ),
+    ),
 )
 _SETTINGS = "settings"
 #: Two more example participants, so that the template's pair rules name real people and
@@ -197,6 +209,7 @@ _MORE_EXAMPLES = (
         "",
         "",
         "",
+        "",
     ],
     [
         "p03",
@@ -208,6 +221,7 @@ _MORE_EXAMPLES = (
         "en; sr",
         "citizen-dialogue: 1",
         "step-free",
+        "",
         "",
         "",
     ],

@@ -189,6 +189,51 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         term="host_spread",
         sense="reward",
     ),
+    RuleEntry(
+        "partnership",
+        "switch",
+        "pair",
+        "participants go to partner hosts of their municipality or country (hard: a "
+        "participant with a partner host goes to one of them; soft: each participant at a "
+        "partner host earns the partnership weight)",
+        model="partnership",
+        term="partnership",
+        sense="reward",
+        switch="partnership",
+        closes="not a partner of their municipality or country",
+    ),
+    RuleEntry(
+        "revisit",
+        "switch",
+        "pair",
+        "an organisation is not sent back to a host it visited in an earlier season (hard: "
+        "never; soft: each such participant costs the revisit weight)",
+        model="revisit",
+        term="revisit",
+        sense="penalty",
+        switch="revisit",
+        closes="already visited by their organisation in an earlier season",
+    ),
+    RuleEntry(
+        "season_spread",
+        "soft",
+        "term",
+        "reward: each distinct host used over the whole problem (all cohorts)",
+        model="season_spread",
+        checked=False,
+        term="season_spread",
+        sense="reward",
+    ),
+    RuleEntry(
+        "host_relief",
+        "soft",
+        "term",
+        "penalty: each team at a host times the teams it received in the latest season",
+        model="host_relief",
+        checked=False,
+        term="host_relief",
+        sense="penalty",
+    ),
 )
 
 

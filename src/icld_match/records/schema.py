@@ -154,6 +154,12 @@ class Participant(Record):
     blocked_hosts: list[Id] = Field(
         default_factory=list, description="Hosts this participant must not be sent to."
     )
+    home_municipality: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The participant's home municipality or region (e.g. 'Kisumu'), matched "
+        "against hosts' partners (ignoring case) for the partnership rule.",
+    )
 
     @field_validator("country")
     @classmethod
@@ -211,6 +217,13 @@ class Host(Record):
         default=None,
         description="Cap on teams over all cohorts of the problem (season cap).",
     )
+    partners: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        description="Partner municipalities and countries of this host (municipal "
+        "partnerships), e.g. ['Kisumu', 'Kenya']: a participant whose home municipality or "
+        "country is listed (ignoring case; countries in any spelling of Participant.country) "
+        "is partnered with the host.",
+    )
 
     @field_validator("languages")
     @classmethod
@@ -258,6 +271,22 @@ class Affinity(Record):
     value: float = Field(strict=True, ge=0, le=1, description="Fit in [0, 1].")
 
 
+class PastVisit(Record):
+    """Teams a host received in an earlier season (history, for rotation over the years)."""
+
+    season: Annotated[str, StringConstraints(min_length=1, max_length=50)] = Field(
+        description="Which season, e.g. '2025'. Seasons compare as text, so the latest is "
+        "the one that sorts last: write years ('2025') or 'YYYY-MM'."
+    )
+    host: Id = Field(description="Id of the host (one of the problem's hosts).")
+    teams: Count = Field(default=1, description="Teams the host received in that season.")
+    organisations: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        description="Home organisations of the participants it received (matched "
+        "against Participant.organisation ignoring case and spacing, for the revisit rule).",
+    )
+
+
 class Rules(Record):
     """Policy switches for the rules that can be hard, soft or off."""
 
@@ -275,6 +304,18 @@ class Rules(Record):
     organisation_strictness: Literal["soft", "hard"] = Field(
         default="soft", description="Whether the organisation policy is a hard rule or a penalty."
     )
+    partnership: Strictness = Field(
+        default="soft",
+        description="Municipal partnerships (Host.partners). 'hard': a participant with at "
+        "least one partner host goes to one of them; 'soft': each participant at a partner "
+        "host earns the partnership weight; 'off': partners are ignored.",
+    )
+    revisit: Strictness = Field(
+        default="soft",
+        description="Rotation (Problem.history). 'hard': nobody goes to a host their "
+        "organisation visited in an earlier season; 'soft': each such participant costs the "
+        "revisit weight; 'off': past visits are ignored.",
+    )
 
 
 class Weights(Record):
@@ -287,6 +328,23 @@ class Weights(Record):
     )
     wishes: Weight = Field(default=0.5, description="Per honoured first wish (1/rank for others).")
     host_spread: Weight = Field(default=0.1, description="Per distinct host a cohort visits.")
+    partnership: Weight = Field(
+        default=0.5, description="Per participant placed at a partner host (Host.partners)."
+    )
+    season_spread: Weight = Field(
+        default=0.0,
+        description="Per distinct host used over the whole problem (all cohorts); 0 = off.",
+    )
+    host_relief: Weight = Field(
+        default=0.1,
+        description="Per team at a host times the teams it received in the latest season "
+        "of the history (relieves last season's busiest hosts).",
+    )
+    revisit: Weight = Field(
+        default=0.5,
+        description="Per participant sent to a host their organisation visited in an "
+        "earlier season (with rules.revisit 'soft').",
+    )
 
 
 class Problem(Record):
@@ -313,6 +371,16 @@ class Problem(Record):
     rules: Rules = Field(default_factory=Rules, description="Hard/soft/off policy switches.")
     weights: Weights = Field(
         default_factory=Weights, description="Weights of the soft objective terms."
+    )
+    history: list[PastVisit] = Field(
+        default_factory=list,
+        description="Teams hosts received in earlier seasons: drives host_relief (latest "
+        "season) and the revisit rule (every season).",
+    )
+    hosts_in_use: list[Id] = Field(
+        default_factory=list,
+        description="Hosts that already receive teams this season outside this problem "
+        "(e.g. cohorts planned separately): season_spread rewards only other hosts.",
     )
 
     @model_validator(mode="after")

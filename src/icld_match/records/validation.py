@@ -127,7 +127,24 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
         if (a.participant, a.host) in seen_pairs:
             add(label, "host", f"second affinity for ({a.participant!r}, {a.host!r})")
         seen_pairs.add((a.participant, a.host))
+
+    for i, visit in enumerate(problem.history):
+        unknown_hosts(_label("history", i), "host", [visit.host])
+    unknown_hosts("problem", "hosts_in_use", problem.hosts_in_use)
     return issues
+
+
+def latest_season_teams(problem: Problem) -> dict[str, int]:
+    """Host id -> teams it received in the latest season of the history (seasons sort as
+    text); empty without history."""
+    if not problem.history:
+        return {}
+    latest = max(v.season for v in problem.history)
+    teams: Counter[str] = Counter()
+    for visit in problem.history:
+        if visit.season == latest:
+            teams[visit.host] += visit.teams
+    return dict(teams)
 
 
 def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
@@ -146,6 +163,10 @@ def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
         "organisation": people * largest,
         "wishes": people,
         "host_spread": len(problem.cohorts) * len(problem.hosts),
+        "partnership": people,
+        "season_spread": len(problem.hosts),
+        "host_relief": people * max(latest_season_teams(problem).values(), default=0),
+        "revisit": people,
     }
     weights = problem.weights.model_dump()
     total = sum(weights[name] * bound for name, bound in bounds.items()) * OBJECTIVE_SCALE

@@ -32,7 +32,7 @@ from ..engine.clock import Deadline, StopFlag
 from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status, Team
-from ..records.schema import Affinity, Capacity, Participant, Pin, Problem
+from ..records.schema import Affinity, Capacity, Participant, PastVisit, Pin, Problem
 from .context import Context
 from .exact import solve_block
 
@@ -77,17 +77,25 @@ def subproblem(
     block: list[int],
     hosts: Iterable[int],
     left: tuple[IntArray, IntArray, IntArray] | None = None,
+    in_use: Iterable[int] = (),
 ) -> Problem:
     """The cohorts of ``block`` alone, at ``hosts`` (and every host they wish for).
 
     ``left`` (teams, people, season teams per host) replaces the hosts' capacities with
-    what other cohorts leave; None keeps them. Built from already validated records (no
+    what other cohorts leave; None keeps them. ``in_use``: hosts other cohorts already
+    use (no season-spread reward there). Built from already validated records (no
     re-validation): participants keep only the blocks that refer to the hosts kept, and
-    the groups, pins and affinities that concern the block.
+    the groups, pins and affinities that concern the block. Under a hard partnership rule
+    every partner host of a member stays (perhaps with no capacity left), so that the
+    rule means the same in the block; the history keeps its latest season.
     """
     problem = index.problem
     participants = [p for c in block for p in records.participants[c]]
-    kept_hosts = sorted(set(hosts) | {index.host_pos[w] for p in participants for w in p.wishes})
+    extra = {index.host_pos[w] for p in participants for w in p.wishes}
+    if problem.rules.partnership == "hard" and "partnership" in index.pair_terms:
+        rows = [index.participant_pos[p.id] for p in participants]
+        extra |= set(np.flatnonzero(index.pair_terms["partnership"][rows].any(axis=0)).tolist())
+    kept_hosts = sorted(set(hosts) | extra)
     kept = {problem.hosts[h].id for h in kept_hosts}
     sub_hosts = [problem.hosts[h] for h in kept_hosts]
     if left is not None:
@@ -133,14 +141,31 @@ def subproblem(
         affinities=[a for c in block for a in records.affinities[c] if a.host in kept],
         rules=problem.rules,
         weights=problem.weights,
+        history=_kept_history(problem, kept_hosts, kept),
+        hosts_in_use=sorted(
+            ({problem.hosts[h].id for h in in_use} | set(problem.hosts_in_use)) & kept
+        ),
     )
+
+
+def _kept_history(problem: Problem, kept_hosts: list[int], kept: set[str]) -> list[PastVisit]:
+    """The history at the kept hosts, plus an empty visit of the latest season if none is
+    left, so that host relief still reads the same latest season."""
+    history = [v for v in problem.history if v.host in kept]
+    if problem.history and kept_hosts:
+        latest = max(v.season for v in problem.history)
+        if not any(v.season == latest for v in history):
+            host = problem.hosts[kept_hosts[0]].id
+            history.append(PastVisit(season=latest, host=host, teams=0))
+    return history
 
 
 def independent_parts(index: ProblemIndex) -> list[list[int]]:
     """Groups of cohorts that can be planned apart, each list sorted, in cohort order.
 
     Two cohorts are coupled when some host can receive teams of both, on a day they are
-    both in the field or under a season cap. Cohorts never coupled, directly or through
+    both in the field or under a season cap (or on any day, when season spread counts
+    each host once over the whole problem). Cohorts never coupled, directly or through
     others, meet nowhere, so the optimum of the whole is the sum of the parts' optima.
     """
     usable = slot_matrix(index) > 0
@@ -157,6 +182,8 @@ def independent_parts(index: ProblemIndex) -> list[list[int]]:
             parent[root(int(c))] = root(int(cohorts[0]))
 
     capped = np.array([h.season_max_teams is not None for h in index.problem.hosts], dtype=bool)
+    if index.problem.weights.season_spread > 0:
+        capped[:] = True  # a host counts once over the season: every user couples
     blocks = [(np.arange(len(parent)), capped)]
     blocks += [(np.array(sorted(g)), ~capped) for g in index.concurrent_cohorts]
     for cohorts_at, hosts in blocks:
@@ -256,7 +283,10 @@ class CohortSweep:
         top = np.argsort(-value, axis=1, kind="stable")[:, : self.keep]
         hosts = {int(h) for row, hs in zip(value, top, strict=True) for h in hs if row[h] > -np.inf}
         hosts |= {index.host_pos[t.host] for c in block for t in self.teams_of[c]}
-        return subproblem(index, self.records, block, hosts, (teams_left, people_left, season_left))
+        others = [c for c in range(len(index.problem.cohorts)) if c not in set(block)]
+        in_use = np.flatnonzero(self.teams[others].sum(0) > 0).tolist()
+        left = (teams_left, people_left, season_left)
+        return subproblem(index, self.records, block, hosts, left, in_use)
 
     def prepare(self, block: list[int]) -> Job:
         """The block's problem against the plan as it is now (main thread only)."""

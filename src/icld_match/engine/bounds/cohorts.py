@@ -524,7 +524,9 @@ def upper_bound(
     value = sum(closed_form(setup, c, zero[c], zero[c]) for c in range(setup.shape[0]))
     if value == -math.inf:
         return None
-    search = Search(setup, started, on_bound, target)
+    extra = season_spread_ceiling(setup)
+    aim = None if target is None else target - extra
+    search = Search(setup, started, on_bound, aim, extra=extra)
     search.offer(value + SLACK, "closed-form", 0)
     if time.perf_counter() >= deadline:
         return search.result()
@@ -539,6 +541,23 @@ def upper_bound(
     return search.run(Lagrangian(setup, workers=workers), lam, ceiling, deadline)
 
 
+def season_spread_ceiling(setup: Setup) -> float:
+    """The season-spread reward can never exceed its weight times the hosts some cohort
+    can use (not already in use elsewhere), nor times the most teams the cohorts can
+    form: a bound for the one term that spans cohorts."""
+    problem = setup.index.problem
+    weight = problem.weights.season_spread
+    if weight <= 0:
+        return 0.0
+    in_use = {setup.index.host_pos[h] for h in problem.hosts_in_use}
+    usable = np.isfinite(setup.value).any(axis=0)
+    hosts = sum(1 for h in np.flatnonzero(usable).tolist() if h not in in_use)
+    teams = sum(
+        len(members) // problem.cohorts[c].team_size.min for c, members in enumerate(setup.members)
+    )
+    return weight * min(hosts, teams)
+
+
 @dataclass
 class Search:
     """The best bound so far and the projected subgradient loop over prices."""
@@ -549,8 +568,12 @@ class Search:
     target: float | None
     best: Bound | None = None
     iterations: int = 0
+    #: Added to every bound of the cohort sums: the season-spread ceiling, a plan-wide
+    #: reward the per-cohort bounds do not see.
+    extra: float = 0.0
 
     def offer(self, value: float, method: str, iterations: int) -> bool:
+        value += self.extra
         if self.best is not None and value >= self.best.value:
             return False
         self.best = Bound(value, method, time.perf_counter() - self.started, iterations)
@@ -586,7 +609,7 @@ class Search:
                     theta, stalled = theta / 2, 0
             gradient[(lam <= 0) & (gradient > 0)] = 0.0  # projection: these prices stay at 0
             norm = float(gradient @ gradient)
-            best = self.result().value
+            best = self.result().value - self.extra
             aim = self.target if self.target is not None else 0.97 * best
             if norm == 0 or best - aim <= 1e-6 * max(1.0, abs(aim)):
                 break
