@@ -102,6 +102,13 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
         case "pin":
             pid, hid = item.records
             return f"{people[pid].name} ({pid}) is pinned to {hosts[hid].name} ({item.label})"
+        case "fit_floor":
+            p = people[item.records[0]]
+            floor = problem.rules.fit_floor
+            return (
+                f"{p.name} ({p.id}) goes only to a host whose thematic fit with them is at "
+                f"least the floor {floor:g} (fit_floor, hard rule)"
+            )
         case "mixed_countries":
             return f"every team of cohort {item.label} mixes countries (hard rule)"
         case "organisation":
@@ -130,7 +137,7 @@ def diagnose_index(
     if failed:
         return Diagnosis(feasible=False, prechecks=failed)
     deadline = time.perf_counter() + time_limit
-    ctx = build_context(index.relaxed(["pin"]), diagnose=True)
+    ctx = build_context(index.relaxed(["pin", "fit_floor"]), diagnose=True)
     apply_all(ctx, SOFT_ONLY)
     assert ctx.assumptions is not None
     by_index = {a.literal.index: a for a in ctx.assumptions.values()}

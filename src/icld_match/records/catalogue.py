@@ -149,6 +149,18 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         sense="reward",
     ),
     RuleEntry(
+        "fit_floor",
+        "switch",
+        "pair",
+        "a participant's thematic fit with their host is at least rules.fit_floor (hard: "
+        "pairs below it are closed; soft: each unit below costs the fit_floor weight)",
+        model="fit_floor",
+        closes="fit below the floor",
+        term="fit_floor",
+        sense="penalty",
+        switch="fit_floor_strictness",
+    ),
+    RuleEntry(
         "mixed_countries",
         "switch",
         "team",
@@ -189,6 +201,16 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         term="host_spread",
         sense="reward",
     ),
+    RuleEntry(
+        "worst_fit",
+        "soft",
+        "term",
+        "reward: the lowest thematic fit of any placed participant (fairness)",
+        model="worst_fit",
+        checked=False,
+        term="worst_fit",
+        sense="reward",
+    ),
 )
 
 
@@ -219,5 +241,7 @@ def binding(name: str, rules: object) -> bool:
     if item.level != "switch":
         return True
     if name == "organisation" and getattr(rules, "organisation", None) == "neutral":
+        return False
+    if name == "fit_floor" and getattr(rules, "fit_floor", None) is None:
         return False
     return getattr(rules, item.switch or name, None) == "hard"

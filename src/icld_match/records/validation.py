@@ -146,6 +146,8 @@ def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
         "organisation": people * largest,
         "wishes": people,
         "host_spread": len(problem.cohorts) * len(problem.hosts),
+        "fit_floor": people,
+        "worst_fit": 1,
     }
     weights = problem.weights.model_dump()
     total = sum(weights[name] * bound for name, bound in bounds.items()) * OBJECTIVE_SCALE

@@ -57,7 +57,7 @@ import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -518,8 +518,39 @@ def upper_bound(
     side; ``on_bound`` hears of every better bound as it is found. See the module
     docstring for why each bound is valid.
     """
-    started = time.perf_counter()
     setup = Setup.of(index, seed)
+    extra = worst_fit_ceiling(setup)
+    lifted = None if on_bound is None else _lifting(on_bound, extra)
+    aim = None if target is None else target - extra
+    found = _separable_bound(setup, deadline, aim, workers, lifted)
+    return None if found is None else replace(found, value=found.value + extra)
+
+
+def worst_fit_ceiling(setup: Setup) -> float:
+    """The worst-fit reward can be at most weight x the lowest, over participants, of
+    their best fit at a host they may use: everyone is placed, so the worst-off
+    participant's fit is at most their own best. 0 with weight 0 (the term is off)."""
+    index = setup.index
+    weight = index.problem.weights.worst_fit
+    if weight <= 0 or index.n_participants == 0:
+        return 0.0
+    best = np.where(np.isfinite(setup.value), index.fit, -np.inf).max(axis=1)
+    return float(weight * max(0.0, float(best.min())))
+
+
+def _lifting(on_bound: Callable[[Bound], None], extra: float) -> Callable[[Bound], None]:
+    return lambda bound: on_bound(replace(bound, value=bound.value + extra))
+
+
+def _separable_bound(
+    setup: Setup,
+    deadline: float,
+    target: float | None,
+    workers: int,
+    on_bound: Callable[[Bound], None] | None,
+) -> Bound | None:
+    """The bound on every term but worst fit (each a sum over cohorts)."""
+    started = time.perf_counter()
     zero = np.zeros(setup.shape)
     value = sum(closed_form(setup, c, zero[c], zero[c]) for c in range(setup.shape[0]))
     if value == -math.inf:
