@@ -33,7 +33,7 @@ EPS = 1e-9
 
 
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(problems(max_participants=6, max_hosts=3))
+@given(problems(max_participants=6, max_hosts=3, fairness=True))
 def test_bound_is_at_least_the_brute_force_optimum(problem: Problem) -> None:
     best = best_objective(problem)
     bound = upper_bound(ProblemIndex.build(problem), deadline=time.perf_counter() + 10)
