@@ -1,13 +1,21 @@
 """Soft reward: the lowest thematic fit of any placed participant (fairness).
 
-One integer variable ``worst`` in objective units (weight x fit x SCALE, the same
-rounding as the thematic-fit term) is bounded by each participant's weighted fit, the
-sum over their slots of that value times the literal; maximising it lifts the worst-off
-participant. Someone left unplaced (relaxed mode, diagnosis) bounds nothing, and with
-nobody placed the value is 0, as the referee counts it. With weight 0 nothing is added.
+One integer variable ``worst`` in objective units (weight x fit x SCALE, rounded down
+so that the model never claims more than the plan earns: a proof of optimality must hold
+for the re-scored plan) is bounded by each participant's weighted fit, the sum over their
+slots of that value times the literal; maximising it lifts the worst-off participant.
+Someone left unplaced (relaxed mode, diagnosis) bounds nothing, and with nobody placed
+the value is 0, as the referee counts it. With weight 0 nothing is added.
 """
 
+import math
+
 from ..model import SCALE, ModelContext
+
+
+def _units(value: float) -> int:
+    """Objective units of a weighted fit, rounded down (1e-9 absorbs float noise)."""
+    return math.floor(value * SCALE + 1e-9)
 
 
 def apply(ctx: ModelContext) -> None:
@@ -15,7 +23,7 @@ def apply(ctx: ModelContext) -> None:
     weight = index.problem.weights.worst_fit
     if weight <= 0:
         return
-    top = round(weight * SCALE)
+    top = _units(weight)
     if top <= 0:
         return
     worst = ctx.model.new_int_var(0, top, "worst_fit")
@@ -23,7 +31,7 @@ def apply(ctx: ModelContext) -> None:
     for p in range(index.n_participants):
         slots = ctx.of_participant[p]
         value = sum(
-            round(weight * float(index.fit[p, ctx.slots[s].host]) * SCALE) * ctx.x[p, s]
+            _units(weight * float(index.fit[p, ctx.slots[s].host])) * ctx.x[p, s]
             for s in slots
         )
         if relaxed:
