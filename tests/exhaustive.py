@@ -100,9 +100,17 @@ def revisits(problem: Problem, p: Participant, h: Host) -> bool:
     )
 
 
+def below_floor(problem: Problem, p: Participant, h: Host) -> bool:
+    """README: with a hard ``rules.fit_floor``, a fit more than 1e-9 below it is a breach."""
+    floor = problem.rules.fit_floor
+    if floor is None or problem.rules.fit_floor_strictness != "hard":
+        return False
+    return fit(problem, p, h) < floor - 1e-9
+
+
 def pair_ok(problem: Problem, p: Participant, h: Host) -> bool:
-    """Dates, language, access, blocked hosts, pins, hard partnership and hard revisit
-    for one participant at one host."""
+    """Dates, language, access, blocked hosts, pins, hard partnership, hard revisit and a
+    hard fit floor for one participant at one host."""
     c = next(c for c in problem.cohorts if c.id == p.cohort)
     pinned = [pin.host for pin in problem.pins if pin.participant == p.id]
     return (
@@ -113,6 +121,7 @@ def pair_ok(problem: Problem, p: Participant, h: Host) -> bool:
         and all(pinned_host == h.id for pinned_host in pinned)
         and partnership_ok(problem, p, h)
         and not (problem.rules.revisit == "hard" and revisits(problem, p, h))
+        and not below_floor(problem, p, h)
     )
 
 
@@ -178,6 +187,8 @@ def _member_rules(problem: Problem, members: list[Participant], h: Host) -> set[
             broken.add("partnership")
         if problem.rules.revisit == "hard" and revisits(problem, p, h):
             broken.add("revisit")
+        if below_floor(problem, p, h):
+            broken.add("fit_floor")
     return broken
 
 
@@ -235,6 +246,19 @@ def organisation_breaches(problem: Problem, teams: Sequence[Team]) -> int:
 
 def value(problem: Problem, teams: Sequence[Team]) -> float:
     """The weighted objective of README "Objective", from the plan's teams alone."""
+    return separable_value(problem, teams) + worst_fit_value(problem, teams)
+
+
+def worst_fit_value(problem: Problem, teams: Sequence[Team]) -> float:
+    """README: weight x the lowest fit of any placed participant (0 if nobody is)."""
+    people = {p.id: p for p in problem.participants}
+    hosts = {h.id: h for h in problem.hosts}
+    fits = [fit(problem, people[m], hosts[t.host]) for t in teams for m in t.members]
+    return problem.weights.worst_fit * (min(fits) if fits else 0.0)
+
+
+def separable_value(problem: Problem, teams: Sequence[Team]) -> float:
+    """Every term but worst fit: each is a sum over teams (and host visits)."""
     people = {p.id: p for p in problem.participants}
     hosts = {h.id: h for h in problem.hosts}
     w, rules = problem.weights, problem.rules
@@ -242,6 +266,10 @@ def value(problem: Problem, teams: Sequence[Team]) -> float:
     for t in teams:
         members = [people[m] for m in t.members]
         total += w.thematic_fit * sum(fit(problem, p, hosts[t.host]) for p in members)
+        floor = rules.fit_floor
+        if floor is not None and rules.fit_floor_strictness == "soft":
+            shortfall = sum(max(0.0, floor - fit(problem, p, hosts[t.host])) for p in members)
+            total -= w.fit_floor * shortfall
         for p in members:
             if t.host in p.wishes:
                 total += w.wishes / (p.wishes.index(t.host) + 1)
@@ -371,7 +399,7 @@ class _Search:
         }
         self.best: tuple[float, list[tuple[str, Block]], list[str]] | None = None
         self.blocks: list[tuple[str, Block]] = []
-        self.choices: list[list[tuple[Host, float]]] = []
+        self.choices: list[list[tuple[Host, float, float]]] = []
         self.rest: list[float] = []
 
     def _team_only(self, block: Block, host: Host, cohort_id: str) -> Team:
@@ -381,8 +409,9 @@ class _Search:
             start=c.internship.start, end=c.internship.end, fit=0.0,
         )  # fmt: skip
 
-    def _host_options(self, cohort_id: str, block: Block) -> list[tuple[Host, float]]:
-        """Hosts one team may use on its own, best team value first (spread excluded)."""
+    def _host_options(self, cohort_id: str, block: Block) -> list[tuple[Host, float, float]]:
+        """Hosts one team may use on its own, best team value first (spread and worst fit
+        excluded), each with the team's lowest fit."""
         options = []
         for h in self.hosts:
             if not all(self.pair[(m, h.id)] for m in block):
@@ -393,7 +422,9 @@ class _Search:
                 continue
             # one team alone never splits an organisation: 'together' is counted per split
             team = self._team_only(block, h, cohort_id)
-            options.append((h, value(self.problem, [team]) - self._spreads(h)))
+            own = separable_value(self.problem, [team]) - self._spreads(h)
+            lowest = min(fit(self.problem, self.people[m], h) for m in block)
+            options.append((h, own, lowest))
         return sorted(options, key=lambda o: -o[1])
 
     def _spreads(self, h: Host) -> float:
@@ -426,13 +457,14 @@ class _Search:
                     options.append((base, split))
             per_cohort.append(options)
         spread = self.problem.weights.host_spread + self.problem.weights.season_spread
+        worst = self.problem.weights.worst_fit  # fits are at most 1
         queue = []
         for combo in itertools.product(*per_cohort):
             blocks = [b for _, split in combo for b in split]
             choices = [self._host_options(c, b) for c, b in blocks]
             if all(choices):
                 base = sum(v for v, _ in combo)
-                bound = base + sum(c[0][1] for c in choices) + spread * len(blocks)
+                bound = base + sum(c[0][1] for c in choices) + spread * len(blocks) + worst
                 queue.append((bound, base, blocks, choices))
         queue.sort(key=lambda item: -item[0])
         for bound, base, blocks, choices in queue:
@@ -440,7 +472,8 @@ class _Search:
                 break
             self.blocks, self.choices = blocks, choices
             self.rest = [sum(c[0][1] for c in choices[d:]) for d in range(len(choices) + 1)]
-            self._descend(0, [], base, defaultdict(lambda: (0, 0)), Counter(), Counter())
+            state = (defaultdict(lambda: (0, 0)), Counter(), Counter())
+            self._descend(0, [], base, 1.0, *state)
         if self.best is None:
             return None
         total, blocks, chosen = self.best
@@ -451,6 +484,7 @@ class _Search:
         depth: int,
         chosen: list[str],
         so_far: float,
+        lowest: float,
         load: defaultdict[tuple[str, date], tuple[int, int]],
         season: Counter[str],
         pairs: Counter[tuple[str, str]],
@@ -458,19 +492,20 @@ class _Search:
         """Try every allowed host for team ``depth``, keeping per-day loads within capacity."""
         blocks, spread = self.blocks, self.problem.weights.host_spread
         season_weight = self.problem.weights.season_spread
+        worst = self.problem.weights.worst_fit * lowest  # can only fall further
         if depth == len(blocks):
-            total = so_far + spread * len(pairs) + self._season(chosen)
+            total = so_far + spread * len(pairs) + self._season(chosen) + worst
             if self.best is None or total > self.best[0] + TOLERANCE:
                 self.best = (total, list(blocks), list(chosen))
             return
         if self.best is not None:
             left = len(blocks) - depth
-            bound = so_far + self.rest[depth] + spread * (len(pairs) + left)
+            bound = so_far + self.rest[depth] + spread * (len(pairs) + left) + worst
             bound += self._season(chosen) + season_weight * left
             if bound <= self.best[0] + TOLERANCE:
                 return
         cohort_id, block = blocks[depth]
-        for host, team_value in self.choices[depth]:
+        for host, team_value, team_lowest in self.choices[depth]:
             if host.season_max_teams is not None and season[host.id] >= host.season_max_teams:
                 continue
             keys = [(host.id, d) for d in self.days[cohort_id]]
@@ -483,7 +518,8 @@ class _Search:
             season[host.id] += 1
             pairs[(cohort_id, host.id)] += 1
             chosen.append(host.id)
-            self._descend(depth + 1, chosen, so_far + team_value, load, season, pairs)
+            low = min(lowest, team_lowest)
+            self._descend(depth + 1, chosen, so_far + team_value, low, load, season, pairs)
             chosen.pop()
             pairs[(cohort_id, host.id)] -= 1
             if not pairs[(cohort_id, host.id)]:

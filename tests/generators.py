@@ -24,7 +24,11 @@ STARTS = [date(2026, 5, 4), date(2026, 5, 5), date(2026, 9, 7)]
 
 @st.composite
 def problems(
-    draw: st.DrawFn, max_participants: int = 8, max_hosts: int = 4, max_cohorts: int = 2
+    draw: st.DrawFn,
+    max_participants: int = 8,
+    max_hosts: int = 4,
+    max_cohorts: int = 2,
+    fairness: bool = False,
 ) -> Problem:
     # In plain problems every pair is allowed (one language, no dates, needs, blocks or
     # pins), so most are feasible and the team rules get exercised; the rest draw all rules.
@@ -136,7 +140,28 @@ def problems(
     if _season_fields(draw, data, {}, in_use=False):
         data["rules"]["partnership"] = draw(st.sampled_from(["off", "soft", "hard"]))
         data["rules"]["revisit"] = draw(st.sampled_from(["off", "soft", "hard"]))
+    if fairness:
+        data["rules"].update(_fairness_rules(draw, draw(st.sampled_from([0.3, 0.6]))))
+        data["weights"].update(_fairness_weights(draw))
     return Problem.model_validate(data)
+
+
+def _fairness_weights(draw: st.DrawFn) -> dict[str, float]:
+    """Worst-fit reward on in most draws, a soft floor's weight."""
+    return {
+        "worst_fit": draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])),
+        "fit_floor": draw(st.sampled_from([0.3, 1.0, 3.0])),
+    }
+
+
+def _fairness_rules(draw: st.DrawFn, hard_floor: float | None) -> dict[str, Any]:
+    """No floor, a soft floor, or (when given) a hard floor."""
+    kind = draw(st.sampled_from(["none", "soft", "hard", "hard"]))
+    if kind == "none" or (kind == "hard" and hard_floor is None):
+        return {}
+    if kind == "soft":
+        return {"fit_floor": draw(st.sampled_from([0.3, 0.5, 1.0])), "fit_floor_strictness": "soft"}
+    return {"fit_floor": hard_floor, "fit_floor_strictness": "hard"}
 
 
 # --------------------------------------------------------------------------------------
@@ -275,7 +300,11 @@ def _availability(
 
 @st.composite
 def planted(
-    draw: st.DrawFn, max_participants: int = 8, max_hosts: int = 4, max_cohorts: int = 3
+    draw: st.DrawFn,
+    max_participants: int = 8,
+    max_hosts: int = 4,
+    max_cohorts: int = 3,
+    fairness: bool = False,
 ) -> tuple[Problem, list[tuple[str, str, list[str]]]]:
     """A feasible problem and the hidden plan it was built around ((cohort, host, members)).
 
@@ -317,7 +346,27 @@ def planted(
         ]
     if _season_fields(draw, data, host_of):
         _season_rules(draw, data, plan)
-    return Problem.model_validate(data), plan
+    problem = Problem.model_validate(data)
+    if fairness:
+        problem = _with_fairness(draw, problem, plan)
+    return problem, plan
+
+
+def _with_fairness(
+    draw: st.DrawFn, problem: Problem, plan: list[tuple[str, str, list[str]]]
+) -> Problem:
+    """Fairness fields around the hidden plan: a hard floor only at or below its lowest
+    fit (often exactly on it, so the floor binds), a soft floor anywhere."""
+    lowest = min(
+        exhaustive.fit(problem, problem.participant(m), problem.host(h))
+        for _, h, members in plan
+        for m in members
+    )
+    hard = draw(st.sampled_from([lowest, lowest, lowest / 2])) if lowest > 0 else None
+    data = problem.model_dump()
+    data["rules"].update(_fairness_rules(draw, hard))
+    data["weights"].update(_fairness_weights(draw))
+    return Problem.model_validate(data)
 
 
 def _planted_host(
@@ -433,10 +482,10 @@ def _planted_rules(
 
 
 def feasible_problems(
-    max_participants: int = 8, max_hosts: int = 4, max_cohorts: int = 3
+    max_participants: int = 8, max_hosts: int = 4, max_cohorts: int = 3, fairness: bool = False
 ) -> st.SearchStrategy[Problem]:
     """Problems with at least one valid plan (see :func:`planted`)."""
-    return planted(max_participants, max_hosts, max_cohorts).map(lambda pair: pair[0])
+    return planted(max_participants, max_hosts, max_cohorts, fairness).map(lambda pair: pair[0])
 
 
 def hidden_teams(problem: Problem, plan: list[tuple[str, str, list[str]]]) -> list[Team]:

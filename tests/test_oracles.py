@@ -140,7 +140,7 @@ def test_planted_problems_reach_every_rule_often() -> None:
 
 
 @settings(max_examples=examples(100), deadline=None)
-@given(planted())
+@given(planted(fairness=True))
 def test_hidden_plan_is_valid_for_oracle_and_checker(
     pair: tuple[Problem, list[tuple[str, str, list[str]]]],
 ) -> None:
@@ -168,7 +168,7 @@ def _agree_on_every_candidate(problem: Problem, limit: int = 4000) -> int:
 
 
 @settings(max_examples=examples(40), deadline=None)
-@given(planted(max_participants=5, max_hosts=3, max_cohorts=2))
+@given(planted(max_participants=5, max_hosts=3, max_cohorts=2, fairness=True))
 def test_oracle_and_checker_agree_on_every_candidate(
     pair: tuple[Problem, list[tuple[str, str, list[str]]]],
 ) -> None:
@@ -177,7 +177,7 @@ def test_oracle_and_checker_agree_on_every_candidate(
 
 
 @settings(max_examples=examples(40), deadline=None)
-@given(planted(max_participants=5, max_hosts=3, max_cohorts=2))
+@given(planted(max_participants=5, max_hosts=3, max_cohorts=2, fairness=True))
 def test_pruned_search_equals_plain_enumeration(
     pair: tuple[Problem, list[tuple[str, str, list[str]]]],
 ) -> None:

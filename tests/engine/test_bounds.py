@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:  # ``benchmarks`` lives beside ``src``, not inside
 from benchmarks.generate import generate  # noqa: E402
 from icld_match import Problem, load_problem  # noqa: E402
 from icld_match.engine.bounds import Bound, cohorts, lp, upper_bound  # noqa: E402
-from icld_match.engine.bounds.cohorts import SLACK, Lagrangian, Setup  # noqa: E402
+from icld_match.engine.bounds.cohorts import SLACK, Lagrangian, Setup, plan_wide_ceiling  # noqa: E402
 from icld_match.index import ProblemIndex  # noqa: E402
 from icld_match.strategies.solve import solve_index  # noqa: E402
 
@@ -33,7 +33,7 @@ EPS = 1e-9
 
 
 @settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(problems(max_participants=6, max_hosts=3))
+@given(problems(max_participants=6, max_hosts=3, fairness=True))
 def test_bound_is_at_least_the_brute_force_optimum(problem: Problem) -> None:
     best = best_objective(problem)
     bound = upper_bound(ProblemIndex.build(problem), deadline=time.perf_counter() + 10)
@@ -75,7 +75,7 @@ def test_bound_respects_the_deadline(seconds: float) -> None:
 
 
 @settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
-@given(problems(max_participants=6, max_hosts=3))
+@given(problems(max_participants=6, max_hosts=3, fairness=True))
 def test_lp_bound_alone_is_at_least_the_brute_force_optimum(problem: Problem) -> None:
     """The LP's dual bound (numpy, from GLOP's duals) is valid on its own."""
     best = best_objective(problem)
@@ -86,10 +86,11 @@ def test_lp_bound_alone_is_at_least_the_brute_force_optimum(problem: Problem) ->
     assert solved is not None
     linear, lam = solved
     lam = np.maximum(lam, 0.0)
-    assert linear.parts(lam).sum() + lam @ setup.capacities.limit + SLACK >= best - EPS
+    extra = plan_wide_ceiling(setup) + SLACK  # worst fit and season spread span cohorts
+    assert linear.parts(lam).sum() + lam @ setup.capacities.limit + extra >= best - EPS
     # any prices give a valid bound, not only the LP's duals
     doubled = 2 * lam + 0.1
-    assert linear.parts(doubled).sum() + doubled @ setup.capacities.limit + SLACK >= best - EPS
+    assert linear.parts(doubled).sum() + doubled @ setup.capacities.limit + extra >= best - EPS
 
 
 @pytest.mark.parametrize("seed", [0, 2])
@@ -125,11 +126,16 @@ def _lp_bounds(setup: Setup, seed: int) -> list[float]:
     limit = setup.capacities.limit
     lam = np.maximum(lam, 0.0)
     noise = np.random.default_rng(seed).uniform(0.0, 1.0, len(limit))
-    return [linear.value(prices, limit) + SLACK for prices in (lam, 2 * lam + 0.1, noise)]
+    extra = plan_wide_ceiling(setup) + SLACK  # terms that span cohorts
+    return [linear.value(prices, limit) + extra for prices in (lam, 2 * lam + 0.1, noise)]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems(max_participants=6, max_hosts=3), st.sampled_from([1, 2]), st.integers(0, 2**16))
+@given(
+    problems(max_participants=6, max_hosts=3, fairness=True),
+    st.sampled_from([1, 2]),
+    st.integers(0, 2**16),
+)
 def test_lp_with_short_lists_is_at_least_the_brute_force_optimum(
     problem: Problem, keep: int, seed: int
 ) -> None:
@@ -146,7 +152,11 @@ def test_lp_with_short_lists_is_at_least_the_brute_force_optimum(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems(max_participants=6, max_hosts=3), st.sampled_from([1, 2]), st.integers(0, 2**16))
+@given(
+    problems(max_participants=6, max_hosts=3, fairness=True),
+    st.sampled_from([1, 2]),
+    st.integers(0, 2**16),
+)
 def test_cohort_models_with_short_lists_are_at_least_the_brute_force_optimum(
     problem: Problem, keep: int, seed: int
 ) -> None:
@@ -164,6 +174,7 @@ def test_cohort_models_with_short_lists_are_at_least_the_brute_force_optimum(
         for lam in (np.zeros(n_rows), noise):
             no_ceiling = cohorts._no_ceiling(setup.shape[0])
             value, _ = lagrangian.evaluate(lam, time.perf_counter() + 5.0, no_ceiling)
+            value += plan_wide_ceiling(setup)  # worst fit and season spread span cohorts
             assert value >= best - EPS, (lam, value, best)
         bound = upper_bound(index, deadline=time.perf_counter() + 3.0)
     assert bound is not None and bound.value >= best - EPS

@@ -140,6 +140,8 @@ BINDING: dict[str, Callable[[], Problem]] = {
         p1={"organisation": "Kisumu County"},
         history=[{"season": "2025", "host": "H1", "organisations": ["kisumu  county"]}],
     ),
+    # P2's fit at H1 (0.2) is below the floor; P1's at H2 is exactly on it (0.3, allowed)
+    "fit_floor": lambda: floor_problem(0.3),
 }
 
 
@@ -166,6 +168,23 @@ def _season_pair(
         team_size=(2, 2),
         rules={"mixed_countries": "off", "organisation": "neutral", rule: "hard"},
         **fields,
+    )
+
+
+def floor_problem(floor: float, strictness: str = "hard", **weights: float) -> Problem:
+    """P1 (theme a) and P2 (theme b) travel together. H1 (a 1.0, b 0.2) is the better
+    host by summed fit (1.2 against 0.8) but leaves P2 at 0.2; H2 (a 0.3, b 0.5)."""
+    return build(
+        [themed("P1", "a"), themed("P2", "b")],
+        [host("H1", themes={"a": 1.0, "b": 0.2}), host("H2", themes={"a": 0.3, "b": 0.5})],
+        team_size=(2, 2),
+        weights={**NO_SOFT, **weights},
+        rules={
+            "mixed_countries": "off",
+            "organisation": "neutral",
+            "fit_floor": floor,
+            "fit_floor_strictness": strictness,
+        },
     )
 
 
@@ -376,6 +395,29 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
             "Person P1 (P1) of X is not sent back to Host H1, visited by their organisation "
             "in an earlier season (hard revisit rule)",
             "no two of P1, P2 share a team",
+        ],
+    ),
+    "fit_floor_precheck": (
+        lambda: build(
+            [themed("P1", "a"), themed("P2", "a")],
+            [offers("H1", "a", 0.4)],
+            rules={"fit_floor": 0.5},
+        ),
+        ["P1", "1 fit below the floor"],
+    ),
+    # each participant has one host above the floor, so every pre-check passes; a team
+    # needs both of them at one host: the floors and the team size conflict
+    "fit_floor": (
+        lambda: build(
+            [themed("P1", "a"), themed("P2", "b")],
+            [offers("H1", "a"), offers("H2", "b")],
+            team_size=(2, 2),
+            rules={"mixed_countries": "off", "organisation": "neutral", "fit_floor": 0.5},
+        ),
+        [
+            "minimal set",
+            "Person P1 (P1) goes only to a host whose thematic fit with them is "
+            "at least the floor 0.5 (fit_floor, hard rule)",
         ],
     ),
 }

@@ -114,7 +114,7 @@ def test_bundled_workbook_is_the_bundled_json() -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems())
+@given(problems(fairness=True))
 def test_generated_problems_round_trip(
     tmp_path_factory: pytest.TempPathFactory, problem: Problem
 ) -> None:

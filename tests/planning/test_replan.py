@@ -78,7 +78,7 @@ def changes_for(draw: st.DrawFn, problem: Problem) -> list[Change]:
 @settings(max_examples=examples(150), deadline=None)
 @given(st.data())
 def test_replan_moves_the_fewest_participants(data: st.DataObject) -> None:
-    problem = data.draw(feasible_problems(max_participants=6, max_hosts=3))
+    problem = data.draw(feasible_problems(max_participants=6, max_hosts=3, fairness=True))
     before = solve(problem, workers=1, time_limit=60)
     assert before.status is Status.OPTIMAL
     changes = data.draw(changes_for(problem))

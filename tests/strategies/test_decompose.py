@@ -107,7 +107,7 @@ def test_season_caps_count_every_other_cohort() -> None:
 
 
 @settings(max_examples=examples(120), deadline=None)
-@given(planted(max_participants=10, max_hosts=4, max_cohorts=3))
+@given(planted(max_participants=10, max_hosts=4, max_cohorts=3, fairness=True))
 def test_every_block_problem_accepts_the_current_plan(pair: Planted) -> None:
     """The residual problem of a single cohort, or of cohorts in the field on the same
     days, admits the block's current teams: it is no tighter than the real rules. (Other
@@ -129,7 +129,7 @@ def test_every_block_problem_accepts_the_current_plan(pair: Planted) -> None:
 
 
 @settings(max_examples=examples(120), deadline=None)
-@given(planted(max_participants=10, max_hosts=4, max_cohorts=3))
+@given(planted(max_participants=10, max_hosts=4, max_cohorts=3, fairness=True))
 def test_decompose_is_valid_and_between_greedy_and_the_optimum(pair: Planted) -> None:
     problem = pair[0]
     start = start_plan(ProblemIndex.build(problem), pair)
@@ -247,7 +247,7 @@ def test_a_block_answer_that_no_longer_fits_is_not_adopted() -> None:
 
 
 @settings(max_examples=examples(60), deadline=None)
-@given(planted(max_participants=10, max_hosts=4, max_cohorts=3))
+@given(planted(max_participants=10, max_hosts=4, max_cohorts=3, fairness=True))
 def test_blocks_in_parallel_keep_the_plan_valid(pair: Planted) -> None:
     problem = pair[0]
     index = ProblemIndex.build(problem)
@@ -258,7 +258,7 @@ def test_blocks_in_parallel_keep_the_plan_valid(pair: Planted) -> None:
 
 
 @settings(max_examples=examples(60), deadline=None)
-@given(planted(max_participants=10, max_hosts=4, max_cohorts=3))
+@given(planted(max_participants=10, max_hosts=4, max_cohorts=3, fairness=True))
 def test_a_coarse_first_pass_is_valid_never_worse_and_deterministic(pair: Planted) -> None:
     """The coarse pass (few hosts per participant) keeps the plan valid, never loses
     against the start plan, and with one thread the converged answer is reproducible."""

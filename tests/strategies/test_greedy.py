@@ -31,7 +31,7 @@ def test_greedy_plans_the_example_validly() -> None:
 
 
 @settings(max_examples=examples(100), deadline=None)
-@given(st.one_of(problems(), feasible_problems()))
+@given(st.one_of(problems(fairness=True), feasible_problems(fairness=True)))
 def test_greedy_raw_plan_is_valid_or_none(problem: Problem) -> None:
     """The raw plan, before the checker's filter (``verify=False``), breaks no rule."""
     plan = greedy_allocation(ProblemIndex.build(problem), verify=False)
@@ -74,7 +74,7 @@ def test_greedy_gives_up_on_a_unit_no_team_can_hold(
 
 
 @settings(max_examples=examples(100), deadline=None)
-@given(st.one_of(problems(), feasible_problems()))
+@given(st.one_of(problems(fairness=True), feasible_problems(fairness=True)))
 def test_shortlist_strategy_is_valid_and_never_worse_than_greedy(problem: Problem) -> None:
     allocation = solve(problem, workers=1, time_limit=60, strategy="shortlist")
     plan = greedy_allocation(ProblemIndex.build(problem))

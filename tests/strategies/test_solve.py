@@ -27,7 +27,7 @@ BUDGET = 60
 
 
 @settings(max_examples=examples(150), deadline=None)
-@given(feasible_problems())
+@given(feasible_problems(fairness=True))
 def test_every_returned_allocation_is_valid(problem: Problem) -> None:
     """Planted problems are feasible: the answer is proven optimal, valid by the checker
     and the oracle, and its reported objective is what the oracle scores."""
@@ -44,7 +44,7 @@ def test_every_returned_allocation_is_valid(problem: Problem) -> None:
 
 
 @settings(max_examples=examples(150), deadline=None)
-@given(feasible_problems(max_participants=6, max_hosts=3))
+@given(feasible_problems(max_participants=6, max_hosts=3, fairness=True))
 def test_objective_equals_exhaustive_optimum(problem: Problem) -> None:
     allocation = solve(problem, workers=1, time_limit=BUDGET)
     best = exhaustive.best_objective(problem)

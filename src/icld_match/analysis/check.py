@@ -418,6 +418,34 @@ def _check_keep_apart(problem: Problem, teams: Sequence[Team]) -> list[Violation
     return out
 
 
+#: README: a fit this close below the floor still meets it (float sums differ in order).
+FLOOR_TOLERANCE = 1e-9
+
+
+def _check_fit_floor(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[Violation]:
+    """With a hard floor, no placed participant's fit with their host is below it."""
+    floor = problem.rules.fit_floor
+    if floor is None or problem.rules.fit_floor_strictness != "hard":
+        return []
+    out: list[Violation] = []
+    for team in teams:
+        host = index.hosts.get(team.host)
+        if host is None:
+            continue
+        for p in index.known_members(team):
+            fit = _fit(index, p, host)
+            if fit < floor - FLOOR_TOLERANCE:
+                out.append(
+                    Violation(
+                        "fit_floor",
+                        f"{p.id} has fit {fit:.3f} with host {host.id} in team {team.id}, "
+                        f"below the floor {floor:g}",
+                        (p.id, host.id, team.id),
+                    )
+                )
+    return out
+
+
 def _check_mixed_countries(
     index: _Index, problem: Problem, teams: Sequence[Team]
 ) -> list[Violation]:
@@ -605,6 +633,7 @@ def check(problem: Problem, allocation: Allocation) -> list[Violation]:
         *_check_keep_together(problem, teams, where),
         *_check_keep_apart(problem, teams),
         *_check_pins(problem, where),
+        *_check_fit_floor(index, problem, teams),
         *_check_mixed_countries(index, problem, teams),
         *_check_organisation(index, problem, teams),
         *_check_partnership(index, problem, teams),
@@ -669,18 +698,23 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
     rules, weights = problem.rules, problem.weights
     teams = allocation.teams
 
-    fit = 0.0
     wishes = 0.0
+    fits: list[float] = []
     for team in teams:
         host = index.hosts.get(team.host)
         if host is None:
             continue
         for p in index.known_members(team):
-            fit += _fit(index, p, host)
+            fits.append(_fit(index, p, host))
             if host.id in p.wishes:
                 wishes += 1.0 / (p.wishes.index(host.id) + 1)
+    fit = sum(fits, 0.0)
 
     terms = [_term("thematic_fit", "reward", fit, weights.thematic_fit)]
+    if rules.fit_floor is not None and rules.fit_floor_strictness == "soft":
+        floor = rules.fit_floor
+        shortfall = sum((max(0.0, floor - f) for f in fits), 0.0)
+        terms.append(_term("fit_floor", "penalty", shortfall, weights.fit_floor))
     if rules.mixed_countries != "off":
         mix = sum(max(0, len({p.country for p in index.known_members(t)}) - 1) for t in teams)
         terms.append(_term("country_mix", "reward", float(mix), weights.country_mix))
@@ -695,6 +729,9 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
     terms.append(_term("wishes", "reward", wishes, weights.wishes))
     spread = len({(t.cohort, t.host) for t in teams})
     terms.append(_term("host_spread", "reward", float(spread), weights.host_spread))
+    if weights.worst_fit > 0:
+        # the lowest fit of any placed participant; 0 when nobody is placed
+        terms.append(_term("worst_fit", "reward", min(fits, default=0.0), weights.worst_fit))
     return terms + _season_terms(index, problem, teams)
 
 

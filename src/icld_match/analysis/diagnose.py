@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..engine.model import Assumption, ModelContext, build_context
 from ..engine.rules import apply_all
 from ..index.problem_index import ProblemIndex
-from ..records.catalogue import SOFT_ONLY
+from ..records.catalogue import MODELLED_PAIR_RULES, SOFT_ONLY
 from ..records.schema import Problem
 from .precheck import precheck
 
@@ -105,6 +105,13 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
             return f"{people[pid].name} ({pid}) is pinned to {hosts[hid].name} ({item.label})"
         case "partnership" | "revisit":
             return _describe_season_rule(index, item)
+        case "fit_floor":
+            p = people[item.records[0]]
+            floor = problem.rules.fit_floor
+            return (
+                f"{p.name} ({p.id}) goes only to a host whose thematic fit with them is at "
+                f"least the floor {floor:g} (fit_floor, hard rule)"
+            )
         case "mixed_countries":
             return f"every team of cohort {item.label} mixes countries (hard rule)"
         case "organisation":
@@ -158,7 +165,8 @@ def diagnose_index(
     if failed:
         return Diagnosis(feasible=False, prechecks=failed)
     deadline = time.perf_counter() + time_limit
-    ctx = build_context(index.relaxed(["pin", "partnership", "revisit"]), diagnose=True)
+    # pair rules with a model module re-enter as named assumptions instead of masks
+    ctx = build_context(index.relaxed(MODELLED_PAIR_RULES), diagnose=True)
     apply_all(ctx, SOFT_ONLY)
     assert ctx.assumptions is not None
     by_index = {a.literal.index: a for a in ctx.assumptions.values()}

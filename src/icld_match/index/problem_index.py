@@ -25,6 +25,9 @@ BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+#: A fit this close below the floor still meets it (float sums in another order differ).
+FIT_FLOOR_TOLERANCE = 1e-9
+
 
 def _positions(ids: Iterable[str]) -> dict[str, int]:
     return {record_id: i for i, record_id in enumerate(ids)}
@@ -231,6 +234,7 @@ class ProblemIndex:
             "access": (needs.astype(np.float64) @ (~offers).T.astype(np.float64)) == 0,
             "blocked": ~blocked,
             "pin": pinned_ok,
+            "fit_floor": _floor_mask(problem, fit),
         }
         season_masks, season_pairs, season_teams = _season_terms(problem, n, m)
         pair_masks.update(season_masks)
@@ -249,7 +253,12 @@ class ProblemIndex:
             pair_masks=pair_masks,
             wish_value=wish_value,
             concurrent_cohorts=_concurrent_groups(problem),
-            pair_terms={"thematic_fit": fit, "wishes": wish_value, **season_pairs},
+            pair_terms={
+                "thematic_fit": fit,
+                "wishes": wish_value,
+                **_floor_terms(problem, fit),
+                **season_pairs,
+            },
             team_terms=season_teams,
         )
 
@@ -394,6 +403,24 @@ class ProblemIndex:
         for p in members:
             units[root(p)].append(p)
         return list(units.values())
+
+
+def _floor_mask(problem: Problem, fit: FloatMatrix) -> BoolMatrix:
+    """Pairs a hard fit floor leaves open (every pair without a hard floor)."""
+    floor = problem.rules.fit_floor
+    if floor is None or problem.rules.fit_floor_strictness != "hard":
+        return np.ones(fit.shape, dtype=np.bool_)
+    open_pairs: BoolMatrix = fit >= floor - FIT_FLOOR_TOLERANCE
+    return open_pairs
+
+
+def _floor_terms(problem: Problem, fit: FloatMatrix) -> dict[str, FloatMatrix]:
+    """A soft floor's per-pair shortfall, max(0, floor - fit); nothing without one."""
+    floor = problem.rules.fit_floor
+    if floor is None or problem.rules.fit_floor_strictness != "soft":
+        return {}
+    shortfall: FloatMatrix = np.maximum(0.0, floor - fit)
+    return {"fit_floor": shortfall}
 
 
 def _weighted(

@@ -482,7 +482,7 @@ class _Reader:
             value = values[1] if len(values) > 1 else None
             if cells.is_blank(value):
                 continue
-            if model is Weights:
+            if model is Weights or key == "rules.fit_floor":
                 try:
                     value = cells.parse_float(value)
                 except cells.CellError as error:

@@ -149,6 +149,18 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         sense="reward",
     ),
     RuleEntry(
+        "fit_floor",
+        "switch",
+        "pair",
+        "a participant's thematic fit with their host is at least rules.fit_floor (hard: "
+        "pairs below it are closed; soft: each unit below costs the fit_floor weight)",
+        model="fit_floor",
+        closes="fit below the floor",
+        term="fit_floor",
+        sense="penalty",
+        switch="fit_floor_strictness",
+    ),
+    RuleEntry(
         "mixed_countries",
         "switch",
         "team",
@@ -234,6 +246,16 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         term="host_relief",
         sense="penalty",
     ),
+    RuleEntry(
+        "worst_fit",
+        "soft",
+        "term",
+        "reward: the lowest thematic fit of any placed participant (fairness)",
+        model="worst_fit",
+        checked=False,
+        term="worst_fit",
+        sense="reward",
+    ),
 )
 
 
@@ -251,6 +273,11 @@ CHECKED_RULES: tuple[str, ...] = tuple(e.name for e in CATALOGUE if e.checked)
 TERMS: tuple[str, ...] = tuple(e.term for e in CATALOGUE if e.term is not None)
 #: Pair rules: each is a participants x hosts mask in the index, in explanation order.
 PAIR_RULES: tuple[str, ...] = tuple(e.name for e in CATALOGUE if e.kind == "pair")
+#: Pair rules that also have a model module: diagnosis lifts their masks and lets the
+#: module add them as named assumptions, so a core can name them.
+MODELLED_PAIR_RULES: tuple[str, ...] = tuple(
+    e.name for e in CATALOGUE if e.kind == "pair" and e.model is not None
+)
 #: Rules that can never be part of an infeasibility (objective terms, model shaping).
 SOFT_ONLY: frozenset[str] = frozenset(e.name for e in CATALOGUE if e.level in ("soft", "model"))
 
@@ -264,5 +291,7 @@ def binding(name: str, rules: object) -> bool:
     if item.level != "switch":
         return True
     if name == "organisation" and getattr(rules, "organisation", None) == "neutral":
+        return False
+    if name == "fit_floor" and getattr(rules, "fit_floor", None) is None:
         return False
     return getattr(rules, item.switch or name, None) == "hard"

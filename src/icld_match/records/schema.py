@@ -316,6 +316,17 @@ class Rules(Record):
         "organisation visited in an earlier season; 'soft': each such participant costs the "
         "revisit weight; 'off': past visits are ignored.",
     )
+    fit_floor: Annotated[float, Field(strict=True, ge=0, le=1)] | None = Field(
+        default=None,
+        description="Lowest acceptable thematic fit, in [0, 1], for every participant with "
+        "their host; null (the default) means no floor. See fit_floor_strictness.",
+    )
+    fit_floor_strictness: Literal["hard", "soft"] = Field(
+        default="hard",
+        description="'hard': nobody goes to a host whose fit with them is below fit_floor "
+        "(such pairs are closed); 'soft': each unit of fit below the floor costs the "
+        "fit_floor weight.",
+    )
 
 
 class Weights(Record):
@@ -344,6 +355,16 @@ class Weights(Record):
         default=0.5,
         description="Per participant sent to a host their organisation visited in an "
         "earlier season (with rules.revisit 'soft').",
+    )
+    fit_floor: Weight = Field(
+        default=1.0,
+        description="Per unit of fit below rules.fit_floor, summed over participants (only "
+        "with a soft floor; nothing is charged without a floor).",
+    )
+    worst_fit: Weight = Field(
+        default=0.0,
+        description="Per unit of the lowest fit of any placed participant (fairness: raise "
+        "the worst-off participant's fit); 0 leaves it out of the objective.",
     )
 
 

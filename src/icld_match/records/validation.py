@@ -167,6 +167,8 @@ def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
         "season_spread": len(problem.hosts),
         "host_relief": people * max(latest_season_teams(problem).values(), default=0),
         "revisit": people,
+        "fit_floor": people,
+        "worst_fit": 1,
     }
     weights = problem.weights.model_dump()
     total = sum(weights[name] * bound for name, bound in bounds.items()) * OBJECTIVE_SCALE

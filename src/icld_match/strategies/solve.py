@@ -150,7 +150,10 @@ def solve_prepared(
     if not failed:
         start = hint if hint is not None and not check(index.problem, hint) else None
         ctx = Context(options, deadline, on_progress, clock=deadline)
-        parts = independent_parts(index) if options.strategy == "auto" else [[]]
+        # the worst-fit term is a minimum over everyone: parts solved apart would each
+        # lift their own minimum, and their proofs would not add up
+        separable = index.problem.weights.worst_fit == 0
+        parts = independent_parts(index) if options.strategy == "auto" and separable else [[]]
         if len(parts) > 1:
             results = solve_parts(index, parts, ctx, lambda sub, c: run_named(sub, None, c))
             result = _joined(index, results, len(parts))

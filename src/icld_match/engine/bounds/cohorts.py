@@ -57,7 +57,7 @@ import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -518,15 +518,50 @@ def upper_bound(
     side; ``on_bound`` hears of every better bound as it is found. See the module
     docstring for why each bound is valid.
     """
-    started = time.perf_counter()
     setup = Setup.of(index, seed)
+    extra = plan_wide_ceiling(setup)
+    lifted = None if on_bound is None else _lifting(on_bound, extra)
+    aim = None if target is None else target - extra
+    found = _separable_bound(setup, deadline, aim, workers, lifted)
+    return None if found is None else replace(found, value=found.value + extra)
+
+
+def plan_wide_ceiling(setup: Setup) -> float:
+    """Ceilings of the terms that are not sums over cohorts (worst fit, season spread):
+    the per-cohort bounds do not see them, so they are added to every bound."""
+    return worst_fit_ceiling(setup) + season_spread_ceiling(setup)
+
+
+def worst_fit_ceiling(setup: Setup) -> float:
+    """The worst-fit reward can be at most weight x the lowest, over participants, of
+    their best fit at a host they may use: everyone is placed, so the worst-off
+    participant's fit is at most their own best. 0 with weight 0 (the term is off)."""
+    index = setup.index
+    weight = index.problem.weights.worst_fit
+    if weight <= 0 or index.n_participants == 0:
+        return 0.0
+    best = np.where(np.isfinite(setup.value), index.fit, -np.inf).max(axis=1)
+    return float(weight * max(0.0, float(best.min())))
+
+
+def _lifting(on_bound: Callable[[Bound], None], extra: float) -> Callable[[Bound], None]:
+    return lambda bound: on_bound(replace(bound, value=bound.value + extra))
+
+
+def _separable_bound(
+    setup: Setup,
+    deadline: float,
+    target: float | None,
+    workers: int,
+    on_bound: Callable[[Bound], None] | None,
+) -> Bound | None:
+    """The bound on every term that is a sum over cohorts."""
+    started = time.perf_counter()
     zero = np.zeros(setup.shape)
     value = sum(closed_form(setup, c, zero[c], zero[c]) for c in range(setup.shape[0]))
     if value == -math.inf:
         return None
-    extra = season_spread_ceiling(setup)
-    aim = None if target is None else target - extra
-    search = Search(setup, started, on_bound, aim, extra=extra)
+    search = Search(setup, started, on_bound, target)
     search.offer(value + SLACK, "closed-form", 0)
     if time.perf_counter() >= deadline:
         return search.result()
@@ -568,12 +603,8 @@ class Search:
     target: float | None
     best: Bound | None = None
     iterations: int = 0
-    #: Added to every bound of the cohort sums: the season-spread ceiling, a plan-wide
-    #: reward the per-cohort bounds do not see.
-    extra: float = 0.0
 
     def offer(self, value: float, method: str, iterations: int) -> bool:
-        value += self.extra
         if self.best is not None and value >= self.best.value:
             return False
         self.best = Bound(value, method, time.perf_counter() - self.started, iterations)
@@ -609,7 +640,7 @@ class Search:
                     theta, stalled = theta / 2, 0
             gradient[(lam <= 0) & (gradient > 0)] = 0.0  # projection: these prices stay at 0
             norm = float(gradient @ gradient)
-            best = self.result().value - self.extra
+            best = self.result().value
             aim = self.target if self.target is not None else 0.97 * best
             if norm == 0 or best - aim <= 1e-6 * max(1.0, abs(aim)):
                 break
