@@ -29,7 +29,10 @@ def problems(
     max_hosts: int = 4,
     max_cohorts: int = 2,
     fairness: bool = False,
+    core_only: bool = False,
 ) -> Problem:
+    """Random problems, feasible or not. ``core_only``: only the rules the benchmark peers
+    model (no season fields: partnerships, history)."""
     # In plain problems every pair is allowed (one language, no dates, needs, blocks or
     # pins), so most are feasible and the team rules get exercised; the rest draw all rules.
     plain = draw(st.integers(0, 3)) > 0
@@ -137,7 +140,7 @@ def problems(
         name: draw(st.sampled_from([0.0, 0.3, 1.0]))
         for name in ("thematic_fit", "country_mix", "organisation", "wishes", "host_spread")
     }
-    if _season_fields(draw, data, {}, in_use=False):
+    if not core_only and _season_fields(draw, data, {}, in_use=False):
         data["rules"]["partnership"] = draw(st.sampled_from(["off", "soft", "hard"]))
         data["rules"]["revisit"] = draw(st.sampled_from(["off", "soft", "hard"]))
     if fairness:
@@ -305,6 +308,7 @@ def planted(
     max_hosts: int = 4,
     max_cohorts: int = 3,
     fairness: bool = False,
+    core_only: bool = False,
 ) -> tuple[Problem, list[tuple[str, str, list[str]]]]:
     """A feasible problem and the hidden plan it was built around ((cohort, host, members)).
 
@@ -344,7 +348,7 @@ def planted(
         data["affinities"] = [
             {"participant": p["id"], "host": draw(st.sampled_from(host_ids)), "value": 0.9}
         ]
-    if _season_fields(draw, data, host_of):
+    if not core_only and _season_fields(draw, data, host_of):
         _season_rules(draw, data, plan)
     problem = Problem.model_validate(data)
     if fairness:
@@ -482,10 +486,16 @@ def _planted_rules(
 
 
 def feasible_problems(
-    max_participants: int = 8, max_hosts: int = 4, max_cohorts: int = 3, fairness: bool = False
+    max_participants: int = 8,
+    max_hosts: int = 4,
+    max_cohorts: int = 3,
+    fairness: bool = False,
+    core_only: bool = False,
 ) -> st.SearchStrategy[Problem]:
-    """Problems with at least one valid plan (see :func:`planted`)."""
-    return planted(max_participants, max_hosts, max_cohorts, fairness).map(lambda pair: pair[0])
+    """Problems with at least one valid plan (see :func:`planted`); ``core_only`` as in
+    :func:`problems`."""
+    pair = planted(max_participants, max_hosts, max_cohorts, fairness, core_only)
+    return pair.map(lambda drawn: drawn[0])
 
 
 def hidden_teams(problem: Problem, plan: list[tuple[str, str, list[str]]]) -> list[Team]:

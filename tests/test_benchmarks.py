@@ -86,8 +86,8 @@ def test_highs_peer_matches_icld_optimum_on_tiny_instances(seed: int) -> None:
 @settings(max_examples=examples(40), deadline=None)
 @given(
     st.one_of(
-        feasible_problems(max_participants=6, max_hosts=3),
-        problems(max_participants=6, max_hosts=3),
+        feasible_problems(max_participants=6, max_hosts=3, core_only=True),
+        problems(max_participants=6, max_hosts=3, core_only=True),
     )
 )
 def test_highs_peer_equals_the_exhaustive_optimum(problem: Problem) -> None:
@@ -109,7 +109,7 @@ def test_highs_peer_equals_the_exhaustive_optimum(problem: Problem) -> None:
 
 def test_greedy_never_returns_an_invalid_allocation() -> None:
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(problems())
+    @given(problems(core_only=True))
     def run(problem: Problem) -> None:
         allocation = greedy(problem)
         if allocation.status is Status.FEASIBLE:
