@@ -170,6 +170,11 @@ class Explanation(_Report):
     participants: list[ParticipantReport] = Field(
         description="One report per participant of the problem, in problem order."
     )
+    fairness: list[str] = Field(
+        default_factory=list,
+        description="The worst-off placed participant(s) by thematic fit, with host and fit, "
+        "and with rules.fit_floor every placed participant below the floor and by how much.",
+    )
 
     def to_text(self, limit: int = 5) -> str:
         """Plain text for coordinators; each term lists its first ``limit`` matches."""
@@ -347,6 +352,42 @@ def _wish_matches(ctx: _Context) -> list[str]:
     return got + missed
 
 
+def _placed_fits(ctx: _Context) -> list[tuple[float, str, str]]:
+    """(fit, participant id, host id) of every placed member at a known host."""
+    return sorted(
+        (ctx.fit(p.id, team.host), p.id, team.host)
+        for team in ctx.allocation.teams
+        if team.host in ctx.hosts
+        for p in ctx.known(team)
+    )
+
+
+def _worst_fit_matches(ctx: _Context) -> list[str]:
+    """The participant(s) whose fit is the lowest of everyone placed (ties all named)."""
+    fits = _placed_fits(ctx)
+    if not fits:
+        return ["nobody is placed"]
+    lowest = fits[0][0]
+    return [
+        f"worst fit {fit:.2f}: {pid} {ctx.people[pid].name} at {hid}"
+        for fit, pid, hid in fits
+        if fit <= lowest + _TIE
+    ]
+
+
+def _floor_matches(ctx: _Context) -> list[str]:
+    """Every placed participant below rules.fit_floor, largest shortfall first."""
+    floor = ctx.problem.rules.fit_floor
+    if floor is None:
+        return []
+    below = [(fit, pid, hid) for fit, pid, hid in _placed_fits(ctx) if fit < floor - _TIE]
+    return [
+        f"{pid} {ctx.people[pid].name} at {hid}: fit {fit:.2f}, {floor - fit:.2f} below the "
+        f"floor {floor:g}"
+        for fit, pid, hid in below
+    ]
+
+
 def _spread_matches(ctx: _Context) -> list[str]:
     visited: dict[str, list[str]] = defaultdict(list)
     for team in ctx.allocation.teams:
@@ -365,6 +406,8 @@ def _term_report(ctx: _Context, term: TermValue) -> TermReport:
         "organisation": _organisation_matches,
         "wishes": _wish_matches,
         "host_spread": _spread_matches,
+        "fit_floor": _floor_matches,
+        "worst_fit": _worst_fit_matches,
     }
     build = builders.get(term.name)
     return TermReport(
@@ -685,6 +728,7 @@ def explain(problem: Problem, allocation: Allocation) -> Explanation:
         terms=terms,
         teams=[_team_report(ctx, t) for t in allocation.teams],
         participants=[_participant_report(ctx, p) for p in problem.participants],
+        fairness=[*_worst_fit_matches(ctx), *_floor_matches(ctx)],
     )
 
 
@@ -761,6 +805,8 @@ def _render(e: Explanation, limit: int) -> str:
         lines += [f"    pays for {cost}" for cost in team.pays_for]
         lines.append(f"    why: {team.why}")
 
+    if e.fairness:
+        lines += ["", "Fairness", *(f"  {line}" for line in e.fairness)]
     lines += ["", "Participants"]
     for p in e.participants:
         if p.team is None:

@@ -31,8 +31,7 @@ def apply(ctx: ModelContext) -> None:
     for p in range(index.n_participants):
         slots = ctx.of_participant[p]
         value = sum(
-            _units(weight * float(index.fit[p, ctx.slots[s].host])) * ctx.x[p, s]
-            for s in slots
+            _units(weight * float(index.fit[p, ctx.slots[s].host])) * ctx.x[p, s] for s in slots
         )
         if relaxed:
             ctx.model.add(worst <= value + top * (1 - ctx.placed(p)))
