@@ -280,6 +280,12 @@ class Rules(Record):
         description="Lowest acceptable thematic fit, in [0, 1], for every participant with "
         "their host; null (the default) means no floor. See fit_floor_strictness.",
     )
+    objective: Literal["sum", "lexicographic"] = Field(
+        default="sum",
+        description="'sum' maximises the weighted sum of the terms; 'lexicographic' first "
+        "maximises the lowest thematic fit of any participant, then the weighted sum with "
+        "that lowest fit held (by a hard floor at it). Not with a soft fit_floor.",
+    )
     fit_floor_strictness: Literal["hard", "soft"] = Field(
         default="hard",
         description="'hard': nobody goes to a host whose fit with them is below fit_floor "

@@ -119,6 +119,15 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
                     f"({', '.join(sorted(cohorts))}); a team holds one cohort only",
                 )
 
+    rules = problem.rules
+    soft_floor = rules.fit_floor is not None and rules.fit_floor_strictness == "soft"
+    if rules.objective == "lexicographic" and soft_floor:
+        add(
+            "rules",
+            "objective",
+            "'lexicographic' holds the best lowest fit as a hard floor, which replaces a "
+            "soft fit_floor; make the floor hard or use objective 'sum'",
+        )
     seen_pairs: set[tuple[str, str]] = set()
     for i, a in enumerate(problem.affinities):
         label = _label("affinities", i)
