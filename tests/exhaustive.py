@@ -479,3 +479,26 @@ def make_teams_light(
         )
         for n, ((c, b), h) in enumerate(zip(blocks, hosts, strict=True), 1)
     ]  # fmt: skip
+
+
+def lowest_fit(problem: Problem, teams: Sequence[Team]) -> float:
+    """The lowest fit of any placed participant (1.0 when nobody is placed)."""
+    people = {p.id: p for p in problem.participants}
+    hosts = {h.id: h for h in problem.hosts}
+    fits = [fit(problem, people[m], hosts[t.host]) for t in teams for m in t.members]
+    return min(fits) if fits else 1.0
+
+
+def lexicographic_optimum(problem: Problem) -> tuple[float, float] | None:
+    """README 'lexicographic': the best lowest fit F over valid plans, then the best
+    objective among valid plans whose lowest fit is F (plain enumeration, no pruning)."""
+    _guard(problem)
+    scored = [
+        (lowest_fit(problem, teams), value(problem, teams))
+        for teams in candidates(problem)
+        if not violations(problem, teams)
+    ]
+    if not scored:
+        return None
+    best_floor = max(low for low, _ in scored)
+    return best_floor, max(v for low, v in scored if low >= best_floor - 1e-9)

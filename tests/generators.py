@@ -139,6 +139,8 @@ def problems(
     if fairness:
         data["rules"].update(_fairness_rules(draw, draw(st.sampled_from([0.3, 0.6]))))
         data["weights"].update(_fairness_weights(draw))
+        if data["rules"].get("fit_floor_strictness") != "soft":
+            data["rules"]["objective"] = draw(st.sampled_from(["sum", "sum", "lexicographic"]))
     return Problem.model_validate(data)
 
 
