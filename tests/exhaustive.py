@@ -200,6 +200,16 @@ def organisation_breaches(problem: Problem, teams: Sequence[Team]) -> int:
     return 0
 
 
+def wish_value(p: Participant, host_id: str) -> float:
+    """README: the r-th entry of the wishes is worth 1/r; a tied entry's hosts share r."""
+    for position in range(len(p.wishes)):
+        entry = p.wishes[position]
+        hosts = [entry] if isinstance(entry, str) else list(entry)
+        if host_id in hosts:
+            return 1.0 / (position + 1)
+    return 0.0
+
+
 def value(problem: Problem, teams: Sequence[Team]) -> float:
     """The weighted objective of README "Objective", from the plan's teams alone."""
     return separable_value(problem, teams) + worst_fit_value(problem, teams)
@@ -227,8 +237,7 @@ def separable_value(problem: Problem, teams: Sequence[Team]) -> float:
             shortfall = sum(max(0.0, floor - fit(problem, p, hosts[t.host])) for p in members)
             total -= w.fit_floor * shortfall
         for p in members:
-            if t.host in p.wishes:
-                total += w.wishes / (p.wishes.index(t.host) + 1)
+            total += w.wishes * wish_value(p, t.host)
         if rules.mixed_countries != "off":
             total += w.country_mix * (len({p.country for p in members}) - 1)
     total -= w.organisation * organisation_breaches(problem, teams)

@@ -580,6 +580,14 @@ def _fit(index: _Index, participant: Participant, host: Host) -> float:
     )
 
 
+def _wish_value(participant: Participant, host_id: str) -> float:
+    """README: 1/r for the r-th entry of the wishes; the hosts of a tied entry share r."""
+    for rank, entry in enumerate(participant.wishes, start=1):
+        if host_id == entry or (isinstance(entry, list) and host_id in entry):
+            return 1.0 / rank
+    return 0.0
+
+
 def thematic_fit(problem: Problem, participant_id: str, host_id: str) -> float:
     """How well a host's themes match what one participant cares about, in [0, 1].
 
@@ -626,8 +634,7 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
             continue
         for p in index.known_members(team):
             fits.append(_fit(index, p, host))
-            if host.id in p.wishes:
-                wishes += 1.0 / (p.wishes.index(host.id) + 1)
+            wishes += _wish_value(p, host.id)
     fit = sum(fits, 0.0)
 
     terms = [_term("thematic_fit", "reward", fit, weights.thematic_fit)]

@@ -338,17 +338,27 @@ def _organisation_matches(ctx: _Context) -> list[str]:
     return lines
 
 
+def _wish_entry(entry: str | list[str]) -> str:
+    """One rank of the wishes: a host id, or tied hosts as 'lund | malmo'."""
+    return entry if isinstance(entry, str) else " | ".join(entry)
+
+
+def _wish_text(p: Participant) -> str:
+    return ", ".join(_wish_entry(entry) for entry in p.wishes)
+
+
 def _wish_matches(ctx: _Context) -> list[str]:
     got, missed = [], []
     for p in ctx.problem.participants:
         if not p.wishes:
             continue
         hosts = [t.host for t in ctx.teams_of.get(p.id, [])]
-        ranks = [p.wishes.index(h) + 1 for h in hosts if h in p.wishes]
-        if ranks:
-            got += [f"{p.id} got wish {r} ({p.wishes[r - 1]})" for r in ranks]
+        ranks = p.wish_ranks()
+        honoured = [(ranks[h], h) for h in hosts if h in ranks]
+        if honoured:
+            got += [f"{p.id} got wish {r} ({h})" for r, h in honoured]
         else:
-            missed.append(f"{p.id} got no wish ({', '.join(p.wishes)})")
+            missed.append(f"{p.id} got no wish ({_wish_text(p)})")
     return got + missed
 
 
@@ -480,15 +490,16 @@ def _team_costs(ctx: _Context, team: Team, members: Sequence[Participant]) -> li
                 )
     if weights.wishes > 0:
         for p in members:
-            if not p.wishes or p.wishes[0] == team.host:
+            ranks = p.wish_ranks()
+            if not p.wishes or ranks.get(team.host) == 1:
                 continue
-            if team.host in p.wishes:
+            if team.host in ranks:
                 costs.append(
-                    f"wishes: {p.id} got wish {p.wishes.index(team.host) + 1}, "
-                    f"not wish 1 ({p.wishes[0]})"
+                    f"wishes: {p.id} got wish {ranks[team.host]}, "
+                    f"not wish 1 ({_wish_entry(p.wishes[0])})"
                 )
             else:
-                costs.append(f"wishes: {p.id} got none of their wishes ({', '.join(p.wishes)})")
+                costs.append(f"wishes: {p.id} got none of their wishes ({_wish_text(p)})")
     return costs
 
 
@@ -546,7 +557,7 @@ def _team_report(ctx: _Context, team: Team) -> TeamReport:
             if members and all(lang in langs for langs in member_languages.values())
         ]
         honoured = [
-            f"{p.id} (wish {p.wishes.index(host.id) + 1})" for p in members if host.id in p.wishes
+            f"{p.id} (wish {p.wish_ranks()[host.id]})" for p in members if host.id in p.wish_ranks()
         ]
     fit_sum = float(sum(fits))
     fit = fit_sum / len(fits) if fits else 0.0
@@ -643,8 +654,7 @@ def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
         col = index.host_pos[team.host]
         fit = float(fits[col])
         name = ctx.host_name(team.host)
-        if p.wishes and team.host in p.wishes:
-            wish_rank = p.wishes.index(team.host) + 1
+        wish_rank = p.wish_ranks().get(team.host)
         if not open_row[col]:
             closing = [rule for rule, hosts in excluded.items() if team.host in hosts]
             sentences.append(
@@ -680,7 +690,7 @@ def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
         if wish_rank is not None:
             sentences.append(f"it is their wish {wish_rank}")
         elif p.wishes:
-            sentences.append(f"none of their wishes ({', '.join(p.wishes)}) was met")
+            sentences.append(f"none of their wishes ({_wish_text(p)}) was met")
     if len(placed) > 1:
         sentences.append(f"they are also listed in {', '.join(t.id for t in placed[1:])}")
     sentences += _rule_facts(ctx, p)

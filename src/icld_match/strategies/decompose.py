@@ -87,7 +87,9 @@ def subproblem(
     """
     problem = index.problem
     participants = [p for c in block for p in records.participants[c]]
-    kept_hosts = sorted(set(hosts) | {index.host_pos[w] for p in participants for w in p.wishes})
+    kept_hosts = sorted(
+        set(hosts) | {index.host_pos[w] for p in participants for w in p.wished_hosts()}
+    )
     kept = {problem.hosts[h].id for h in kept_hosts}
     sub_hosts = [problem.hosts[h] for h in kept_hosts]
     if left is not None:
