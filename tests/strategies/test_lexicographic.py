@@ -77,3 +77,22 @@ def test_lexicographic_optimum_equals_brute_force(
     value = exhaustive.allocation_value(problem, allocation)
     tolerance = 1e-3 * 4 * len(problem.participants)  # CP-SAT's coefficient rounding
     assert best - tolerance <= value <= best + 1e-9
+
+
+def test_a_floor_at_the_ceiling_needs_no_search() -> None:
+    """P2 lists no themes (fit 0 everywhere): no plan's lowest fit exceeds 0, so the
+    greedy plan's floor is proven at once and stage 2 maximises the sum."""
+    from conftest import participant
+    from engine.test_rules import NO_SOFT, build, offers, themed
+
+    problem = lexicographic(
+        build(
+            [themed("P1", "a"), participant("P2")],
+            [offers("H1", "a"), offers("H2", "a", 0.5)],
+            weights=NO_SOFT,
+        )
+    )
+    allocation = solve(problem, workers=1)
+    assert allocation.status is Status.OPTIMAL
+    assert allocation.strategy.startswith("lexicographic(greedy+")
+    assert allocation.teams[0].host == "H1" and allocation.objective == pytest.approx(1.0)

@@ -13,14 +13,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from ..engine.clock import Deadline
-from ..engine.cpsat import RunSpec, add_hint, build, configure, decode_teams
+from ..engine.cpsat import RunSpec, add_hint, build, configure, decode_teams, exact_size
 from ..index.problem_index import ProblemIndex
 from ..records.catalogue import SOFT_ONLY
 from ..records.result import Allocation, Status
 from .context import SolveOptions
+from .exact import EXACT_LIMIT
 from .greedy import greedy_allocation
 
 #: Stage 1 models fits in these units: the best floor is proven to 1e-6.
@@ -43,9 +45,31 @@ def lowest_fit(index: ProblemIndex, plan: Allocation) -> float:
     return float(index.fit[pairs].min()) if pairs.any() else 1.0
 
 
+def ceiling(index: ProblemIndex) -> float:
+    """No plan's lowest fit exceeds the lowest, over participants, of their best fit at a
+    host every pair rule allows (0 when someone's themes match no open host)."""
+    best = np.where(index.allowed, index.fit, -np.inf).max(axis=1)
+    return float(best.min()) if index.n_participants else 1.0
+
+
 def best_floor(index: ProblemIndex, options: SolveOptions, deadline: Deadline) -> Floor | None:
-    """The highest lowest fit found within ``deadline`` (None: no plan found at all)."""
+    """The highest lowest fit found within ``deadline`` (None: no plan found at all).
+
+    Above EXACT_LIMIT literals (where the portfolio does not run the exact model either)
+    the greedy plan's lowest fit is the floor, unproven.
+    """
     start = greedy_allocation(index, deadline=deadline)
+    if start is not None and lowest_fit(index, start) >= ceiling(index) - 1e-12:
+        return Floor(lowest_fit(index, start), start, True, "greedy")  # nothing can be higher
+    if exact_size(index) > EXACT_LIMIT:
+        return None if start is None else Floor(lowest_fit(index, start), start, False, "greedy")
+    return _exact_floor(index, options, deadline, start)
+
+
+def _exact_floor(
+    index: ProblemIndex, options: SolveOptions, deadline: Deadline, start: Allocation | None
+) -> Floor | None:
+    """CP-SAT maximising the lowest fit (in UNITS), warm-started from ``start``."""
     # the objective terms are not needed: only the hard rules and the fits
     spec = RunSpec(
         seed=options.seed, workers=options.workers, log=options.log, skip_rules=SOFT_ONLY
