@@ -49,7 +49,7 @@ class RuleReport(_Report):
     level: Literal["hard"] = Field(default="hard", description="Hard rules must hold for validity.")
     applies: bool = Field(
         description="False when the problem's rules make this a soft or disabled rule "
-        "(mixed_countries, organisation); it then holds trivially."
+        "(mixed_countries, organisation, fit_floor); it then holds trivially."
     )
     holds: bool = Field(description="True when the allocation breaks this rule nowhere.")
     violations: list[str] = Field(description="One message per breach, from the independent check.")
@@ -738,7 +738,7 @@ def explain(problem: Problem, allocation: Allocation) -> Explanation:
         terms=terms,
         teams=[_team_report(ctx, t) for t in allocation.teams],
         participants=[_participant_report(ctx, p) for p in problem.participants],
-        fairness=[*_worst_fit_matches(ctx), *_floor_matches(ctx)],
+        fairness=[*_worst_fit_matches(ctx), *_floor_matches(ctx)] if _placed_fits(ctx) else [],
     )
 
 
