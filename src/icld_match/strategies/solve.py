@@ -30,7 +30,7 @@ from ..records.result import Allocation, Status
 from ..records.schema import Problem
 from ..records.validation import raise_for_objective_range
 from .context import STRATEGIES, Context, Progress, SolveOptions, StrategyName
-from .lexicographic import Floor, best_floor
+from .lexicographic import Floor, best_floor, ceiling
 from .parts import PartResult, independent_parts, solve_parts
 from .portfolio import run_named
 
@@ -208,8 +208,8 @@ def solve_prepared(
         start = hint if hint is not None and not check(index.problem, hint) else None
         ctx = Context(options, deadline, on_progress, clock=deadline)
         # the worst-fit term is a minimum over everyone: parts solved apart would each
-        # lift their own minimum, and their proofs would not add up
-        separable = index.problem.weights.worst_fit == 0
+        # lift their own minimum, and their proofs would not add up (unless it is 0 anyway)
+        separable = index.problem.weights.worst_fit == 0 or ceiling(index) <= 0
         parts = independent_parts(index) if options.strategy == "auto" and separable else [[]]
         if len(parts) > 1:
             results = solve_parts(index, parts, ctx, lambda sub, c: run_named(sub, None, c))
