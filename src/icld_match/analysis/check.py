@@ -20,7 +20,16 @@ from ..records.catalogue import CHECKED_RULES, TERMS
 from ..records.result import Allocation, Team, TermValue
 from ..records.schema import Cohort, Host, Participant, Problem
 
-__all__ = ["RULES", "TERMS", "Violation", "check", "objective", "score", "thematic_fit"]
+__all__ = [
+    "RULES",
+    "TERMS",
+    "Violation",
+    "check",
+    "lowest_fit",
+    "objective",
+    "score",
+    "thematic_fit",
+]
 
 #: Hard-rule names, in the order :func:`check` reports them (from the rule catalogue).
 RULES: tuple[str, ...] = CHECKED_RULES
@@ -660,6 +669,19 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
         # the lowest fit of any placed participant; 0 when nobody is placed
         terms.append(_term("worst_fit", "reward", min(fits, default=0.0), weights.worst_fit))
     return terms
+
+
+def lowest_fit(problem: Problem, allocation: Allocation) -> float:
+    """The lowest fit of any placed participant at a known host (1.0 if nobody is): what
+    the lexicographic objective maximises first."""
+    index = _Index.of(problem)
+    fits = [
+        _fit(index, p, index.hosts[team.host])
+        for team in allocation.teams
+        if team.host in index.hosts
+        for p in index.known_members(team)
+    ]
+    return min(fits, default=1.0)
 
 
 def objective(problem: Problem, allocation: Allocation) -> float:
