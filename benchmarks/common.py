@@ -129,8 +129,8 @@ class Pairs:
             members[int(c)].append(r)
         wish = np.zeros((len(participants), len(hosts)))
         for r, p in enumerate(participants):
-            for rank, h in enumerate(p.wishes):
-                wish[r, host_of[h]] = 1.0 / (rank + 1)
+            for h, rank in p.wish_ranks().items():  # tied hosts share a rank
+                wish[r, host_of[h]] = 1.0 / rank
         return cls(
             problem=problem,
             cohort_of=cohort_of,

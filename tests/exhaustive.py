@@ -244,6 +244,16 @@ def organisation_breaches(problem: Problem, teams: Sequence[Team]) -> int:
     return 0
 
 
+def wish_value(p: Participant, host_id: str) -> float:
+    """README: the r-th entry of the wishes is worth 1/r; a tied entry's hosts share r."""
+    for position in range(len(p.wishes)):
+        entry = p.wishes[position]
+        hosts = [entry] if isinstance(entry, str) else list(entry)
+        if host_id in hosts:
+            return 1.0 / (position + 1)
+    return 0.0
+
+
 def value(problem: Problem, teams: Sequence[Team]) -> float:
     """The weighted objective of README "Objective", from the plan's teams alone."""
     return separable_value(problem, teams) + worst_fit_value(problem, teams)
@@ -271,8 +281,7 @@ def separable_value(problem: Problem, teams: Sequence[Team]) -> float:
             shortfall = sum(max(0.0, floor - fit(problem, p, hosts[t.host])) for p in members)
             total -= w.fit_floor * shortfall
         for p in members:
-            if t.host in p.wishes:
-                total += w.wishes / (p.wishes.index(t.host) + 1)
+            total += w.wishes * wish_value(p, t.host)
         if rules.mixed_countries != "off":
             total += w.country_mix * (len({p.country for p in members}) - 1)
         if rules.partnership != "off":
@@ -541,3 +550,26 @@ def make_teams_light(
         )
         for n, ((c, b), h) in enumerate(zip(blocks, hosts, strict=True), 1)
     ]  # fmt: skip
+
+
+def lowest_fit(problem: Problem, teams: Sequence[Team]) -> float:
+    """The lowest fit of any placed participant (1.0 when nobody is placed)."""
+    people = {p.id: p for p in problem.participants}
+    hosts = {h.id: h for h in problem.hosts}
+    fits = [fit(problem, people[m], hosts[t.host]) for t in teams for m in t.members]
+    return min(fits) if fits else 1.0
+
+
+def lexicographic_optimum(problem: Problem) -> tuple[float, float] | None:
+    """README 'lexicographic': the best lowest fit F over valid plans, then the best
+    objective among valid plans whose lowest fit is F (plain enumeration, no pruning)."""
+    _guard(problem)
+    scored = [
+        (lowest_fit(problem, teams), value(problem, teams))
+        for teams in candidates(problem)
+        if not violations(problem, teams)
+    ]
+    if not scored:
+        return None
+    best_floor = max(low for low, _ in scored)
+    return best_floor, max(v for low, v in scored if low >= best_floor - 1e-9)

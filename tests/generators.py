@@ -146,7 +146,20 @@ def problems(
     if fairness:
         data["rules"].update(_fairness_rules(draw, draw(st.sampled_from([0.3, 0.6]))))
         data["weights"].update(_fairness_weights(draw))
+        if data["rules"].get("fit_floor_strictness") != "soft":
+            data["rules"]["objective"] = draw(st.sampled_from(["sum", "sum", "lexicographic"]))
+        _tie_wishes(draw, data["participants"])
     return Problem.model_validate(data)
+
+
+def _tie_wishes(draw: st.DrawFn, participants: list[dict[str, Any]]) -> None:
+    """Ranked wishes with ties: two wishes often share rank 1, or the second is a tie of one."""
+    for p in participants:
+        wishes = p["wishes"]
+        if len(wishes) >= 2:
+            p["wishes"] = draw(
+                st.sampled_from([wishes, [wishes], [wishes], [wishes[0], wishes[1:]]])
+            )
 
 
 def _fairness_weights(draw: st.DrawFn) -> dict[str, float]:
@@ -370,6 +383,7 @@ def _with_fairness(
     data = problem.model_dump()
     data["rules"].update(_fairness_rules(draw, hard))
     data["weights"].update(_fairness_weights(draw))
+    _tie_wishes(draw, data["participants"])
     return Problem.model_validate(data)
 
 

@@ -626,9 +626,16 @@ def save_allocation(
 
 
 def _not_worse(problem: Problem, new: Allocation, old: Allocation) -> bool:
-    key_new = (-len(new.unplaced), _objective(problem, new))
-    key_old = (-len(old.unplaced), _objective(problem, old))
-    return key_new[0] > key_old[0] or (key_new[0] == key_old[0] and key_new[1] >= key_old[1] - 1e-9)
+    """Fewer unplaced first, then (lexicographic objective) the lowest fit, then the sum."""
+    from .analysis.check import lowest_fit
+
+    if len(new.unplaced) != len(old.unplaced):
+        return len(new.unplaced) < len(old.unplaced)
+    if problem.rules.objective == "lexicographic":
+        low_new, low_old = lowest_fit(problem, new), lowest_fit(problem, old)
+        if abs(low_new - low_old) > 1e-9:
+            return low_new > low_old
+    return _objective(problem, new) >= _objective(problem, old) - 1e-9
 
 
 def _robust_streams() -> None:

@@ -21,7 +21,16 @@ from ..records.normalise import canonical_country
 from ..records.result import Allocation, Team, TermValue
 from ..records.schema import Cohort, Host, Participant, Problem
 
-__all__ = ["RULES", "TERMS", "Violation", "check", "objective", "score", "thematic_fit"]
+__all__ = [
+    "RULES",
+    "TERMS",
+    "Violation",
+    "check",
+    "lowest_fit",
+    "objective",
+    "score",
+    "thematic_fit",
+]
 
 #: Hard-rule names, in the order :func:`check` reports them (from the rule catalogue).
 RULES: tuple[str, ...] = CHECKED_RULES
@@ -660,6 +669,14 @@ def _fit(index: _Index, participant: Participant, host: Host) -> float:
     )
 
 
+def _wish_value(participant: Participant, host_id: str) -> float:
+    """README: 1/r for the r-th entry of the wishes; the hosts of a tied entry share r."""
+    for rank, entry in enumerate(participant.wishes, start=1):
+        if host_id == entry or (isinstance(entry, list) and host_id in entry):
+            return 1.0 / rank
+    return 0.0
+
+
 def thematic_fit(problem: Problem, participant_id: str, host_id: str) -> float:
     """How well a host's themes match what one participant cares about, in [0, 1].
 
@@ -706,8 +723,7 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
             continue
         for p in index.known_members(team):
             fits.append(_fit(index, p, host))
-            if host.id in p.wishes:
-                wishes += 1.0 / (p.wishes.index(host.id) + 1)
+            wishes += _wish_value(p, host.id)
     fit = sum(fits, 0.0)
 
     terms = [_term("thematic_fit", "reward", fit, weights.thematic_fit)]
@@ -764,6 +780,19 @@ def _season_terms(index: _Index, problem: Problem, teams: Sequence[Team]) -> lis
         relief = sum(last[t.host] for t in teams)
         terms.append(_term("host_relief", "penalty", float(relief), weights.host_relief))
     return terms
+
+
+def lowest_fit(problem: Problem, allocation: Allocation) -> float:
+    """The lowest fit of any placed participant at a known host (1.0 if nobody is): what
+    the lexicographic objective maximises first."""
+    index = _Index.of(problem)
+    fits = [
+        _fit(index, p, index.hosts[team.host])
+        for team in allocation.teams
+        if team.host in index.hosts
+        for p in index.known_members(team)
+    ]
+    return min(fits, default=1.0)
 
 
 def objective(problem: Problem, allocation: Allocation) -> float:

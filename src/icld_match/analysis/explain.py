@@ -49,7 +49,7 @@ class RuleReport(_Report):
     level: Literal["hard"] = Field(default="hard", description="Hard rules must hold for validity.")
     applies: bool = Field(
         description="False when the problem's rules make this a soft or disabled rule "
-        "(mixed_countries, organisation); it then holds trivially."
+        "(mixed_countries, organisation, fit_floor); it then holds trivially."
     )
     holds: bool = Field(description="True when the allocation breaks this rule nowhere.")
     violations: list[str] = Field(description="One message per breach, from the independent check.")
@@ -169,6 +169,11 @@ class Explanation(_Report):
     teams: list[TeamReport] = Field(description="One report per team, in allocation order.")
     participants: list[ParticipantReport] = Field(
         description="One report per participant of the problem, in problem order."
+    )
+    fairness: list[str] = Field(
+        default_factory=list,
+        description="The worst-off placed participant(s) by thematic fit, with host and fit, "
+        "and with rules.fit_floor every placed participant below the floor and by how much.",
     )
 
     def to_text(self, limit: int = 5) -> str:
@@ -333,18 +338,64 @@ def _organisation_matches(ctx: _Context) -> list[str]:
     return lines
 
 
+def _wish_entry(entry: str | list[str]) -> str:
+    """One rank of the wishes: a host id, or tied hosts as 'lund | malmo'."""
+    return entry if isinstance(entry, str) else " | ".join(entry)
+
+
+def _wish_text(p: Participant) -> str:
+    return ", ".join(_wish_entry(entry) for entry in p.wishes)
+
+
 def _wish_matches(ctx: _Context) -> list[str]:
     got, missed = [], []
     for p in ctx.problem.participants:
         if not p.wishes:
             continue
         hosts = [t.host for t in ctx.teams_of.get(p.id, [])]
-        ranks = [p.wishes.index(h) + 1 for h in hosts if h in p.wishes]
-        if ranks:
-            got += [f"{p.id} got wish {r} ({p.wishes[r - 1]})" for r in ranks]
+        ranks = p.wish_ranks()
+        honoured = [(ranks[h], h) for h in hosts if h in ranks]
+        if honoured:
+            got += [f"{p.id} got wish {r} ({h})" for r, h in honoured]
         else:
-            missed.append(f"{p.id} got no wish ({', '.join(p.wishes)})")
+            missed.append(f"{p.id} got no wish ({_wish_text(p)})")
     return got + missed
+
+
+def _placed_fits(ctx: _Context) -> list[tuple[float, str, str]]:
+    """(fit, participant id, host id) of every placed member at a known host."""
+    return sorted(
+        (ctx.fit(p.id, team.host), p.id, team.host)
+        for team in ctx.allocation.teams
+        if team.host in ctx.hosts
+        for p in ctx.known(team)
+    )
+
+
+def _worst_fit_matches(ctx: _Context) -> list[str]:
+    """The participant(s) whose fit is the lowest of everyone placed (ties all named)."""
+    fits = _placed_fits(ctx)
+    if not fits:
+        return ["nobody is placed"]
+    lowest = fits[0][0]
+    return [
+        f"worst fit {fit:.2f}: {pid} {ctx.people[pid].name} at {hid}"
+        for fit, pid, hid in fits
+        if fit <= lowest + _TIE
+    ]
+
+
+def _floor_matches(ctx: _Context) -> list[str]:
+    """Every placed participant below rules.fit_floor, largest shortfall first."""
+    floor = ctx.problem.rules.fit_floor
+    if floor is None:
+        return []
+    below = [(fit, pid, hid) for fit, pid, hid in _placed_fits(ctx) if fit < floor - _TIE]
+    return [
+        f"{pid} {ctx.people[pid].name} at {hid}: fit {fit:.2f}, {floor - fit:.2f} below the "
+        f"floor {floor:g}"
+        for fit, pid, hid in below
+    ]
 
 
 def _spread_matches(ctx: _Context) -> list[str]:
@@ -438,6 +489,8 @@ def _term_report(ctx: _Context, term: TermValue) -> TermReport:
         "organisation": _organisation_matches,
         "wishes": _wish_matches,
         "host_spread": _spread_matches,
+        "fit_floor": _floor_matches,
+        "worst_fit": _worst_fit_matches,
     }
     build = builders.get(term.name)
     return TermReport(
@@ -510,15 +563,16 @@ def _team_costs(ctx: _Context, team: Team, members: Sequence[Participant]) -> li
                 )
     if weights.wishes > 0:
         for p in members:
-            if not p.wishes or p.wishes[0] == team.host:
+            ranks = p.wish_ranks()
+            if not p.wishes or ranks.get(team.host) == 1:
                 continue
-            if team.host in p.wishes:
+            if team.host in ranks:
                 costs.append(
-                    f"wishes: {p.id} got wish {p.wishes.index(team.host) + 1}, "
-                    f"not wish 1 ({p.wishes[0]})"
+                    f"wishes: {p.id} got wish {ranks[team.host]}, "
+                    f"not wish 1 ({_wish_entry(p.wishes[0])})"
                 )
             else:
-                costs.append(f"wishes: {p.id} got none of their wishes ({', '.join(p.wishes)})")
+                costs.append(f"wishes: {p.id} got none of their wishes ({_wish_text(p)})")
     return costs
 
 
@@ -576,7 +630,7 @@ def _team_report(ctx: _Context, team: Team) -> TeamReport:
             if members and all(lang in langs for langs in member_languages.values())
         ]
         honoured = [
-            f"{p.id} (wish {p.wishes.index(host.id) + 1})" for p in members if host.id in p.wishes
+            f"{p.id} (wish {p.wish_ranks()[host.id]})" for p in members if host.id in p.wish_ranks()
         ]
     fit_sum = float(sum(fits))
     fit = fit_sum / len(fits) if fits else 0.0
@@ -673,8 +727,7 @@ def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
         col = index.host_pos[team.host]
         fit = float(fits[col])
         name = ctx.host_name(team.host)
-        if p.wishes and team.host in p.wishes:
-            wish_rank = p.wishes.index(team.host) + 1
+        wish_rank = p.wish_ranks().get(team.host)
         if not open_row[col]:
             closing = [rule for rule, hosts in excluded.items() if team.host in hosts]
             sentences.append(
@@ -710,7 +763,7 @@ def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
         if wish_rank is not None:
             sentences.append(f"it is their wish {wish_rank}")
         elif p.wishes:
-            sentences.append(f"none of their wishes ({', '.join(p.wishes)}) was met")
+            sentences.append(f"none of their wishes ({_wish_text(p)}) was met")
     if len(placed) > 1:
         sentences.append(f"they are also listed in {', '.join(t.id for t in placed[1:])}")
     sentences += _rule_facts(ctx, p)
@@ -758,6 +811,7 @@ def explain(problem: Problem, allocation: Allocation) -> Explanation:
         terms=terms,
         teams=[_team_report(ctx, t) for t in allocation.teams],
         participants=[_participant_report(ctx, p) for p in problem.participants],
+        fairness=[*_worst_fit_matches(ctx), *_floor_matches(ctx)] if _placed_fits(ctx) else [],
     )
 
 
@@ -834,6 +888,8 @@ def _render(e: Explanation, limit: int) -> str:
         lines += [f"    pays for {cost}" for cost in team.pays_for]
         lines.append(f"    why: {team.why}")
 
+    if e.fairness:
+        lines += ["", "Fairness", *(f"  {line}" for line in e.fairness)]
     lines += ["", "Participants"]
     for p in e.participants:
         if p.team is None:

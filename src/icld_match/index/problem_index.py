@@ -218,8 +218,8 @@ class ProblemIndex:
         for row, p in enumerate(participants):
             for host_id in p.blocked_hosts:
                 blocked[row, host_pos[host_id]] = True
-            for rank, host_id in enumerate(p.wishes):
-                wish_value[row, host_pos[host_id]] = 1.0 / (rank + 1)
+            for host_id, rank in p.wish_ranks().items():
+                wish_value[row, host_pos[host_id]] = 1.0 / rank
         pinned_ok = np.ones((n, m), dtype=np.bool_)
         for pin in problem.pins:
             row = participant_pos[pin.participant]

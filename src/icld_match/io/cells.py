@@ -117,6 +117,18 @@ def parse_list(value: Any) -> list[str]:
     return [item.strip() for item in _ITEM_SPLIT.split(parse_text(value)) if item.strip()]
 
 
+def parse_wishes(value: Any) -> list[str | list[str]]:
+    """Ranked wishes ``umea; lund | malmo; visby``: ranks separated by ';' (or ','),
+    hosts that share a rank by '|'."""
+    wishes: list[str | list[str]] = []
+    for item in parse_list(value):
+        tied = [host.strip() for host in item.split("|")]
+        if any(not host for host in tied):
+            raise CellError(f"{item!r} has an empty host around '|'; write 'lund | malmo'")
+        wishes.append(tied[0] if len(tied) == 1 else tied)
+    return wishes
+
+
 def parse_weights(value: Any) -> dict[str, float]:
     """Weighted tags ``water: 0.8; health: 0.4``; a tag without a number weighs 1."""
     weights: dict[str, float] = {}
@@ -173,6 +185,11 @@ def format_date(day: date | datetime) -> str:
 
 def format_list(items: list[str]) -> str:
     return "; ".join(items)
+
+
+def format_wishes(wishes: list[str | list[str]]) -> str:
+    """The inverse of :func:`parse_wishes` (a tie of one host is written as that host)."""
+    return "; ".join(w if isinstance(w, str) else " | ".join(w) for w in wishes)
 
 
 def format_weights(weights: dict[str, float]) -> str:

@@ -51,6 +51,8 @@ __all__ = [
 
 _FORMATS = {
     "list": "Several values separated by ';' (or ','), e.g. 'en; sw'.",
+    "wishes": "Host ids, most wanted first, separated by ';'; hosts that share a rank "
+    "separated by '|', e.g. 'umea; lund | malmo; visby'.",
     "weights": "Tags with a weight, separated by ';', e.g. 'water: 0.8; health: 0.4' "
     "(a tag without a number weighs 1).",
     "date": "A date: 2026-05-13, 13/05/2026 or a date cell.",
@@ -65,6 +67,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "float": cells.parse_float,
     "date": cells.parse_date,
     "list": cells.parse_list,
+    "wishes": cells.parse_wishes,
     "weights": cells.parse_weights,
     "ranges": lambda v: [{"start": a, "end": b} for a, b in cells.parse_ranges(v)],
 }
@@ -136,7 +139,7 @@ SHEETS: tuple[Sheet, ...] = (
             _c("languages", Participant, "list", "en; sw"),
             _c("themes", Participant, "weights", "citizen-dialogue: 1; gender-mainstreaming: 0.7"),
             _c("access_needs", Participant, "list", ""),
-            _c("wishes", Participant, "list", "umea"),
+            _c("wishes", Participant, "wishes", "umea"),
             _c("blocked_hosts", Participant, "list", ""),
             _c("home_municipality", Participant, example="Kisumu"),
         ),
@@ -255,6 +258,8 @@ def _to_cell(kind: str, value: Any) -> Any:
         return cells.format_list(value)
     if kind == "weights":
         return cells.format_weights(value)
+    if kind == "wishes":
+        return cells.format_wishes(value)
     if kind == "ranges":
         return cells.format_ranges([(r["start"], r["end"]) for r in value])
     return value

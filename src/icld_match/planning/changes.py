@@ -160,11 +160,23 @@ def apply_changes(
                         ]
                     elif change.host not in record["blocked_hosts"]:
                         record["blocked_hosts"].append(change.host)
-                        record["wishes"] = [h for h in record["wishes"] if h != change.host]
+                        record["wishes"] = _without_wish(record["wishes"], change.host)
     if issues:
         raise ProblemError(issues)
     # A participant added by a change is reported as participants[N] of the new problem.
     return Problem.model_validate(data)
+
+
+def _without_wish(wishes: list[Any], host_id: str) -> list[Any]:
+    """The wishes without one host: taken out of a tie too; a tie left empty is dropped."""
+    kept: list[Any] = []
+    for entry in wishes:
+        if isinstance(entry, str):
+            if entry != host_id:
+                kept.append(entry)
+        elif rest := [h for h in entry if h != host_id]:
+            kept.append(rest)
+    return kept
 
 
 def _forget(data: dict[str, Any], pid: str) -> None:

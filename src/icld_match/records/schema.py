@@ -123,6 +123,22 @@ def _language_codes(languages: list[str]) -> list[str]:
     return codes  # a tag written twice stays twice: validation reports it
 
 
+WishTie = Annotated[
+    list[Id],
+    Field(min_length=1, description="Hosts that share one rank of the wishes (host ids)."),
+]
+
+
+def wish_ranks(wishes: list[str | list[str]]) -> dict[str, int]:
+    """Host id -> rank (1 = first entry); hosts in one tied entry share its rank. A host
+    listed twice keeps its first rank (validation reports the repeat)."""
+    ranks: dict[str, int] = {}
+    for position, entry in enumerate(wishes, start=1):
+        for host_id in [entry] if isinstance(entry, str) else entry:
+            ranks.setdefault(host_id, position)
+    return ranks
+
+
 class Participant(Record):
     """A politician, official or civil-society member taking part in a cohort."""
 
@@ -148,8 +164,11 @@ class Participant(Record):
         default_factory=list,
         description="Accessibility needs; a host must offer every one, e.g. 'step-free'.",
     )
-    wishes: list[Id] = Field(
-        default_factory=list, description="Ranked host wishes, most wanted first (host ids)."
+    wishes: list[Id | WishTie] = Field(
+        default_factory=list,
+        description="Ranked host wishes, most wanted first (host ids). An entry may be a list "
+        "of hosts that share its rank: ['umea', ['lund', 'malmo'], 'visby'] ranks umea 1, "
+        "lund and malmo 2, visby 3 (a wish of rank r is worth 1/r).",
     )
     blocked_hosts: list[Id] = Field(
         default_factory=list, description="Hosts this participant must not be sent to."
@@ -160,6 +179,21 @@ class Participant(Record):
         description="The participant's home municipality or region (e.g. 'Kisumu'), matched "
         "against hosts' partners (ignoring case) for the partnership rule.",
     )
+
+    def wish_ranks(self) -> dict[str, int]:
+        """Host id -> rank of the wish (ties share a rank); unwished hosts are absent."""
+        return wish_ranks(self.wishes)
+
+    def wished_hosts(self) -> list[str]:
+        """Every wished host id, most wanted first, ties in the order written."""
+        return list(self.wish_ranks())
+
+    @field_validator("wishes")
+    @classmethod
+    def _tie_of_one_is_a_host(cls, wishes: list[str | list[str]]) -> list[str | list[str]]:
+        """['lund'] and 'lund' are one rank either way: keep one spelling, so that a
+        problem reads back from a workbook cell unchanged."""
+        return [w[0] if isinstance(w, list) and len(w) == 1 else w for w in wishes]
 
     @field_validator("country")
     @classmethod
@@ -320,6 +354,12 @@ class Rules(Record):
         default=None,
         description="Lowest acceptable thematic fit, in [0, 1], for every participant with "
         "their host; null (the default) means no floor. See fit_floor_strictness.",
+    )
+    objective: Literal["sum", "lexicographic"] = Field(
+        default="sum",
+        description="'sum' maximises the weighted sum of the terms; 'lexicographic' first "
+        "maximises the lowest thematic fit of any participant, then the weighted sum with "
+        "that lowest fit held (by a hard floor at it). Not with a soft fit_floor.",
     )
     fit_floor_strictness: Literal["hard", "soft"] = Field(
         default="hard",

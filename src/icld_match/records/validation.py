@@ -68,9 +68,10 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
         label = _label("participants", i, p.id)
         if p.cohort not in cohort_ids:
             add(label, "cohort", f"unknown cohort {p.cohort!r}")
-        unknown_hosts(label, "wishes", p.wishes)
+        wished = [h for entry in p.wishes for h in ([entry] if isinstance(entry, str) else entry)]
+        unknown_hosts(label, "wishes", wished)
         unknown_hosts(label, "blocked_hosts", p.blocked_hosts)
-        for h in set(p.wishes) & set(p.blocked_hosts):
+        for h in sorted(set(wished) & set(p.blocked_hosts)):
             add(label, "wishes", f"host {h!r} is both wished for and blocked")
         for field in ("languages", "themes", "access_needs"):
             for tag in _duplicates(t.casefold() for t in getattr(p, field)):
@@ -119,6 +120,15 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
                     f"({', '.join(sorted(cohorts))}); a team holds one cohort only",
                 )
 
+    rules = problem.rules
+    soft_floor = rules.fit_floor is not None and rules.fit_floor_strictness == "soft"
+    if rules.objective == "lexicographic" and soft_floor:
+        add(
+            "rules",
+            "objective",
+            "'lexicographic' holds the best lowest fit as a hard floor, which replaces a "
+            "soft fit_floor; make the floor hard or use objective 'sum'",
+        )
     seen_pairs: set[tuple[str, str]] = set()
     for i, a in enumerate(problem.affinities):
         label = _label("affinities", i)

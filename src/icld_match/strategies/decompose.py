@@ -91,7 +91,7 @@ def subproblem(
     """
     problem = index.problem
     participants = [p for c in block for p in records.participants[c]]
-    extra = {index.host_pos[w] for p in participants for w in p.wishes}
+    extra = {index.host_pos[w] for p in participants for w in p.wished_hosts()}
     if problem.rules.partnership == "hard" and "partnership" in index.pair_terms:
         rows = [index.participant_pos[p.id] for p in participants]
         extra |= set(np.flatnonzero(index.pair_terms["partnership"][rows].any(axis=0)).tolist())

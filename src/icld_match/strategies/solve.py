@@ -30,6 +30,7 @@ from ..records.result import Allocation, Status
 from ..records.schema import Problem
 from ..records.validation import raise_for_objective_range
 from .context import STRATEGIES, Context, Progress, SolveOptions, StrategyName
+from .lexicographic import Floor, best_floor, ceiling
 from .parts import PartResult, independent_parts, solve_parts
 from .portfolio import run_named
 
@@ -77,7 +78,7 @@ def solve(
 
     def work() -> Allocation:
         index = ProblemIndex.build(problem)
-        return solve_prepared(index, options, deadline, relay, hint)
+        return solve_objective(index, options, deadline, relay, hint)
 
     return _interruptible(work, deadline, relay).stamped(problem)  # version, problem hash
 
@@ -105,7 +106,7 @@ def solve_index(
     options = _options(seed, workers, log, allow_unplaced, strategy)
     if not (skip_rules or primary):
         return _interruptible(
-            lambda: solve_prepared(index, options, deadline, on_progress, hint), deadline
+            lambda: solve_objective(index, options, deadline, on_progress, hint), deadline
         )
     spec = RunSpec(
         seed=options.seed,
@@ -133,6 +134,62 @@ def solve_index(
     return _answer(target, result, options, deadline, outcome.solve_time)
 
 
+#: Share of the time for stage 1 of the lexicographic objective (the best lowest fit).
+LEXICOGRAPHIC_SHARE = 0.3
+
+
+def solve_objective(
+    index: ProblemIndex,
+    options: SolveOptions,
+    deadline: Deadline,
+    on_progress: Callable[[Progress], None] | None,
+    hint: Allocation | None,
+) -> Allocation:
+    """The plain weighted sum, or with ``rules.objective == "lexicographic"`` two stages:
+    the best lowest fit F first (a share of the time), then the weighted sum through the
+    normal engine with a hard fit floor at F. Relaxed mode keeps the plain sum."""
+    rules = index.problem.rules
+    if rules.objective != "lexicographic" or options.allow_unplaced:
+        return solve_prepared(index, options, deadline, on_progress, hint)
+    floor = best_floor(index, options, deadline.share(LEXICOGRAPHIC_SHARE))
+    if floor is None:
+        answer = solve_prepared(index, options, deadline, on_progress, hint)
+        note = "Lexicographic stage 1 found no plan in its share of the time"
+        return answer.model_copy(update={"reasons": [f"{note}.", *answer.reasons]})
+    held = rules.model_copy(update={"fit_floor": floor.value, "fit_floor_strictness": "hard"})
+    floored = ProblemIndex.build(index.problem.model_copy(update={"rules": held}))
+    answer = solve_prepared(floored, options, deadline, on_progress, floor.plan)
+    return _lexicographic_answer(index, answer, floor)
+
+
+def _lexicographic_answer(index: ProblemIndex, answer: Allocation, floor: Floor) -> Allocation:
+    """Stage 2's answer, re-scored on the problem as given, with both stages reported; it
+    is optimal only when stage 1 proved its floor."""
+    stage1 = f"Lexicographic stage 1: the lowest fit of any participant is {floor.value:.6g} " + (
+        "(proven the best possible, to 1e-6)."
+        if floor.proven
+        else f"(the best found in its share of the time, by {floor.source}; not proven)."
+    )
+    if not answer.teams:
+        return answer.model_copy(update={"reasons": [stage1, *answer.reasons]})
+    proven = floor.proven and answer.status is Status.OPTIMAL
+    terms = score(index.problem, answer)
+    stage2 = (
+        f"Lexicographic stage 2: the weighted sum {sum(t.contribution for t in terms):.6g} "
+        f"with every fit held at or above {floor.value:.6g} "
+        f"({'optimal' if answer.status is Status.OPTIMAL else 'not proven optimal'})."
+    )
+    update: dict[str, Any] = {
+        "terms": terms,
+        "reasons": [stage1, stage2, *answer.reasons],
+        "status": Status.OPTIMAL if proven else Status.FEASIBLE,
+        "strategy": f"lexicographic({floor.source}+{answer.strategy})",
+    }
+    if not floor.proven:
+        update.update(best_bound=None, gap=None)
+    return answer.model_copy(update=update)
+
+
 def solve_prepared(
     index: ProblemIndex,
     options: SolveOptions,
@@ -151,8 +208,8 @@ def solve_prepared(
         start = hint if hint is not None and not check(index.problem, hint) else None
         ctx = Context(options, deadline, on_progress, clock=deadline)
         # the worst-fit term is a minimum over everyone: parts solved apart would each
-        # lift their own minimum, and their proofs would not add up
-        separable = index.problem.weights.worst_fit == 0
+        # lift their own minimum, and their proofs would not add up (unless it is 0 anyway)
+        separable = index.problem.weights.worst_fit == 0 or ceiling(index) <= 0
         parts = independent_parts(index) if options.strategy == "auto" and separable else [[]]
         if len(parts) > 1:
             results = solve_parts(index, parts, ctx, lambda sub, c: run_named(sub, None, c))
