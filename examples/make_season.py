@@ -244,6 +244,24 @@ LAST_NAMES = {
     "Bosnia and Herzegovina": ["Hodžić", "Begić", "Kovačević", "Delić", "Hadžić", "Mehmedović"],
     "Türkiye": ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Aydın"],  # noqa: RUF001
 }
+#: Home municipalities in the partner countries (for organisations and partnerships).
+TOWNS = {
+    "Kenya": ["Kisumu", "Nakuru", "Machakos"],
+    "Tanzania": ["Arusha", "Mwanza", "Dodoma"],
+    "Uganda": ["Jinja", "Gulu", "Mbale"],
+    "Zambia": ["Ndola", "Kitwe", "Livingstone"],
+    "Botswana": ["Gaborone", "Francistown", "Maun"],
+    "South Africa": ["Buffalo City", "Polokwane", "Mbombela"],
+    "Indonesia": ["Surabaya", "Makassar", "Semarang"],
+    "Ukraine": ["Lviv", "Poltava", "Vinnytsia"],
+    "Moldova": ["Cahul", "Bălți", "Ungheni"],
+    "Serbia": ["Niš", "Kragujevac", "Novi Pazar"],
+    "Kosovo": ["Prizren", "Gjakova", "Peja"],
+    "North Macedonia": ["Bitola", "Kumanovo", "Strumica"],
+    "Bosnia and Herzegovina": ["Tuzla", "Zenica", "Mostar"],
+    "Türkiye": ["Eskişehir", "Gaziantep", "Mersin"],
+}
+
 ROLES = (
     "Municipal Council",
     "County Government",
@@ -311,14 +329,16 @@ def _participants(rng: random.Random, host_ids: list[str]) -> list[dict[str, Any
             languages = ["en"] if second == "en" else ["en", second]
             themes = {t: 1.0 for t in rng.sample(focus, 2)}
             themes[rng.choice(THEMES)] = 0.5
-            town = f"{country} {rng.randint(1, 4)}"
+            town = rng.choice(TOWNS[country])
+            role = rng.choice(ROLES)
             people.append(
                 {
                     "id": f"{cohort_id}-{k + 1:02d}",
                     "name": f"{first} {last}",
                     "cohort": cohort_id,
                     "country": country,
-                    "organisation": f"{town} {rng.choice(ROLES)}",
+                    "organisation": f"{town} {role}" if "Ministry" not in role else role,
+                    "home_municipality": town,
                     "languages": languages,
                     "themes": themes,
                     "access_needs": ["step-free"] if rng.random() < 0.05 else [],
@@ -328,13 +348,42 @@ def _participants(rng: random.Random, host_ids: list[str]) -> list[dict[str, Any
     return people
 
 
+def _partnerships(rng: random.Random, hosts: list[dict[str, Any]]) -> None:
+    """About 40 % of the hosts partner one or two towns (illustrative, not the real ones)."""
+    towns = [t for names in TOWNS.values() for t in names]
+    for host in hosts:
+        if rng.random() < 0.4:
+            host["partners"] = rng.sample(towns, rng.choice([1, 1, 2]))
+
+
+def _history(rng: random.Random, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the hosts received in 2024 and 2025: 55-65 teams over 20-30 hosts a season."""
+    organisations = sorted({p["organisation"] for p in people})
+    visits = []
+    for season in ("2024", "2025"):
+        for host_id, *_ in rng.sample(MUNICIPALITIES, rng.randint(20, 30)):
+            teams = rng.choice([1, 1, 2, 2, 3, 4])
+            visits.append(
+                {
+                    "season": season,
+                    "host": host_id,
+                    "teams": teams,
+                    "organisations": rng.sample(organisations, min(teams, 2)),
+                }
+            )
+    return visits
+
+
 def make_problem() -> Problem:
     rng = random.Random("season-2026")
     hosts = _hosts(rng)
+    _partnerships(rng, hosts)
+    people = _participants(rng, [h["id"] for h in hosts])
     data = {
         "cohorts": _cohorts(),
-        "participants": _participants(rng, [h["id"] for h in hosts]),
+        "participants": people,
         "hosts": hosts,
+        "history": _history(rng, people),
     }
     return Problem.model_validate(data)
 
