@@ -118,3 +118,13 @@ def test_unknown_hosts_in_season_fields_are_named(fields: dict[str, Any], where:
     with pytest.raises(ProblemError) as caught:
         problem(**fields)
     assert where in str(caught.value) and "unknown host 'H9'" in str(caught.value)
+
+
+def test_team_report_names_what_it_pays_for() -> None:
+    p = problem()
+    (report,) = explain(p, allocation(team("T01", "H2", ["P1", "P2"]))).teams
+    assert "partnership: P1 is not at a partner host (H1)" in report.pays_for
+    assert "revisit: Kisumu County Government (P1) visited Host H2 in 2024, 2025" in (
+        report.pays_for
+    )
+    assert "host_relief: Host H2 received 3 team(s) in season 2025 (+3)" in report.pays_for

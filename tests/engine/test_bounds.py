@@ -145,10 +145,11 @@ def test_lp_with_short_lists_is_at_least_the_brute_force_optimum(
     if best is None:
         return
     setup = Setup.of(ProblemIndex.build(problem), 0)
+    spread = cohorts.season_spread_ceiling(setup)  # plan-wide: upper_bound adds it
     for rounds in (1, 3):
         with _short_lists(keep, rounds):
             found = _lp_bounds(setup, seed)
-        assert min(found) >= best - EPS, (rounds, found, best)
+        assert min(found) + spread >= best - EPS, (rounds, found, best)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

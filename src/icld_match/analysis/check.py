@@ -518,14 +518,14 @@ def _plain(text: str) -> str:
 
 
 def is_partner(host: Host, participant: Participant) -> bool:
-    """The host lists the participant's home municipality or country as a partner."""
-    country = _plain(participant.country)
-    home = _plain(participant.home_municipality or "") if participant.home_municipality else None
+    """The host lists the participant's home municipality or country as a partner (an
+    entry naming a country counts in any spelling, e.g. 'KE' for Kenya)."""
+    mine = {_plain(participant.country)}
+    if participant.home_municipality is not None:
+        mine.add(_plain(participant.home_municipality))
     for partner in host.partners:
-        if _plain(partner) in (home, country):
-            return True
         known = canonical_country(partner)
-        if known is not None and _plain(known) == country:
+        if _plain(partner) in mine or (known is not None and _plain(known) in mine):
             return True
     return False
 

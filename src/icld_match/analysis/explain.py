@@ -573,6 +573,32 @@ def _team_costs(ctx: _Context, team: Team, members: Sequence[Participant]) -> li
                 )
             else:
                 costs.append(f"wishes: {p.id} got none of their wishes ({_wish_text(p)})")
+    return costs + _season_costs(ctx, team, members)
+
+
+def _season_costs(ctx: _Context, team: Team, members: Sequence[Participant]) -> list[str]:
+    """Partnership, revisit and host relief shortfalls of one team (weights above 0)."""
+    problem, weights = ctx.problem, ctx.problem.weights
+    host = ctx.hosts.get(team.host)
+    if host is None:
+        return []
+    costs: list[str] = []
+    if problem.rules.partnership == "soft" and weights.partnership > 0:
+        for p in members:
+            partners = [h.id for h in problem.hosts if is_partner(h, p)]
+            if partners and team.host not in partners:
+                costs.append(f"partnership: {p.id} is not at a partner host ({_some(partners)})")
+    if problem.rules.revisit == "soft" and weights.revisit > 0:
+        for p in members:
+            seasons = visited_before(problem, p, team.host)
+            if seasons:
+                costs.append(
+                    f"revisit: {p.organisation} ({p.id}) visited {host.name} in "
+                    f"{', '.join(seasons)}"
+                )
+    relief = [line for line in _relief_matches(ctx) if line.startswith(f"{team.id} ")]
+    if relief and weights.host_relief > 0:
+        costs.append("host_relief: " + relief[0].split(": ", 1)[1])
     return costs
 
 
