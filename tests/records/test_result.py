@@ -42,6 +42,17 @@ def test_the_problem_hash_ignores_layout_and_key_order() -> None:
     assert problem_sha256(Problem.model_validate(other)) != digest
 
 
+def test_the_problem_hash_ignores_values_written_at_their_default() -> None:
+    """A field a later version adds with a neutral default must not orphan old plans:
+    writing a default out (as an older file lacks it) leaves the hash unchanged."""
+    data = problem_data()
+    digest = problem_sha256(Problem.model_validate(data))
+    explicit = {**data, "history": [], "rules": {"mixed_countries": "soft"}}
+    assert problem_sha256(Problem.model_validate(explicit)) == digest
+    changed = {**data, "rules": {"mixed_countries": "hard"}}
+    assert problem_sha256(Problem.model_validate(changed)) != digest
+
+
 def test_solve_stamps_the_version_and_the_problem_hash() -> None:
     problem = tiny_problem()
     allocation = solve(problem, time_limit=5, workers=1)

@@ -206,10 +206,11 @@ def _columns(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def problem_sha256(problem: Problem) -> str:
-    """SHA-256 of the problem's canonical JSON: its data as validated (defaults filled in,
-    names normalised), keys sorted, no whitespace. Equal problems give equal hashes
-    whatever the file's layout or key order."""
-    data = problem.model_dump(mode="json")
+    """SHA-256 of the problem's canonical JSON: its data as validated (names normalised),
+    values equal to their defaults left out, keys sorted, no whitespace. Equal problems give
+    equal hashes whatever the file's layout or key order, and a field added by a later
+    version with a default that keeps the old meaning leaves old plans matching."""
+    data = problem.model_dump(mode="json", exclude_defaults=True)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
