@@ -43,16 +43,26 @@ def days(start: date, end: date) -> list[date]:
     return [start + timedelta(n) for n in range((end - start).days + 1)]
 
 
-def available(host: Host, start: date, end: date) -> bool:
-    """``null`` = any date; otherwise one listed range must hold the whole internship.
+WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
-    (The schema's field description: "A cohort can come only if one range covers its
-    whole internship"; two ranges that only together cover it do not make a host
-    available.)
+
+def available(host: Host, start: date, end: date) -> bool:
+    """Every day from start to end is a day the host can receive (README "The rules"):
+
+    inside one of the ``available`` ranges (``null`` = any date; the ranges form one set
+    of days, so two ranges that together cover the internship count), not one of its
+    ``closed_weekdays`` and not inside a ``blackout`` range.
     """
-    if host.available is None:
-        return True
-    return any(r.start <= start and end <= r.end for r in host.available)
+    open_days = None
+    if host.available is not None:
+        open_days = {d for r in host.available for d in days(r.start, r.end)}
+    blackout = {d for r in host.blackout for d in days(r.start, r.end)}
+    for d in days(start, end):
+        if open_days is not None and d not in open_days:
+            return False
+        if d in blackout or WEEKDAY_NAMES[d.weekday()] in host.closed_weekdays:
+            return False
+    return True
 
 
 def fold(tags: Sequence[str]) -> set[str]:

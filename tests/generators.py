@@ -18,6 +18,7 @@ THEMES = ["dialogue", "waste", "gender", "climate"]
 COUNTRIES = ["Kenya", "Serbia", "Indonesia"]
 ORGANISATIONS = [None, None, "City A", "City B"]
 STARTS = [date(2026, 5, 4), date(2026, 5, 5), date(2026, 9, 7)]
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 @st.composite
@@ -80,6 +81,10 @@ def problems(
                     ),
                 ),
                 "season_max_teams": pick(None, st.sampled_from([None, None, 1, 2])),
+                "closed_weekdays": pick([], st.sampled_from([[], [], ["sat", "sun"], ["tue"]])),
+                "blackout": pick(
+                    [], st.sampled_from([[], [], [{"start": STARTS[1], "end": STARTS[1]}]])
+                ),
             }
         )
 
@@ -182,11 +187,17 @@ def _hidden_teams(
 def _availability(
     draw: st.DrawFn, used: list[date], unused: list[date]
 ) -> list[dict[str, date]] | None:
-    """None, or ranges covering each used window (often not first), plus decoys: a far
-    range and, for an unused window, two one-day ranges that only together cover it."""
+    """None, or ranges covering each used window (often not first; sometimes as two
+    one-day ranges that only together cover it, which counts), plus decoys: a far range
+    and, for an unused window, two one-day ranges that together cover it."""
     if draw(st.integers(0, 4)) == 0:
         return None
-    ranges = [_window(s) for s in sorted(set(used))]
+    ranges: list[dict[str, date]] = []
+    for s in sorted(set(used)):
+        if draw(st.integers(0, 3)) == 0:
+            ranges += [{"start": s, "end": s}, {"start": s + timedelta(1), "end": s + timedelta(1)}]
+        else:
+            ranges.append(_window(s))
     if draw(st.booleans()) or not ranges:
         ranges.append({"start": date(2026, 11, 2), "end": date(2026, 11, 6)})
     split_for = [s for s in unused if s not in used]
@@ -194,6 +205,22 @@ def _availability(
         s = draw(st.sampled_from(split_for))
         ranges += [{"start": s, "end": s}, {"start": s + timedelta(1), "end": s + timedelta(1)}]
     return draw(st.permutations(ranges))
+
+
+def _closures(draw: st.DrawFn, used: list[date], unused: list[date]) -> dict[str, Any]:
+    """Closed weekdays and blackout days that never hit the hidden plan's days, but often
+    close a window the hidden plan does not use (so the solver must respect them). One
+    draw, so the other features keep their shares of the derandomized draws."""
+    used_days = {s + timedelta(k) for s in used for k in (0, 1)}
+    free_weekdays = [w for i, w in enumerate(WEEKDAYS) if i not in {d.weekday() for d in used_days}]
+    other_days = sorted({s + timedelta(k) for s in unused for k in (0, 1)} - used_days)
+    choice = draw(st.integers(0, 5))
+    out: dict[str, Any] = {}
+    if choice in (1, 3):
+        out["closed_weekdays"] = free_weekdays[choice // 2 :: 2]
+    if choice in (2, 3) and other_days:
+        out["blackout"] = [{"start": other_days[-1], "end": other_days[-1]}]
+    return out
 
 
 @st.composite
@@ -238,6 +265,9 @@ def planted(
         data["affinities"] = [
             {"participant": p["id"], "host": draw(st.sampled_from(host_ids)), "value": 0.9}
         ]
+    for h in hosts:  # closures drawn last
+        used = [starts[c] for c, hid, _ in plan if hid == h["id"]]
+        h.update(_closures(draw, used, list(starts.values())))
     return Problem.model_validate(data), plan
 
 

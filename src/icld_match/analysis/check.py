@@ -209,20 +209,59 @@ def _check_team_dates(index: _Index, teams: Sequence[Team]) -> list[Violation]:
     return out
 
 
+_ISO_WEEKDAY = {1: "mon", 2: "tue", 3: "wed", 4: "thu", 5: "fri", 6: "sat", 7: "sun"}
+
+
+def _closed_spans(host: Host, start: date, end: date) -> list[tuple[int, int]]:
+    """Day ordinals (first, last) in start..end on which the host cannot receive: gaps
+    between its available ranges (the ranges form one set of days), blackout ranges and
+    closed weekdays (at most three dates each, enough to name the breach). Worked on
+    ordinals and intervals, so a malformed team spanning millennia costs no more."""
+    a, b = start.toordinal(), end.toordinal()
+    spans: list[tuple[int, int]] = []
+    if host.available is not None:
+        cursor = a
+        for r in sorted(host.available, key=lambda r: r.start):
+            lo, hi = r.start.toordinal(), r.end.toordinal()
+            if lo > cursor:
+                spans.append((cursor, min(lo - 1, b)))
+            cursor = max(cursor, hi + 1)
+            if cursor > b:
+                break
+        if cursor <= b:
+            spans.append((cursor, b))
+    for r in host.blackout:
+        lo, hi = max(a, r.start.toordinal()), min(b, r.end.toordinal())
+        if lo <= hi:
+            spans.append((lo, hi))
+    for offset in range(min(7 * 3, b - a + 1)):
+        if _ISO_WEEKDAY[date.fromordinal(a + offset).isoweekday()] in host.closed_weekdays:
+            spans.append((a + offset, a + offset))
+    return [s for s in sorted(spans) if s[0] <= b]
+
+
+def _spans_text(spans: list[tuple[int, int]]) -> str:
+    shown = [
+        str(date.fromordinal(lo)) if lo == hi else f"{date.fromordinal(lo)}..{date.fromordinal(hi)}"
+        for lo, hi in spans[:5]
+    ]
+    return _ids(shown) + (", ..." if len(spans) > 5 else "")
+
+
 def _check_host_dates(index: _Index, teams: Sequence[Team]) -> list[Violation]:
-    """A host receives a team only if it is available for the cohort's whole internship."""
+    """A host receives a team only if it is open on every day the team is there."""
     out: list[Violation] = []
     for team in teams:
         cohort, host = index.cohorts.get(team.cohort), index.hosts.get(team.host)
-        if cohort is None or host is None:
+        if cohort is None or host is None or team.end < team.start:
             continue
-        window = cohort.internship
-        if not (host.available is None or any(r.covers(window) for r in host.available)):
+        closed = _closed_spans(host, team.start, team.end)
+        if closed:
             out.append(
                 Violation(
                     "host_dates",
-                    f"host {host.id} is not available for all of cohort {cohort.id}'s internship "
-                    f"{window} (team {team.id})",
+                    f"host {host.id} cannot receive team {team.id} of cohort {cohort.id} on "
+                    f"{_spans_text(closed)} (team dates {team.start}..{team.end})",
                     (team.id, host.id, cohort.id),
                 )
             )

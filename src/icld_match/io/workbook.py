@@ -55,6 +55,10 @@ _FORMATS = {
     "date": "A date: 2026-05-13, 13/05/2026 or a date cell.",
     "ranges": "Date ranges separated by ';', e.g. '2026-05-01..2026-05-31; 2026-06-02'. "
     "Blank: any date. 'none': never.",
+    "day_ranges": "Date ranges separated by ';', e.g. '2026-06-06; 2026-06-19..2026-06-21'. "
+    "Blank: none.",
+    "weekdays": "Weekdays separated by ';': mon, tue, wed, thu, fri, sat, sun (or full names), "
+    "e.g. 'sat; sun'.",
     "int": "A whole number.",
     "float": "A number (0.8 or 0,8).",
 }
@@ -66,6 +70,8 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "list": cells.parse_list,
     "weights": cells.parse_weights,
     "ranges": lambda v: [{"start": a, "end": b} for a, b in cells.parse_ranges(v)],
+    "day_ranges": lambda v: [{"start": a, "end": b} for a, b in cells.parse_ranges(v)],
+    "weekdays": cells.parse_list,
 }
 
 
@@ -153,6 +159,8 @@ SHEETS: tuple[Sheet, ...] = (
             _c("max_teams", Capacity, "int", 1, ("capacity", "max_teams")),
             _c("max_participants", Capacity, "int", 4, ("capacity", "max_participants")),
             _c("available", Host, "ranges", "2026-05-01..2026-06-30"),
+            _c("closed_weekdays", Host, "weekdays", "sat; sun"),
+            _c("blackout", Host, "day_ranges", "2026-06-06; 2026-06-19..2026-06-21"),
             _c("season_max_teams", Host, "int", None),
         ),
         required=True,
@@ -237,8 +245,10 @@ def _to_cell(kind: str, value: Any) -> Any:
     """The canonical cell for a field value; dates stay dates (Excel shows them as dates)."""
     if value is None:
         return "" if kind == "ranges" else None
-    if kind == "list":
+    if kind in ("list", "weekdays"):
         return cells.format_list(value)
+    if kind == "day_ranges":  # no blackout is a blank cell, not 'none'
+        return cells.format_ranges([(r["start"], r["end"]) for r in value]) if value else ""
     if kind == "weights":
         return cells.format_weights(value)
     if kind == "ranges":

@@ -70,8 +70,9 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         "host_dates",
         "hard",
         "pair",
-        "a host receives teams only on days it is available",
-        closes="not available on the internship dates",
+        "a host receives teams only on days it is open: inside its available ranges, not a "
+        "closed weekday, not a blackout day",
+        closes="closed on an internship day (availability, closed weekday or blackout)",
     ),
     RuleEntry(
         "host_capacity",

@@ -60,6 +60,31 @@ Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
 Size = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
 Weight = Annotated[float, Field(strict=True, ge=0, le=MAX_WEIGHT)]
 
+#: Weekday spellings, Monday first (``date.weekday()`` order): three lowercase letters.
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMES = {
+    name: short
+    for short, full in zip(
+        WEEKDAYS,
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        strict=True,
+    )
+    for name in (short, full)
+}
+
+
+def _weekday(value: Any) -> Any:
+    """'sat', 'Sat' and 'Saturday' are one weekday, stored as 'sat'; anything else is an
+    error naming the spellings (a typo must not silently open a closed day)."""
+    if isinstance(value, str) and value.strip().casefold() in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES[value.strip().casefold()]
+    raise ValueError(f"expected a weekday: one of {', '.join(WEEKDAYS)}")
+
+
+Weekday = Annotated[
+    Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], BeforeValidator(_weekday)
+]
+
 
 class Record(Checked):
     """Base of every input record: unknown fields and NaN/inf numbers are errors."""
@@ -204,8 +229,20 @@ class Host(Record):
     capacity: Capacity = Field(default_factory=Capacity, description="Simultaneous capacity.")
     available: list[DateRange] | None = Field(
         default=None,
-        description="Date ranges the host can receive teams; null means any date. A cohort "
-        "can come only if one range covers its whole internship.",
+        description="Date ranges the host can receive teams; null means any date. The "
+        "ranges are merged into a set of days: a team can come when every internship day "
+        "lies in some range (two ranges that together cover the internship count).",
+    )
+    closed_weekdays: list[Weekday] = Field(
+        default_factory=list,
+        description="Weekdays the host never receives teams, as 'mon', 'tue', 'wed', 'thu', "
+        "'fri', 'sat', 'sun' (full English names and any case are accepted and stored so), "
+        "e.g. ['sat', 'sun'].",
+    )
+    blackout: list[DateRange] = Field(
+        default_factory=list,
+        description="Date ranges the host cannot receive teams even inside 'available' "
+        "(holidays, elections); a team can come only if no internship day is a blackout day.",
     )
     season_max_teams: Count | None = Field(
         default=None,
@@ -225,8 +262,20 @@ class Host(Record):
             raise ValueError(f"theme strengths must lie in [0, 1] (out of range: {', '.join(bad)})")
         return themes
 
+    def open_on(self, day: date) -> bool:
+        """Whether the host can receive a team on this day: inside an available range
+        (or no ranges given), not a closed weekday, not in a blackout range."""
+        if self.available is not None and not any(r.start <= day <= r.end for r in self.available):
+            return False
+        if self.closed_weekdays and WEEKDAYS[day.weekday()] in self.closed_weekdays:
+            return False
+        return not any(r.start <= day <= r.end for r in self.blackout)
+
     def is_available(self, window: DateRange) -> bool:
-        return self.available is None or any(r.covers(window) for r in self.available)
+        """Every day of ``window`` is open: the ranges act as one merged set of days."""
+        if self.available is None and not self.closed_weekdays and not self.blackout:
+            return True
+        return all(self.open_on(day) for day in window.days())
 
 
 class Pin(Record):
