@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
 from icld_match.records.result import Allocation, Status, Team
-from icld_match.records.schema import Host, Participant, Problem
+from icld_match.records.schema import Cohort, Host, Participant, Problem
 
 MAX_PARTICIPANTS = 8
 MAX_HOSTS = 4
@@ -65,6 +65,20 @@ def available(host: Host, start: date, end: date) -> bool:
     return True
 
 
+def internships(c: Cohort) -> list[tuple[date, date]]:
+    """README "Season planning": the fixed internship, or every run of
+    ``internship_days`` consecutive days inside the window."""
+    if c.internship is not None:
+        return [(c.internship.start, c.internship.end)]
+    assert c.window is not None
+    out = []
+    first = c.window.start
+    while first + timedelta(c.internship_days - 1) <= c.window.end:
+        out.append((first, first + timedelta(c.internship_days - 1)))
+        first += timedelta(1)
+    return out
+
+
 def fold(tags: Sequence[str]) -> set[str]:
     return {t.casefold() for t in tags}
 
@@ -86,7 +100,7 @@ def pair_ok(problem: Problem, p: Participant, h: Host) -> bool:
     c = next(c for c in problem.cohorts if c.id == p.cohort)
     pinned = [pin.host for pin in problem.pins if pin.participant == p.id]
     return (
-        available(h, c.internship.start, c.internship.end)
+        any(available(h, start, end) for start, end in internships(c))
         and bool(fold(p.languages) & fold(h.languages))
         and fold(p.access_needs) <= fold(h.accessibility)
         and h.id not in p.blocked_hosts
@@ -112,11 +126,11 @@ def violations(problem: Problem, teams: Sequence[Team]) -> list[str]:
             broken.add("team_cohort")
         if not c.team_size.min <= len(members) <= c.team_size.max:
             broken.add("team_size")
-        if (t.start, t.end) != (c.internship.start, c.internship.end):
+        if (t.start, t.end) not in internships(c):
             broken.add("team_dates")
-        if not available(h, c.internship.start, c.internship.end):
+        if not available(h, t.start, t.end):
             broken.add("host_dates")
-        for d in days(c.internship.start, c.internship.end):
+        for d in days(t.start, t.end):
             load[(h.id, d)][0] += 1
             load[(h.id, d)][1] += len(members)
         season[h.id] += 1
@@ -130,6 +144,10 @@ def violations(problem: Problem, teams: Sequence[Team]) -> list[str]:
         if cap_season is not None and n > cap_season:
             broken.add("season_cap")
     broken |= _group_rules(problem, teams)
+    if problem.rules.internship_dates == "per_cohort":
+        for c in problem.cohorts:
+            if c.window is not None and len({t.start for t in teams if t.cohort == c.id}) > 1:
+                broken.add("team_dates")
     return sorted(broken)
 
 
@@ -246,15 +264,22 @@ def partitions(items: Sequence[str], smallest: int, largest: int) -> Iterator[tu
 
 
 def make_teams(
-    problem: Problem, blocks: Sequence[tuple[str, Block]], hosts: Sequence[str]
+    problem: Problem,
+    blocks: Sequence[tuple[str, Block]],
+    hosts: Sequence[str],
+    starts: Sequence[date] | None = None,
 ) -> list[Team]:
-    """Teams T01, T02, ... for (cohort, members) blocks sent to ``hosts``."""
+    """Teams T01, T02, ... for (cohort, members) blocks sent to ``hosts`` (on ``starts``,
+    by default each cohort's first possible internship)."""
     cohorts = {c.id: c for c in problem.cohorts}
     people = {p.id: p for p in problem.participants}
     by_id = {h.id: h for h in problem.hosts}
     teams = []
     for number, ((cohort_id, members), host_id) in enumerate(zip(blocks, hosts, strict=True), 1):
-        window = cohorts[cohort_id].internship
+        options = internships(cohorts[cohort_id])
+        first, last = options[0]
+        if starts is not None:
+            first, last = next(o for o in options if o[0] == starts[number - 1])
         fits = [fit(problem, people[m], by_id[host_id]) for m in members]
         teams.append(
             Team(
@@ -262,8 +287,8 @@ def make_teams(
                 cohort=cohort_id,
                 host=host_id,
                 members=sorted(members),
-                start=window.start,
-                end=window.end,
+                start=first,
+                end=last,
                 fit=sum(fits) / len(fits),
             )
         )
@@ -282,10 +307,13 @@ def _splits(problem: Problem) -> list[list[list[tuple[str, Block]]]]:
 def candidates(problem: Problem) -> Iterator[list[Team]]:
     """Every plan that places everyone once in teams of the right size (no other rule)."""
     host_ids = [h.id for h in problem.hosts]
+    cohorts = {c.id: c for c in problem.cohorts}
     for combo in itertools.product(*_splits(problem)):
         blocks = [b for split in combo for b in split]
         for chosen in itertools.product(host_ids, repeat=len(blocks)):
-            yield make_teams(problem, blocks, chosen)
+            options = [[s for s, _ in internships(cohorts[c])] for c, _ in blocks]
+            for starts in itertools.product(*options):
+                yield make_teams(problem, blocks, chosen, starts)
 
 
 def _guard(problem: Problem) -> None:
@@ -305,6 +333,8 @@ def best_objective(problem: Problem) -> float | None:
 def best_allocation(problem: Problem) -> Allocation | None:
     """An optimal valid plan (the first found among equals), or None."""
     _guard(problem)
+    if any(c.window is not None for c in problem.cohorts):
+        return _best_by_enumeration(problem)
     found = _Search(problem).run()
     if found is None:
         return None
@@ -316,6 +346,18 @@ def best_allocation(problem: Problem) -> Allocation | None:
     if abs(actual - expected) > 1e-6:
         raise AssertionError(f"search value {expected} disagrees with value() {actual}")
     return Allocation(status=Status.FEASIBLE, teams=teams)
+
+
+def _best_by_enumeration(problem: Problem) -> Allocation | None:
+    """With windows (days chosen by the plan): every candidate, judged and scored plainly."""
+    best: tuple[float, list[Team]] | None = None
+    for teams in candidates(problem):
+        if violations(problem, teams):
+            continue
+        total = value(problem, teams)
+        if best is None or total > best[0] + TOLERANCE:
+            best = (total, teams)
+    return None if best is None else Allocation(status=Status.FEASIBLE, teams=best[1])
 
 
 class _Search:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from ..records.catalogue import CHECKED_RULES, TERMS
 from ..records.result import Allocation, Team, TermValue
-from ..records.schema import Cohort, Host, Participant, Problem
+from ..records.schema import Cohort, Host, Participant, Problem, Rules
 
 __all__ = ["RULES", "TERMS", "Violation", "check", "objective", "score", "thematic_fit"]
 
@@ -56,6 +56,7 @@ class _Index:
     participants: dict[str, Participant]
     hosts: dict[str, Host]
     affinity: dict[tuple[str, str], float]
+    rules: Rules
 
     @classmethod
     def of(cls, problem: Problem) -> _Index:
@@ -64,6 +65,7 @@ class _Index:
             participants={p.id: p for p in problem.participants},
             hosts={h.id: h for h in problem.hosts},
             affinity={(a.participant, a.host): a.value for a in problem.affinities},
+            rules=problem.rules,
         )
 
     def known_members(self, team: Team) -> list[Participant]:
@@ -190,23 +192,50 @@ def _check_host_known(index: _Index, teams: Sequence[Team]) -> list[Violation]:
 
 
 def _check_team_dates(index: _Index, teams: Sequence[Team]) -> list[Violation]:
-    """A team's dates are its cohort's internship, nothing else."""
+    """A team's dates are its cohort's internship; with a window, ``internship_days``
+    consecutive days inside it, the same for every team of the cohort under per_cohort."""
     out: list[Violation] = []
+    first_start: dict[str, Team] = {}
+    per_cohort = index.rules.internship_dates == "per_cohort"
     for team in teams:
         cohort = index.cohorts.get(team.cohort)
         if cohort is None:
             continue
-        window = cohort.internship
-        if (team.start, team.end) != (window.start, window.end):
+        wrong = _wrong_dates(cohort, team)
+        if wrong:
+            out.append(Violation("team_dates", wrong, (team.id, cohort.id)))
+            continue
+        earlier = first_start.setdefault(cohort.id, team)
+        if per_cohort and cohort.window is not None and earlier.start != team.start:
             out.append(
                 Violation(
                     "team_dates",
-                    f"team {team.id} runs {team.start}..{team.end} but cohort {cohort.id}'s "
-                    f"internship is {window.start}..{window.end}",
-                    (team.id, cohort.id),
+                    f"teams {earlier.id} and {team.id} of cohort {cohort.id} go on different "
+                    f"days ({earlier.start} and {team.start}) but rules.internship_dates is "
+                    "per_cohort",
+                    (team.id, earlier.id, cohort.id),
                 )
             )
     return out
+
+
+def _wrong_dates(cohort: Cohort, team: Team) -> str | None:
+    """Why the team's dates cannot be its cohort's, or None when they can."""
+    runs = f"team {team.id} runs {team.start}..{team.end}"
+    if cohort.internship is not None:
+        fixed = cohort.internship
+        if (team.start, team.end) != (fixed.start, fixed.end):
+            return f"{runs} but cohort {cohort.id}'s internship is {fixed.start}..{fixed.end}"
+        return None
+    window = cohort.window
+    if window is None:
+        return None
+    length = team.end.toordinal() - team.start.toordinal() + 1
+    if length != cohort.internship_days:
+        return f"{runs}, {length} days, but cohort {cohort.id} has {cohort.internship_days}"
+    if team.start < window.start or team.end > window.end:
+        return f"{runs}, outside cohort {cohort.id}'s window {window.start}..{window.end}"
+    return None
 
 
 _ISO_WEEKDAY = {1: "mon", 2: "tue", 3: "wed", 4: "thu", 5: "fri", 6: "sat", 7: "sun"}
@@ -602,7 +631,9 @@ def thematic_fit(problem: Problem, participant_id: str, host_id: str) -> float:
     if host_id not in hosts:
         raise KeyError(f"unknown host {host_id!r}")
     affinity = {(a.participant, a.host): a.value for a in problem.affinities}
-    index = _Index(cohorts={}, participants=participants, hosts=hosts, affinity=affinity)
+    index = _Index(
+        cohorts={}, participants=participants, hosts=hosts, affinity=affinity, rules=problem.rules
+    )
     return _fit(index, participants[participant_id], hosts[host_id])
 
 

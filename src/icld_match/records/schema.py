@@ -131,14 +131,66 @@ class TeamSize(Record):
         return self
 
 
+#: Longest internship a window may ask for (days); keeps day-by-day models small.
+MAX_INTERNSHIP_DAYS = 31
+
+
 class Cohort(Record):
     """One intake of an international training programme (about 25 participants)."""
 
     id: Id
     name: str = Field(description="Human-readable name, e.g. 'ITP Local Democracy 2026'.")
     programme: str = Field(default="", description="The training programme this cohort belongs to.")
-    internship: DateRange = Field(description="The two internship days in Sweden.")
+    internship: DateRange | None = Field(
+        default=None,
+        description="The fixed internship days in Sweden. Give either this or 'window'.",
+    )
+    window: DateRange | None = Field(
+        default=None,
+        description="Days within which the plan chooses the internship (e.g. the cohort's "
+        "Swedish phase), instead of fixed 'internship' dates: 'internship_days' consecutive "
+        "days, the same for the whole cohort or per team (rules.internship_dates).",
+    )
+    internship_days: Annotated[int, Field(strict=True, ge=1, le=MAX_INTERNSHIP_DAYS)] = Field(
+        default=2,
+        description="How many consecutive days an internship chosen within 'window' lasts "
+        f"(1 to {MAX_INTERNSHIP_DAYS}); ignored with fixed 'internship' dates.",
+    )
     team_size: TeamSize = Field(default_factory=TeamSize, description="Team size bounds.")
+
+    @model_validator(mode="after")
+    def _internship_or_window(self) -> Self:
+        if (self.internship is None) == (self.window is None):
+            raise ValueError(
+                "give either 'internship' (fixed dates) or 'window' (the plan chooses the "
+                "days), not both or neither"
+            )
+        if self.window is not None and len(self.window.days()) < self.internship_days:
+            raise ValueError(
+                f"window {self.window} is shorter than internship_days {self.internship_days}"
+            )
+        return self
+
+    @property
+    def span(self) -> DateRange:
+        """Every day the cohort may be in the field: its internship or its whole window."""
+        span = self.internship or self.window
+        assert span is not None  # the validator demands one of them
+        return span
+
+    def starts(self) -> list[date]:
+        """First days the plan may choose: the fixed start, or every start in the window."""
+        if self.window is None:
+            return [self.span.start]
+        last = self.window.end - timedelta(self.internship_days - 1)
+        first = self.window.start
+        return [first + timedelta(d) for d in range((last - first).days + 1)]
+
+    def dates_from(self, start: date) -> DateRange:
+        """The internship that begins on ``start``."""
+        if self.window is None:
+            return self.span
+        return DateRange(start=start, end=start + timedelta(self.internship_days - 1))
 
 
 def _language_codes(languages: list[str]) -> list[str]:
@@ -323,6 +375,11 @@ class Rules(Record):
     )
     organisation_strictness: Literal["soft", "hard"] = Field(
         default="soft", description="Whether the organisation policy is a hard rule or a penalty."
+    )
+    internship_dates: Literal["per_cohort", "per_team"] = Field(
+        default="per_cohort",
+        description="For cohorts with a 'window': 'per_cohort' = all teams of the cohort go on "
+        "the same days; 'per_team' = each team gets its own days within the window.",
     )
 
 

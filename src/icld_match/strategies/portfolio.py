@@ -232,6 +232,8 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
     whole = ctx.deadline
     # the bound is on the weighted objective with everybody placed: not for relaxed mode
     provider = None if ctx.options.allow_unplaced else BOUND_PROVIDER
+    if index.has_windows:  # the bound module shares capacity over whole windows: too tight
+        provider = None
     if whole.remaining() < BOUND_MIN_TIME:
         provider = None
     if provider is not None:
@@ -259,6 +261,11 @@ def _run_strategy(
 ) -> tuple[Allocation | None, str, Outcome | None]:
     """The plan of the named strategy, its label, and the exact model's outcome if it ran."""
     name = ctx.options.strategy
+    if index.has_windows:
+        # Chosen days live only in the exact model so far: greedy, decompose and LNS plan
+        # fixed dates (their capacity sums are per internship, not per day).
+        solver = Exact()
+        return solver.run(index, incumbent, ctx), "exact(windows)", solver.outcome
     if name == "auto":
         portfolio = Portfolio()
         plan = portfolio.run(index, incumbent, ctx)
