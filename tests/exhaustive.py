@@ -349,15 +349,51 @@ def best_allocation(problem: Problem) -> Allocation | None:
 
 
 def _best_by_enumeration(problem: Problem) -> Allocation | None:
-    """With windows (days chosen by the plan): every candidate, judged and scored plainly."""
+    """With windows (days chosen by the plan): every split, then every (host, days) per
+    team that the pair rules and the host's calendar allow (the same days for a whole
+    cohort under per_cohort), judged by :func:`violations` and scored by :func:`value`."""
     best: tuple[float, list[Team]] | None = None
-    for teams in candidates(problem):
-        if violations(problem, teams):
-            continue
-        total = value(problem, teams)
-        if best is None or total > best[0] + TOLERANCE:
-            best = (total, teams)
+    people = {p.id: p for p in problem.participants}
+    per_cohort = problem.rules.internship_dates == "per_cohort"
+    for combo in itertools.product(*_splits(problem)):
+        blocks = [b for split in combo for b in split]
+        for teams in _dated_choices(problem, blocks, people, per_cohort):
+            if violations(problem, teams):
+                continue
+            total = value(problem, teams)
+            if best is None or total > best[0] + TOLERANCE:
+                best = (total, teams)
     return None if best is None else Allocation(status=Status.FEASIBLE, teams=best[1])
+
+
+def _dated_choices(
+    problem: Problem,
+    blocks: list[tuple[str, Block]],
+    people: dict[str, Participant],
+    per_cohort: bool,
+) -> Iterator[list[Team]]:
+    cohorts = {c.id: c for c in problem.cohorts}
+    cohort_ids = sorted({c for c, _ in blocks})
+    shared_options = [
+        [s for s, _ in internships(cohorts[c])] if per_cohort else [None] for c in cohort_ids
+    ]
+    for shared in itertools.product(*shared_options):
+        fixed = dict(zip(cohort_ids, shared, strict=True))
+        options = []
+        for c, block in blocks:
+            starts = [fixed[c]] if fixed[c] is not None else [s for s, _ in internships(cohorts[c])]
+            options.append(
+                [
+                    (h.id, start)
+                    for h in problem.hosts
+                    for start, end in internships(cohorts[c])
+                    if start in starts
+                    and all(pair_ok(problem, people[m], h) for m in block)
+                    and available(h, start, end)
+                ]
+            )
+        for chosen in itertools.product(*options):
+            yield make_teams(problem, blocks, [h for h, _ in chosen], [d for _, d in chosen])
 
 
 class _Search:

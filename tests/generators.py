@@ -404,3 +404,95 @@ def hidden_teams(problem: Problem, plan: list[tuple[str, str, list[str]]]) -> li
         )
         for n, (c, h, members) in enumerate(plan, 1)
     ]
+
+
+def _day_ranges(days_used: set[date]) -> list[dict[str, date]]:
+    """Each used day as its own one-day range: only merged do they cover an internship."""
+    return [{"start": d, "end": d} for d in sorted(days_used)]
+
+
+@st.composite
+def planted_windows(
+    draw: st.DrawFn, max_participants: int = 6, max_hosts: int = 3, max_cohorts: int = 2
+) -> tuple[Problem, list[tuple[str, str, list[str], date]]]:
+    """A feasible problem with internship windows and the hidden plan it was built around,
+    ((cohort, host, members, first day)): the hidden days first, then windows around them,
+    capacities from the hidden per-day load, and calendars that are open on the hidden
+    days (one-day ranges, closed weekdays and blackouts elsewhere)."""
+    cohorts, split = draw(_hidden_teams(max_participants, max_cohorts))
+    policy = draw(st.sampled_from(["per_cohort", "per_team"]))
+    host_ids = [f"H{h}" for h in range(draw(st.integers(1, max_hosts)))]
+    plan: list[tuple[str, str, list[str], date]] = []
+    n = 0
+    for cohort, (cid, sizes) in zip(cohorts, split, strict=True):
+        length = draw(st.sampled_from([1, 2, 2, 3]))
+        first = date(2026, 5, 4) + timedelta(draw(st.integers(0, 3)))
+        span = length + draw(st.integers(0, 3))
+        del cohort["internship"]
+        cohort.update(
+            window={"start": first, "end": first + timedelta(span - 1)}, internship_days=length
+        )
+        shared = first + timedelta(draw(st.integers(0, span - length)))
+        for size in sizes:
+            start = (
+                shared
+                if policy == "per_cohort"
+                else first + timedelta(draw(st.integers(0, span - length)))
+            )
+            members = [f"P{n + k}" for k in range(size)]
+            plan.append((cid, draw(st.sampled_from(host_ids)), members, start))
+            n += size
+    length_of = {c["id"]: c["internship_days"] for c in cohorts}
+    hosts = []
+    for hid in host_ids:
+        load: dict[date, list[int]] = {}
+        for cid, h, members, start in plan:
+            if h == hid:
+                for k in range(length_of[cid]):
+                    cell = load.setdefault(start + timedelta(k), [0, 0])
+                    cell[0] += 1
+                    cell[1] += len(members)
+        free_weekdays = [w for i, w in enumerate(WEEKDAYS) if i not in {d.weekday() for d in load}]
+        hosts.append(
+            {
+                "id": hid,
+                "name": f"Host {hid}",
+                "municipality": hid,
+                "themes": draw(
+                    st.dictionaries(
+                        st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=2
+                    )
+                ),
+                "languages": ["en"],
+                "capacity": {
+                    "max_teams": max((t for t, _ in load.values()), default=0)
+                    + draw(st.sampled_from([0, 0, 1])),
+                    "max_participants": max((p for _, p in load.values()), default=0)
+                    + draw(st.sampled_from([0, 1])),
+                },
+                "available": draw(st.sampled_from([None, _day_ranges(set(load))])),
+                "closed_weekdays": draw(st.sampled_from([[], free_weekdays[:3]])),
+            }
+        )
+    participants = [
+        {
+            "id": m,
+            "name": f"Person {m}",
+            "cohort": cid,
+            "country": draw(st.sampled_from(COUNTRIES)),
+            "languages": ["en"],
+            "themes": draw(
+                st.dictionaries(st.sampled_from(THEMES), st.sampled_from([0.5, 1.0]), max_size=2)
+            ),
+            "wishes": draw(st.lists(st.sampled_from(host_ids), max_size=1)),
+        }
+        for cid, _, members, _ in plan
+        for m in members
+    ]
+    data = {
+        "cohorts": cohorts,
+        "participants": participants,
+        "hosts": hosts,
+        "rules": {"internship_dates": policy},
+    }
+    return Problem.model_validate(data), plan

@@ -12,7 +12,9 @@ from typing import Any
 
 import exhaustive
 import pytest
-from conftest import host, participant
+from conftest import examples, host, participant
+from generators import planted_windows
+from hypothesis import given, settings
 
 from icld_match import Problem, Status, check, diagnose, solve
 from icld_match.index.problem_index import ProblemIndex
@@ -245,3 +247,35 @@ def test_problems_without_windows_keep_their_model() -> None:
     allocation = solve(problem, workers=1, time_limit=10)
     assert [(t.start, t.end) for t in allocation.teams] == [(day(0), day(1))]
     assert "windows" not in (allocation.strategy or "")
+
+
+@settings(max_examples=examples(40), deadline=None)
+@given(planted_windows())
+def test_planted_windows_solve_to_valid_optimal_plans(
+    pair: tuple[Problem, list[tuple[str, str, list[str], date]]],
+) -> None:
+    """Hidden plan first, windows and calendars around it: the hidden plan is valid for
+    both referees, and the solver's plan is valid and as good as the brute-force optimum."""
+    problem, plan = pair
+    hidden = [
+        Team(
+            id=f"T{i}",
+            cohort=cid,
+            host=hid,
+            members=members,
+            start=start,
+            end=start + timedelta(problem.cohort(cid).internship_days - 1),
+            fit=0.0,
+        )
+        for i, (cid, hid, members, start) in enumerate(plan)
+    ]
+    assert exhaustive.violations(problem, hidden) == []
+    assert check(problem, Allocation(status=Status.FEASIBLE, teams=hidden)) == []
+    allocation = solve(problem, workers=1, time_limit=30)
+    assert allocation.is_feasible()
+    assert check(problem, allocation) == []
+    assert exhaustive.violations(problem, allocation.teams) == []
+    best = exhaustive.best_objective(problem)
+    assert best is not None
+    if allocation.status is Status.OPTIMAL:
+        assert exhaustive.allocation_value(problem, allocation) == pytest.approx(best, abs=1e-6)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ..engine.model import candidate_counts, team_limits
+from ..engine.model import candidate_counts, internship_rounds, team_limits
 from ..index.problem_index import ProblemIndex
 from ..records.catalogue import PAIR_RULES, entry
 from ..records.result import Unplaced
@@ -64,7 +64,8 @@ def _places(
     """Most of ``people`` that ``hosts`` can take in one internship, by capacity alone."""
     largest = index.problem.cohorts[cohort].team_size.max
     candidates = index.allowed[np.ix_(np.asarray(people), hosts)].sum(axis=0)
-    capacity = np.array([index.problem.hosts[h].capacity.max_participants for h in hosts])
+    rounds = internship_rounds(index)[cohort]
+    capacity = np.array([index.problem.hosts[h].capacity.max_participants for h in hosts]) * rounds
     teams = limits[cohort, hosts] * largest
     return int(np.minimum(np.minimum(candidates, capacity), teams).sum())
 
@@ -76,7 +77,8 @@ def _crowded_host_sets(
     no more places than S offers. Checked for each participant's own open set."""
     problem, allowed = index.problem, index.allowed
     members = [int(p) for p in index.members(cohort)]
-    capacity = np.array([h.capacity.max_participants for h in problem.hosts])
+    rounds = internship_rounds(index)[cohort]
+    capacity = np.array([h.capacity.max_participants for h in problem.hosts]) * rounds
     reasons, seen = [], set()
     for p in members:
         open_hosts = np.flatnonzero(allowed[p])

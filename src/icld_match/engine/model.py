@@ -111,6 +111,19 @@ class ModelContext:
         return term
 
 
+def internship_rounds(index: ProblemIndex) -> npt.NDArray[np.int64]:
+    """Per cohort: internships that fit one after another without overlap (1 with fixed
+    dates or per_cohort). Per team, a window holds that many rounds of a host's capacity:
+    no day has more than the capacity, so no more than this many times it in all."""
+    problem = index.problem
+    rounds = np.ones(len(problem.cohorts), dtype=np.int64)
+    if problem.rules.internship_dates == "per_team":
+        for c in index.open_starts:
+            cohort = problem.cohorts[c]
+            rounds[c] = len(cohort.span.days()) // cohort.internship_days
+    return rounds
+
+
 def team_limits(index: ProblemIndex) -> npt.NDArray[np.int64]:
     """cohort x host: teams of the cohort the host can hold at once (capacity, season cap)."""
     problem = index.problem
@@ -122,13 +135,7 @@ def team_limits(index: ProblemIndex) -> npt.NDArray[np.int64]:
     season = np.array(
         [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts]
     )[None, :]
-    # per_team, a window holds several internships one after another: as many at once as
-    # the capacity allows, times the internships that fit in the window without overlap
-    rounds = np.ones((len(problem.cohorts), 1), dtype=np.int64)
-    if problem.rules.internship_dates == "per_team":
-        for c in index.open_starts:
-            cohort = problem.cohorts[c]
-            rounds[c] = len(cohort.span.days()) // cohort.internship_days
+    rounds = internship_rounds(index)[:, None]
     limits: npt.NDArray[np.int64] = np.minimum(
         np.minimum(max_teams * rounds, (max_people * rounds) // smallest), season
     ).clip(min=0)
