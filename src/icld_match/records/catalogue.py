@@ -65,7 +65,13 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         model="team_size",
     ),
     RuleEntry("host_known", "hard", "team", "a team goes to a host of the problem"),
-    RuleEntry("team_dates", "hard", "team", "a team's dates are its cohort's internship"),
+    RuleEntry(
+        "team_dates",
+        "hard",
+        "team",
+        "a team's dates are its cohort's internship, or internship_days consecutive days "
+        "within its window (the same for the whole cohort under per_cohort)",
+    ),
     RuleEntry(
         "host_dates",
         "hard",
