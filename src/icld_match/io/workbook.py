@@ -89,7 +89,7 @@ class Column:
     def description(self) -> str:
         """The field's own description, plus how to type a value of this kind."""
         text = self.model.model_fields[self.path[-1]].description or ""
-        if self.path[0] in ("internship", "team_size", "capacity"):
+        if self.path[0] in ("internship", "window", "team_size", "capacity"):
             text = f"{self.path[0].replace('_', ' ').capitalize()}: {text}"
         required = self.model.model_fields[self.path[-1]].is_required()
         extra = _FORMATS.get(self.kind, "")
@@ -124,6 +124,9 @@ SHEETS: tuple[Sheet, ...] = (
             _c("programme", Cohort, example="International Training Programme: Local Democracy"),
             _c("internship_start", DateRange, "date", date(2026, 5, 13), ("internship", "start")),
             _c("internship_end", DateRange, "date", date(2026, 5, 14), ("internship", "end")),
+            _c("window_start", DateRange, "date", None, ("window", "start")),
+            _c("window_end", DateRange, "date", None, ("window", "end")),
+            _c("internship_days", Cohort, "int", 2),
             _c("team_size_min", TeamSize, "int", 2, ("team_size", "min")),
             _c("team_size_max", TeamSize, "int", 4, ("team_size", "max")),
         ),
