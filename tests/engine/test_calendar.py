@@ -279,3 +279,20 @@ def test_planted_windows_solve_to_valid_optimal_plans(
     assert best is not None
     if allocation.status is Status.OPTIMAL:
         assert exhaustive.allocation_value(problem, allocation) == pytest.approx(best, abs=1e-6)
+
+
+def test_replan_after_a_dropout_keeps_chosen_days_valid() -> None:
+    """Per team, two hosts holding one team at a time: after a dropout the re-plan is
+    valid on the new problem, team dates included, and nobody else moves host."""
+    from icld_match import replan
+    from icld_match.planning.changes import Dropout
+
+    hosts = [one_team_at_a_time("H1"), one_team_at_a_time("H2")]
+    problem = windowed(hosts, n=6, policy="per_team", team=(2, 3))
+    before = solve(problem, workers=1, time_limit=30)
+    assert check(problem, before) == []
+    dropped = before.teams[0].members[0]
+    change = replan(problem, before, [Dropout(participant=dropped)], workers=1, time_limit=30)
+    assert change.allocation.is_feasible()
+    assert check(change.problem, change.allocation) == []
+    assert change.moves == []
