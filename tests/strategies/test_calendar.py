@@ -71,3 +71,24 @@ def test_without_the_exact_model_the_fixed_days_plan_stands(
     allocation = solve(problem, workers=1, time_limit=10)
     assert allocation.is_feasible() and check(problem, allocation) == []
     assert "exact(windows)" not in (allocation.strategy or "")
+
+
+def test_relaxed_mode_keeps_the_fixed_days_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relaxed, without the exact model: the fixed-days plan with people left out is kept
+    (only 'in no team' breaches, for exactly the people it leaves out)."""
+    monkeypatch.setattr(exact, "EXACT_LIMIT", 0)
+    problem = two_cohorts("per_cohort").model_copy()
+    crowded = Problem.model_validate(
+        {
+            **problem.model_dump(),
+            "hosts": [
+                host("H1", themes={"a": 1.0}, capacity={"max_teams": 1, "max_participants": 2})
+            ],
+        }
+    )
+    allocation = solve(crowded, workers=1, time_limit=10, allow_unplaced=True)
+    assert allocation.is_feasible() and allocation.teams
+    left_out = {u.participant for u in allocation.unplaced}
+    assert left_out and {v.rule for v in check(crowded, allocation)} == {"placement"}
+    placed = {m for t in allocation.teams for m in t.members}
+    assert placed | left_out == {p.id for p in crowded.participants}

@@ -58,8 +58,16 @@ def fixed_days(index: ProblemIndex) -> Problem:
     return problem.model_copy(update={"cohorts": cohorts})
 
 
-def valid_for(problem: Problem, plan: Allocation | None) -> Allocation | None:
-    """The fixed-date plan if the original problem's referee accepts it, else None."""
-    if plan is None or check(problem, plan):
+def valid_for(
+    problem: Problem, plan: Allocation | None, relaxed: bool = False
+) -> Allocation | None:
+    """The fixed-date plan if the original problem's referee accepts it, else None (in
+    relaxed mode people left out are expected: only those placement breaches pass)."""
+    if plan is None:
         return None
+    placed = {m for team in plan.teams for m in team.members}
+    unplaced = {p.id for p in problem.participants} - placed if relaxed else set()
+    for breach in check(problem, plan):
+        if not (breach.rule == "placement" and set(breach.records) <= unplaced):
+            return None
     return plan

@@ -292,7 +292,7 @@ def _run_windows(
     ctx.deadline = whole.share(FIXED_DAYS_SHARE if fits else 1.0)
     first, label, _ = _run_strategy(fixed, None, ctx)
     ctx.deadline = whole
-    first = valid_for(index.problem, first)
+    first = valid_for(index.problem, first, ctx.options.allow_unplaced)
     hint = incumbent if incumbent is not None else first
     if not fits or whole.expired():
         return first, f"fixed-days({label})", None
