@@ -25,7 +25,7 @@ from datetime import date, timedelta
 
 from icld_match.records.normalise import normalise_country
 from icld_match.records.result import Allocation, Status, Team
-from icld_match.records.schema import Host, Participant, Problem
+from icld_match.records.schema import Cohort, Host, Participant, Problem
 
 MAX_PARTICIPANTS = 8
 MAX_HOSTS = 4
@@ -44,16 +44,40 @@ def days(start: date, end: date) -> list[date]:
     return [start + timedelta(n) for n in range((end - start).days + 1)]
 
 
-def available(host: Host, start: date, end: date) -> bool:
-    """``null`` = any date; otherwise one listed range must hold the whole internship.
+WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
-    (The schema's field description: "A cohort can come only if one range covers its
-    whole internship"; two ranges that only together cover it do not make a host
-    available.)
+
+def available(host: Host, start: date, end: date) -> bool:
+    """Every day from start to end is a day the host can receive (README "The rules"):
+
+    inside one of the ``available`` ranges (``null`` = any date; the ranges form one set
+    of days, so two ranges that together cover the internship count), not one of its
+    ``closed_weekdays`` and not inside a ``blackout`` range.
     """
-    if host.available is None:
-        return True
-    return any(r.start <= start and end <= r.end for r in host.available)
+    open_days = None
+    if host.available is not None:
+        open_days = {d for r in host.available for d in days(r.start, r.end)}
+    blackout = {d for r in host.blackout for d in days(r.start, r.end)}
+    for d in days(start, end):
+        if open_days is not None and d not in open_days:
+            return False
+        if d in blackout or WEEKDAY_NAMES[d.weekday()] in host.closed_weekdays:
+            return False
+    return True
+
+
+def internships(c: Cohort) -> list[tuple[date, date]]:
+    """README "Season planning": the fixed internship, or every run of
+    ``internship_days`` consecutive days inside the window."""
+    if c.internship is not None:
+        return [(c.internship.start, c.internship.end)]
+    assert c.window is not None
+    out = []
+    first = c.window.start
+    while first + timedelta(c.internship_days - 1) <= c.window.end:
+        out.append((first, first + timedelta(c.internship_days - 1)))
+        first += timedelta(1)
+    return out
 
 
 def fold(tags: Sequence[str]) -> set[str]:
@@ -114,7 +138,7 @@ def pair_ok(problem: Problem, p: Participant, h: Host) -> bool:
     c = next(c for c in problem.cohorts if c.id == p.cohort)
     pinned = [pin.host for pin in problem.pins if pin.participant == p.id]
     return (
-        available(h, c.internship.start, c.internship.end)
+        any(available(h, start, end) for start, end in internships(c))
         and bool(fold(p.languages) & fold(h.languages))
         and fold(p.access_needs) <= fold(h.accessibility)
         and h.id not in p.blocked_hosts
@@ -151,11 +175,11 @@ def violations(problem: Problem, teams: Sequence[Team]) -> list[str]:
             broken.add("team_cohort")
         if not c.team_size.min <= len(members) <= c.team_size.max:
             broken.add("team_size")
-        if (t.start, t.end) != (c.internship.start, c.internship.end):
+        if (t.start, t.end) not in internships(c):
             broken.add("team_dates")
-        if not available(h, c.internship.start, c.internship.end):
+        if not available(h, t.start, t.end):
             broken.add("host_dates")
-        for d in days(c.internship.start, c.internship.end):
+        for d in days(t.start, t.end):
             load[(h.id, d)][0] += 1
             load[(h.id, d)][1] += len(members)
         season[h.id] += 1
@@ -169,6 +193,10 @@ def violations(problem: Problem, teams: Sequence[Team]) -> list[str]:
         if cap_season is not None and n > cap_season:
             broken.add("season_cap")
     broken |= _group_rules(problem, teams)
+    if problem.rules.internship_dates == "per_cohort":
+        for c in problem.cohorts:
+            if c.window is not None and len({t.start for t in teams if t.cohort == c.id}) > 1:
+                broken.add("team_dates")
     return sorted(broken)
 
 
@@ -323,15 +351,22 @@ def partitions(items: Sequence[str], smallest: int, largest: int) -> Iterator[tu
 
 
 def make_teams(
-    problem: Problem, blocks: Sequence[tuple[str, Block]], hosts: Sequence[str]
+    problem: Problem,
+    blocks: Sequence[tuple[str, Block]],
+    hosts: Sequence[str],
+    starts: Sequence[date] | None = None,
 ) -> list[Team]:
-    """Teams T01, T02, ... for (cohort, members) blocks sent to ``hosts``."""
+    """Teams T01, T02, ... for (cohort, members) blocks sent to ``hosts`` (on ``starts``,
+    by default each cohort's first possible internship)."""
     cohorts = {c.id: c for c in problem.cohorts}
     people = {p.id: p for p in problem.participants}
     by_id = {h.id: h for h in problem.hosts}
     teams = []
     for number, ((cohort_id, members), host_id) in enumerate(zip(blocks, hosts, strict=True), 1):
-        window = cohorts[cohort_id].internship
+        options = internships(cohorts[cohort_id])
+        first, last = options[0]
+        if starts is not None:
+            first, last = next(o for o in options if o[0] == starts[number - 1])
         fits = [fit(problem, people[m], by_id[host_id]) for m in members]
         teams.append(
             Team(
@@ -339,8 +374,8 @@ def make_teams(
                 cohort=cohort_id,
                 host=host_id,
                 members=sorted(members),
-                start=window.start,
-                end=window.end,
+                start=first,
+                end=last,
                 fit=sum(fits) / len(fits),
             )
         )
@@ -359,10 +394,13 @@ def _splits(problem: Problem) -> list[list[list[tuple[str, Block]]]]:
 def candidates(problem: Problem) -> Iterator[list[Team]]:
     """Every plan that places everyone once in teams of the right size (no other rule)."""
     host_ids = [h.id for h in problem.hosts]
+    cohorts = {c.id: c for c in problem.cohorts}
     for combo in itertools.product(*_splits(problem)):
         blocks = [b for split in combo for b in split]
         for chosen in itertools.product(host_ids, repeat=len(blocks)):
-            yield make_teams(problem, blocks, chosen)
+            options = [[s for s, _ in internships(cohorts[c])] for c, _ in blocks]
+            for starts in itertools.product(*options):
+                yield make_teams(problem, blocks, chosen, starts)
 
 
 def _guard(problem: Problem) -> None:
@@ -382,6 +420,8 @@ def best_objective(problem: Problem) -> float | None:
 def best_allocation(problem: Problem) -> Allocation | None:
     """An optimal valid plan (the first found among equals), or None."""
     _guard(problem)
+    if any(c.window is not None for c in problem.cohorts):
+        return _best_by_enumeration(problem)
     found = _Search(problem).run()
     if found is None:
         return None
@@ -393,6 +433,54 @@ def best_allocation(problem: Problem) -> Allocation | None:
     if abs(actual - expected) > 1e-6:
         raise AssertionError(f"search value {expected} disagrees with value() {actual}")
     return Allocation(status=Status.FEASIBLE, teams=teams)
+
+
+def _best_by_enumeration(problem: Problem) -> Allocation | None:
+    """With windows (days chosen by the plan): every split, then every (host, days) per
+    team that the pair rules and the host's calendar allow (the same days for a whole
+    cohort under per_cohort), judged by :func:`violations` and scored by :func:`value`."""
+    best: tuple[float, list[Team]] | None = None
+    people = {p.id: p for p in problem.participants}
+    per_cohort = problem.rules.internship_dates == "per_cohort"
+    for combo in itertools.product(*_splits(problem)):
+        blocks = [b for split in combo for b in split]
+        for teams in _dated_choices(problem, blocks, people, per_cohort):
+            if violations(problem, teams):
+                continue
+            total = value(problem, teams)
+            if best is None or total > best[0] + TOLERANCE:
+                best = (total, teams)
+    return None if best is None else Allocation(status=Status.FEASIBLE, teams=best[1])
+
+
+def _dated_choices(
+    problem: Problem,
+    blocks: list[tuple[str, Block]],
+    people: dict[str, Participant],
+    per_cohort: bool,
+) -> Iterator[list[Team]]:
+    cohorts = {c.id: c for c in problem.cohorts}
+    cohort_ids = sorted({c for c, _ in blocks})
+    shared_options = [
+        [s for s, _ in internships(cohorts[c])] if per_cohort else [None] for c in cohort_ids
+    ]
+    for shared in itertools.product(*shared_options):
+        fixed = dict(zip(cohort_ids, shared, strict=True))
+        options = []
+        for c, block in blocks:
+            starts = [fixed[c]] if fixed[c] is not None else [s for s, _ in internships(cohorts[c])]
+            options.append(
+                [
+                    (h.id, start)
+                    for h in problem.hosts
+                    for start, end in internships(cohorts[c])
+                    if start in starts
+                    and all(pair_ok(problem, people[m], h) for m in block)
+                    and available(h, start, end)
+                ]
+            )
+        for chosen in itertools.product(*options):
+            yield make_teams(problem, blocks, [h for h, _ in chosen], [d for _, d in chosen])
 
 
 class _Search:

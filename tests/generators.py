@@ -20,6 +20,7 @@ THEMES = ["dialogue", "waste", "gender", "climate"]
 COUNTRIES = ["Kenya", "Serbia", "Indonesia"]
 ORGANISATIONS = [None, None, "City A", "City B"]
 STARTS = [date(2026, 5, 4), date(2026, 5, 5), date(2026, 9, 7)]
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 @st.composite
@@ -89,6 +90,10 @@ def problems(
                     ),
                 ),
                 "season_max_teams": pick(None, st.sampled_from([None, None, 1, 2])),
+                "closed_weekdays": pick([], st.sampled_from([[], [], ["sat", "sun"], ["tue"]])),
+                "blackout": pick(
+                    [], st.sampled_from([[], [], [{"start": STARTS[1], "end": STARTS[1]}]])
+                ),
             }
         )
 
@@ -300,11 +305,17 @@ def _hidden_teams(
 def _availability(
     draw: st.DrawFn, used: list[date], unused: list[date]
 ) -> list[dict[str, date]] | None:
-    """None, or ranges covering each used window (often not first), plus decoys: a far
-    range and, for an unused window, two one-day ranges that only together cover it."""
+    """None, or ranges covering each used window (often not first; sometimes as two
+    one-day ranges that only together cover it, which counts), plus decoys: a far range
+    and, for an unused window, two one-day ranges that together cover it."""
     if draw(st.integers(0, 4)) == 0:
         return None
-    ranges = [_window(s) for s in sorted(set(used))]
+    ranges: list[dict[str, date]] = []
+    for s in sorted(set(used)):
+        if draw(st.integers(0, 3)) == 0:
+            ranges += [{"start": s, "end": s}, {"start": s + timedelta(1), "end": s + timedelta(1)}]
+        else:
+            ranges.append(_window(s))
     if draw(st.booleans()) or not ranges:
         ranges.append({"start": date(2026, 11, 2), "end": date(2026, 11, 6)})
     split_for = [s for s in unused if s not in used]
@@ -312,6 +323,22 @@ def _availability(
         s = draw(st.sampled_from(split_for))
         ranges += [{"start": s, "end": s}, {"start": s + timedelta(1), "end": s + timedelta(1)}]
     return draw(st.permutations(ranges))
+
+
+def _closures(draw: st.DrawFn, used: list[date], unused: list[date]) -> dict[str, Any]:
+    """Closed weekdays and blackout days that never hit the hidden plan's days, but often
+    close a window the hidden plan does not use (so the solver must respect them). One
+    draw, so the other features keep their shares of the derandomized draws."""
+    used_days = {s + timedelta(k) for s in used for k in (0, 1)}
+    free_weekdays = [w for i, w in enumerate(WEEKDAYS) if i not in {d.weekday() for d in used_days}]
+    other_days = sorted({s + timedelta(k) for s in unused for k in (0, 1)} - used_days)
+    choice = draw(st.integers(0, 5))
+    out: dict[str, Any] = {}
+    if choice in (1, 3):
+        out["closed_weekdays"] = free_weekdays[choice // 2 :: 2]
+    if choice in (2, 3) and other_days:
+        out["blackout"] = [{"start": other_days[-1], "end": other_days[-1]}]
+    return out
 
 
 @st.composite
@@ -363,6 +390,9 @@ def planted(
         ]
     if not core_only and _season_fields(draw, data, host_of):
         _season_rules(draw, data, plan)
+    for h in hosts:  # closures drawn last
+        used = [starts[c] for c, hid, _ in plan if hid == h["id"]]
+        h.update(_closures(draw, used, list(starts.values())))
     problem = Problem.model_validate(data)
     if fairness:
         problem = _with_fairness(draw, problem, plan)
@@ -526,3 +556,95 @@ def hidden_teams(problem: Problem, plan: list[tuple[str, str, list[str]]]) -> li
         )
         for n, (c, h, members) in enumerate(plan, 1)
     ]
+
+
+def _day_ranges(days_used: set[date]) -> list[dict[str, date]]:
+    """Each used day as its own one-day range: only merged do they cover an internship."""
+    return [{"start": d, "end": d} for d in sorted(days_used)]
+
+
+@st.composite
+def planted_windows(
+    draw: st.DrawFn, max_participants: int = 6, max_hosts: int = 3, max_cohorts: int = 2
+) -> tuple[Problem, list[tuple[str, str, list[str], date]]]:
+    """A feasible problem with internship windows and the hidden plan it was built around,
+    ((cohort, host, members, first day)): the hidden days first, then windows around them,
+    capacities from the hidden per-day load, and calendars that are open on the hidden
+    days (one-day ranges, closed weekdays and blackouts elsewhere)."""
+    cohorts, split = draw(_hidden_teams(max_participants, max_cohorts))
+    policy = draw(st.sampled_from(["per_cohort", "per_team"]))
+    host_ids = [f"H{h}" for h in range(draw(st.integers(1, max_hosts)))]
+    plan: list[tuple[str, str, list[str], date]] = []
+    n = 0
+    for cohort, (cid, sizes) in zip(cohorts, split, strict=True):
+        length = draw(st.sampled_from([1, 2, 2, 3]))
+        first = date(2026, 5, 4) + timedelta(draw(st.integers(0, 3)))
+        span = length + draw(st.integers(0, 3))
+        del cohort["internship"]
+        cohort.update(
+            window={"start": first, "end": first + timedelta(span - 1)}, internship_days=length
+        )
+        shared = first + timedelta(draw(st.integers(0, span - length)))
+        for size in sizes:
+            start = (
+                shared
+                if policy == "per_cohort"
+                else first + timedelta(draw(st.integers(0, span - length)))
+            )
+            members = [f"P{n + k}" for k in range(size)]
+            plan.append((cid, draw(st.sampled_from(host_ids)), members, start))
+            n += size
+    length_of = {c["id"]: c["internship_days"] for c in cohorts}
+    hosts = []
+    for hid in host_ids:
+        load: dict[date, list[int]] = {}
+        for cid, h, members, start in plan:
+            if h == hid:
+                for k in range(length_of[cid]):
+                    cell = load.setdefault(start + timedelta(k), [0, 0])
+                    cell[0] += 1
+                    cell[1] += len(members)
+        free_weekdays = [w for i, w in enumerate(WEEKDAYS) if i not in {d.weekday() for d in load}]
+        hosts.append(
+            {
+                "id": hid,
+                "name": f"Host {hid}",
+                "municipality": hid,
+                "themes": draw(
+                    st.dictionaries(
+                        st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=2
+                    )
+                ),
+                "languages": ["en"],
+                "capacity": {
+                    "max_teams": max((t for t, _ in load.values()), default=0)
+                    + draw(st.sampled_from([0, 0, 1])),
+                    "max_participants": max((p for _, p in load.values()), default=0)
+                    + draw(st.sampled_from([0, 1])),
+                },
+                "available": draw(st.sampled_from([None, _day_ranges(set(load))])),
+                "closed_weekdays": draw(st.sampled_from([[], free_weekdays[:3]])),
+            }
+        )
+    participants = [
+        {
+            "id": m,
+            "name": f"Person {m}",
+            "cohort": cid,
+            "country": draw(st.sampled_from(COUNTRIES)),
+            "languages": ["en"],
+            "themes": draw(
+                st.dictionaries(st.sampled_from(THEMES), st.sampled_from([0.5, 1.0]), max_size=2)
+            ),
+            "wishes": draw(st.lists(st.sampled_from(host_ids), max_size=1)),
+        }
+        for cid, _, members, _ in plan
+        for m in members
+    ]
+    data = {
+        "cohorts": cohorts,
+        "participants": participants,
+        "hosts": hosts,
+        "rules": {"internship_dates": policy},
+    }
+    return Problem.model_validate(data), plan

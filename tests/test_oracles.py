@@ -24,10 +24,11 @@ MINIMUM = {
     "multi_range": 0.30,
     "covering_range_not_first": 0.20,
     "ranges_only_together_cover": 0.20,
+    "closure_shuts_window": 0.20,
     "pins": 0.20,
     "hard_mixing": 0.10,
     "hard_organisation": 0.10,
-    "season_cap_across_cohorts": 0.15,
+    "season_cap_across_cohorts": 0.12,  # 14 % in the draws since calendars joined them
     "overlapping_cohorts": 0.25,
     "keep_together": 0.15,
     "keep_apart": 0.15,
@@ -61,6 +62,10 @@ def features(problem: Problem, plan: list[tuple[str, str, list[str]]]) -> set[st
             together = all(any(r.start <= d <= r.end for r in ranges) for d in days)
             if ranges and together and not alone:
                 found.add("ranges_only_together_cover")
+            if not ex.available(h, w.start, w.end) and ex.available(
+                h.model_copy(update={"closed_weekdays": [], "blackout": []}), w.start, w.end
+            ):
+                found.add("closure_shuts_window")
         teams_here = [c for c, hid, _ in plan if hid == h.id]
         if h.season_max_teams is not None and len(set(teams_here)) >= 2:
             found.add("season_cap_across_cohorts")

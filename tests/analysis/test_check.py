@@ -154,7 +154,7 @@ def test_host_dates() -> None:
         ]
     )
     assert of("host_dates", covered, base()) == []
-    # two ranges together cover the internship, but no single one does
+    # two ranges that only together cover the internship count (the ranges are one set)
     split = tiny_problem(
         hosts=[
             host("H1"),
@@ -167,7 +167,37 @@ def test_host_dates() -> None:
             ),
         ]
     )
-    assert only("host_dates", split, base()).records == ("T2", "H2", "C1")
+    assert of("host_dates", split, base()) == []
+    gap = tiny_problem(
+        hosts=[
+            host("H1"),
+            host(
+                "H2",
+                available=[
+                    {"start": "2026-05-01", "end": "2026-05-04"},
+                    {"start": "2026-05-06", "end": "2026-05-09"},
+                ],
+            ),
+        ]
+    )
+    breach = only("host_dates", gap, base())
+    assert breach.records == ("T2", "H2", "C1") and "2026-05-05" in breach.message
+
+
+@pytest.mark.parametrize(
+    "closure",
+    [
+        {"blackout": [{"start": "2026-05-05", "end": "2026-05-07"}]},
+        {"closed_weekdays": ["tue"]},  # 5 May 2026 is a Tuesday
+    ],
+)
+def test_host_dates_blackout_and_closed_weekday(closure: dict[str, object]) -> None:
+    closed = tiny_problem(hosts=[host("H1"), host("H2", **closure)])
+    breach = only("host_dates", closed, base())
+    assert breach.records == ("T2", "H2", "C1")
+    assert "on 2026-05-05 (team dates" in breach.message
+    other_day = tiny_problem(hosts=[host("H1"), host("H2", closed_weekdays=["sat", "sun"])])
+    assert of("host_dates", other_day, base()) == []
 
 
 def test_host_capacity_teams() -> None:

@@ -253,7 +253,23 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
         lambda: build(
             [themed("P1", "a"), themed("P2", "a")], [offers("H1", "a", available=SEPTEMBER)]
         ),
-        ["P1", "not available on the internship dates"],
+        ["P1", "closed on an internship day"],
+    ),
+    # 5 May 2026 (the second internship day) is a blackout day inside the available range
+    "host_dates_blackout": (
+        lambda: build(
+            [themed("P1", "a"), themed("P2", "a")],
+            [offers("H1", "a", blackout=[{"start": date(2026, 5, 5), "end": date(2026, 5, 5)}])],
+        ),
+        ["P1", "closed on an internship day"],
+    ),
+    # 4 May 2026 is a Monday
+    "host_dates_closed_weekday": (
+        lambda: build(
+            [themed("P1", "a"), themed("P2", "a")],
+            [offers("H1", "a", closed_weekdays=["mon"])],
+        ),
+        ["P1", "closed on an internship day"],
     ),
     "access": (
         lambda: build(
@@ -611,12 +627,32 @@ def test_availability_range_that_is_not_the_first_counts() -> None:
     assert sorted(solved(problem, 2.0)["H1"]) == ["P1", "P2"]
 
 
-def test_ranges_that_only_together_cover_the_internship_do_not_make_a_host_available() -> None:
-    """One range must hold the whole internship (the schema's definition): 4 May and 5 May
-    as two ranges leave H1 closed, so the team goes to H2."""
+def test_ranges_that_only_together_cover_the_internship_make_a_host_available() -> None:
+    """The ranges are one set of days: 4 May and 5 May as two ranges open H1 for a 4-5 May
+    internship, so the team goes to the better host H1."""
     days = [{"start": d, "end": d} for d in MAY_4_5]
     problem = strong_and_weak({"available": days})
+    assert sorted(solved(problem, 2.0)["H1"]) == ["P1", "P2"]
+
+
+@pytest.mark.parametrize(
+    "closure",
+    [
+        {"blackout": [{"start": MAY_4_5[1], "end": MAY_4_5[1]}]},
+        {"closed_weekdays": ["Monday"]},  # 4 May 2026 is a Monday
+        {"available": [{"start": MAY_4_5[0], "end": MAY_4_5[0]}]},
+    ],
+)
+def test_one_closed_internship_day_closes_the_host(closure: dict[str, Any]) -> None:
+    """One closed day is enough: the team goes to the weaker H2 (fit 0.3 each); a model
+    without the rule sends it to H1 and the checker names the closed day."""
+    problem = strong_and_weak(closure)
     assert sorted(solved(problem, 0.6)["H2"]) == ["P1", "P2"]
+    relaxed = solve_index(
+        ProblemIndex.build(problem), workers=1, time_limit=60, skip_rules=frozenset(["host_dates"])
+    )
+    breaches = [v for v in check(problem, relaxed) if v.rule == "host_dates"]
+    assert breaches and "H1" in breaches[0].records
 
 
 def test_limits_hold_at_every_host_not_only_the_first() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from generators import problems
+from generators import planted_windows, problems
 from hypothesis import HealthCheck, given, settings
 
 from icld_match import (
@@ -256,3 +256,16 @@ def test_bad_workbook_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert not (tmp_path / "p.json").exists()
     (tmp_path / "junk.xlsx").write_text("not a workbook")
     assert main(["validate", str(tmp_path / "junk.xlsx"), str(tmp_path / "a.json")]) == 2
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(planted_windows())
+def test_windows_and_calendars_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, pair: tuple[Problem, object]
+) -> None:
+    """Cohort windows, internship_days, the internship_dates switch, closed weekdays and
+    one-day available ranges survive a workbook and a CSV folder."""
+    problem, _ = pair
+    folder = tmp_path_factory.mktemp("rt")
+    assert _xlsx_round_trip(problem, folder) == problem
+    assert _csv_round_trip(problem, folder) == problem

@@ -19,7 +19,7 @@ from typing import Literal
 from ..records.catalogue import CHECKED_RULES, TERMS
 from ..records.normalise import canonical_country
 from ..records.result import Allocation, Team, TermValue
-from ..records.schema import Cohort, Host, Participant, Problem
+from ..records.schema import Cohort, Host, Participant, Problem, Rules
 
 __all__ = [
     "RULES",
@@ -66,6 +66,7 @@ class _Index:
     participants: dict[str, Participant]
     hosts: dict[str, Host]
     affinity: dict[tuple[str, str], float]
+    rules: Rules
 
     @classmethod
     def of(cls, problem: Problem) -> _Index:
@@ -74,6 +75,7 @@ class _Index:
             participants={p.id: p for p in problem.participants},
             hosts={h.id: h for h in problem.hosts},
             affinity={(a.participant, a.host): a.value for a in problem.affinities},
+            rules=problem.rules,
         )
 
     def known_members(self, team: Team) -> list[Participant]:
@@ -200,39 +202,105 @@ def _check_host_known(index: _Index, teams: Sequence[Team]) -> list[Violation]:
 
 
 def _check_team_dates(index: _Index, teams: Sequence[Team]) -> list[Violation]:
-    """A team's dates are its cohort's internship, nothing else."""
+    """A team's dates are its cohort's internship; with a window, ``internship_days``
+    consecutive days inside it, the same for every team of the cohort under per_cohort."""
     out: list[Violation] = []
+    first_start: dict[str, Team] = {}
+    per_cohort = index.rules.internship_dates == "per_cohort"
     for team in teams:
         cohort = index.cohorts.get(team.cohort)
         if cohort is None:
             continue
-        window = cohort.internship
-        if (team.start, team.end) != (window.start, window.end):
+        wrong = _wrong_dates(cohort, team)
+        if wrong:
+            out.append(Violation("team_dates", wrong, (team.id, cohort.id)))
+            continue
+        earlier = first_start.setdefault(cohort.id, team)
+        if per_cohort and cohort.window is not None and earlier.start != team.start:
             out.append(
                 Violation(
                     "team_dates",
-                    f"team {team.id} runs {team.start}..{team.end} but cohort {cohort.id}'s "
-                    f"internship is {window.start}..{window.end}",
-                    (team.id, cohort.id),
+                    f"teams {earlier.id} and {team.id} of cohort {cohort.id} go on different "
+                    f"days ({earlier.start} and {team.start}) but rules.internship_dates is "
+                    "per_cohort",
+                    (team.id, earlier.id, cohort.id),
                 )
             )
     return out
 
 
+def _wrong_dates(cohort: Cohort, team: Team) -> str | None:
+    """Why the team's dates cannot be its cohort's, or None when they can."""
+    runs = f"team {team.id} runs {team.start}..{team.end}"
+    if cohort.internship is not None:
+        fixed = cohort.internship
+        if (team.start, team.end) != (fixed.start, fixed.end):
+            return f"{runs} but cohort {cohort.id}'s internship is {fixed.start}..{fixed.end}"
+        return None
+    window = cohort.window
+    if window is None:
+        return None
+    length = team.end.toordinal() - team.start.toordinal() + 1
+    if length != cohort.internship_days:
+        return f"{runs}, {length} days, but cohort {cohort.id} has {cohort.internship_days}"
+    if team.start < window.start or team.end > window.end:
+        return f"{runs}, outside cohort {cohort.id}'s window {window.start}..{window.end}"
+    return None
+
+
+_ISO_WEEKDAY = {1: "mon", 2: "tue", 3: "wed", 4: "thu", 5: "fri", 6: "sat", 7: "sun"}
+
+
+def _closed_spans(host: Host, start: date, end: date) -> list[tuple[int, int]]:
+    """Day ordinals (first, last) in start..end on which the host cannot receive: gaps
+    between its available ranges (the ranges form one set of days), blackout ranges and
+    closed weekdays (at most three dates each, enough to name the breach). Worked on
+    ordinals and intervals, so a malformed team spanning millennia costs no more."""
+    a, b = start.toordinal(), end.toordinal()
+    spans: list[tuple[int, int]] = []
+    if host.available is not None:
+        cursor = a
+        for r in sorted(host.available, key=lambda r: r.start):
+            lo, hi = r.start.toordinal(), r.end.toordinal()
+            if lo > cursor:
+                spans.append((cursor, min(lo - 1, b)))
+            cursor = max(cursor, hi + 1)
+            if cursor > b:
+                break
+        if cursor <= b:
+            spans.append((cursor, b))
+    for r in host.blackout:
+        lo, hi = max(a, r.start.toordinal()), min(b, r.end.toordinal())
+        if lo <= hi:
+            spans.append((lo, hi))
+    for offset in range(min(7 * 3, b - a + 1)):
+        if _ISO_WEEKDAY[date.fromordinal(a + offset).isoweekday()] in host.closed_weekdays:
+            spans.append((a + offset, a + offset))
+    return [s for s in sorted(spans) if s[0] <= b]
+
+
+def _spans_text(spans: list[tuple[int, int]]) -> str:
+    shown = [
+        str(date.fromordinal(lo)) if lo == hi else f"{date.fromordinal(lo)}..{date.fromordinal(hi)}"
+        for lo, hi in spans[:5]
+    ]
+    return _ids(shown) + (", ..." if len(spans) > 5 else "")
+
+
 def _check_host_dates(index: _Index, teams: Sequence[Team]) -> list[Violation]:
-    """A host receives a team only if it is available for the cohort's whole internship."""
+    """A host receives a team only if it is open on every day the team is there."""
     out: list[Violation] = []
     for team in teams:
         cohort, host = index.cohorts.get(team.cohort), index.hosts.get(team.host)
-        if cohort is None or host is None:
+        if cohort is None or host is None or team.end < team.start:
             continue
-        window = cohort.internship
-        if not (host.available is None or any(r.covers(window) for r in host.available)):
+        closed = _closed_spans(host, team.start, team.end)
+        if closed:
             out.append(
                 Violation(
                     "host_dates",
-                    f"host {host.id} is not available for all of cohort {cohort.id}'s internship "
-                    f"{window} (team {team.id})",
+                    f"host {host.id} cannot receive team {team.id} of cohort {cohort.id} on "
+                    f"{_spans_text(closed)} (team dates {team.start}..{team.end})",
                     (team.id, host.id, cohort.id),
                 )
             )
@@ -689,7 +757,9 @@ def thematic_fit(problem: Problem, participant_id: str, host_id: str) -> float:
     if host_id not in hosts:
         raise KeyError(f"unknown host {host_id!r}")
     affinity = {(a.participant, a.host): a.value for a in problem.affinities}
-    index = _Index(cohorts={}, participants=participants, hosts=hosts, affinity=affinity)
+    index = _Index(
+        cohorts={}, participants=participants, hosts=hosts, affinity=affinity, rules=problem.rules
+    )
     return _fit(index, participants[participant_id], hosts[host_id])
 
 

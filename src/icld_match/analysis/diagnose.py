@@ -86,9 +86,24 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
         case "host_capacity":
             h = hosts[item.records[0]]
             cohorts = ", ".join(item.records[1:])
+            day = item.label.partition(" on ")[2]  # windows: capacity is counted per day
             return (
                 f"{h.name} takes at most {h.capacity.max_teams} team(s) and "
-                f"{h.capacity.max_participants} people at once (cohorts {cohorts})"
+                f"{h.capacity.max_participants} people at once"
+                + (f" on {day}" if day else "")
+                + f" (cohorts {cohorts})"
+            )
+        case "team_dates":
+            c = problem.cohort(item.records[0])
+            return (
+                f"all teams of cohort {c.id} go on the same {c.internship_days} day(s) within "
+                f"{c.window} (rules.internship_dates = per_cohort)"
+            )
+        case "host_dates":
+            h, c = hosts[item.records[0]], problem.cohort(item.records[1])
+            return (
+                f"a team of cohort {c.id} at {h.name} goes on days {h.name} is open, within "
+                f"{c.window}"
             )
         case "season_cap":
             h = hosts[item.records[0]]

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ..engine.model import candidate_counts, team_limits
+from ..engine.model import candidate_counts, internship_rounds, team_limits
 from ..index.problem_index import ProblemIndex
 from ..records.catalogue import PAIR_RULES, entry
 from ..records.result import Unplaced
-from ..records.schema import Participant
+from ..records.schema import Cohort, Participant
 
 
 def _who(p: Participant) -> str:
@@ -64,7 +64,8 @@ def _places(
     """Most of ``people`` that ``hosts`` can take in one internship, by capacity alone."""
     largest = index.problem.cohorts[cohort].team_size.max
     candidates = index.allowed[np.ix_(np.asarray(people), hosts)].sum(axis=0)
-    capacity = np.array([index.problem.hosts[h].capacity.max_participants for h in hosts])
+    rounds = internship_rounds(index)[cohort]
+    capacity = np.array([index.problem.hosts[h].capacity.max_participants for h in hosts]) * rounds
     teams = limits[cohort, hosts] * largest
     return int(np.minimum(np.minimum(candidates, capacity), teams).sum())
 
@@ -76,7 +77,8 @@ def _crowded_host_sets(
     no more places than S offers. Checked for each participant's own open set."""
     problem, allowed = index.problem, index.allowed
     members = [int(p) for p in index.members(cohort)]
-    capacity = np.array([h.capacity.max_participants for h in problem.hosts])
+    rounds = internship_rounds(index)[cohort]
+    capacity = np.array([h.capacity.max_participants for h in problem.hosts]) * rounds
     reasons, seen = [], set()
     for p in members:
         open_hosts = np.flatnonzero(allowed[p])
@@ -97,7 +99,7 @@ def _crowded_host_sets(
             reasons.append(
                 f"{len(group)} participants of cohort {problem.cohorts[cohort].id} ({ids}; "
                 f"languages {', '.join(languages)}) can go only to {names}, which can take at "
-                f"most {places} of them on {problem.cohorts[cohort].internship}."
+                f"most {places} of them {_when(problem.cohorts[cohort])}."
             )
     return reasons
 
@@ -118,6 +120,12 @@ def _season_caps(index: ProblemIndex, cohort: int) -> str:
         return ""
     shown = ", ".join(capped[:8]) + (f" and {len(capped) - 8} more" if len(capped) > 8 else "")
     return f" (season caps, season_max_teams: {shown})"
+
+
+def _when(cohort: Cohort) -> str:
+    if cohort.window is None:
+        return f"on {cohort.span}"
+    return f"in {cohort.internship_days}-day internships within its window {cohort.window}"
 
 
 def _team_counts(n: int, low: int, high: int, slots: int) -> bool:
@@ -153,7 +161,7 @@ def precheck(index: ProblemIndex) -> list[str]:
         reasons += _crowded_host_sets(index, limits, c)
         if places < n:
             reasons.append(
-                f"Cohort {cohort.id} needs places for {n} participants on {cohort.internship}, "
+                f"Cohort {cohort.id} needs places for {n} participants {_when(cohort)}, "
                 f"but the hosts that can take its members offer at most {places}"
                 + _season_caps(index, c)
                 + "."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -304,7 +305,24 @@ def _decode(
 
 
 def decode_teams(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Team]:
+    if ctx.starts:
+        return ctx.index.dated_teams(
+            (slot.cohort, slot.host, _members(ctx, solver, s), _start(ctx, solver, s))
+            for s, slot in enumerate(ctx.slots)
+        )
     return ctx.index.teams(
         (slot.cohort, slot.host, [p for p in ctx.in_slot[s] if solver.boolean_value(ctx.x[p, s])])
         for s, slot in enumerate(ctx.slots)
     )
+
+
+def _members(ctx: ModelContext, solver: cp_model.CpSolver, s: int) -> list[int]:
+    return [p for p in ctx.in_slot[s] if solver.boolean_value(ctx.x[p, s])]
+
+
+def _start(ctx: ModelContext, solver: cp_model.CpSolver, s: int) -> date:
+    """The slot's chosen first day (its cohort's fixed start when it has no choice)."""
+    for start, literal in ctx.starts.get(s, {}).items():
+        if solver.boolean_value(literal):
+            return start
+    return ctx.index.problem.cohorts[ctx.slots[s].cohort].starts()[0]

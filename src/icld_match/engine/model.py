@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 import numpy as np
@@ -75,6 +76,8 @@ class ModelContext:
     allow_unplaced: bool = False
     #: When diagnosing, every rule instance is guarded by a named assumption literal.
     assumptions: dict[str, Assumption] | None = None
+    #: Slots of cohorts with a window: start day -> literal (see :mod:`..calendar`).
+    starts: dict[int, dict[date, cp_model.IntVar]] = field(default_factory=dict)
 
     def guard(self, rule: str, label: str, records: tuple[str, ...]) -> list[cp_model.IntVar]:
         """Enforcement literals for one rule instance: none, or its assumption when diagnosing."""
@@ -108,6 +111,19 @@ class ModelContext:
         return term
 
 
+def internship_rounds(index: ProblemIndex) -> npt.NDArray[np.int64]:
+    """Per cohort: internships that fit one after another without overlap (1 with fixed
+    dates or per_cohort). Per team, a window holds that many rounds of a host's capacity:
+    no day has more than the capacity, so no more than this many times it in all."""
+    problem = index.problem
+    rounds = np.ones(len(problem.cohorts), dtype=np.int64)
+    if problem.rules.internship_dates == "per_team":
+        for c in index.open_starts:
+            cohort = problem.cohorts[c]
+            rounds[c] = len(cohort.span.days()) // cohort.internship_days
+    return rounds
+
+
 def team_limits(index: ProblemIndex) -> npt.NDArray[np.int64]:
     """cohort x host: teams of the cohort the host can hold at once (capacity, season cap)."""
     problem = index.problem
@@ -119,8 +135,9 @@ def team_limits(index: ProblemIndex) -> npt.NDArray[np.int64]:
     season = np.array(
         [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts]
     )[None, :]
+    rounds = internship_rounds(index)[:, None]
     limits: npt.NDArray[np.int64] = np.minimum(
-        np.minimum(max_teams, max_people // smallest), season
+        np.minimum(max_teams * rounds, (max_people * rounds) // smallest), season
     ).clip(min=0)
     return limits
 
@@ -176,7 +193,7 @@ def build_context(
                         f"x[{problem.participants[p].id},{host.id},{rank}]"
                     )
                     of_participant[p].append(s)
-    return ModelContext(
+    ctx = ModelContext(
         index,
         model,
         slots,
@@ -188,3 +205,8 @@ def build_context(
         allow_unplaced=allow_unplaced,
         assumptions={} if diagnose else None,
     )
+    if index.has_windows:  # the days are part of the plan: a start literal per slot
+        from .calendar import add_start_literals
+
+        add_start_literals(ctx)
+    return ctx

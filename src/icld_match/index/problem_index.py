@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cached_property
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy.typing as npt
 from ..records.catalogue import PAIR_RULES, entry
 from ..records.normalise import normalise_country
 from ..records.result import Allocation, Team
-from ..records.schema import Problem
+from ..records.schema import DateRange, Problem
 from ..records.validation import latest_season_teams
 
 BoolMatrix = npt.NDArray[np.bool_]
@@ -182,6 +183,10 @@ class ProblemIndex:
     #: Raw per-team terms (cohort x host), by term name: what one team of the cohort at the
     #: host adds to the term (e.g. a travel cost). Weighted sum: ``team_value``.
     team_terms: dict[str, FloatMatrix] = field(default_factory=dict)
+    #: Cohorts with a window (the plan chooses their days): cohort -> starts x hosts, True
+    #: where the host is open on every day of the internship beginning that day. Empty for
+    #: problems with fixed dates only, which then solve exactly as before.
+    open_starts: dict[int, BoolMatrix] = field(default_factory=dict)
 
     @classmethod
     def build(cls, problem: Problem) -> ProblemIndex:
@@ -193,15 +198,7 @@ class ProblemIndex:
         country_of, countries = _codes([p.country for p in participants])
         organisation_of, organisations = _codes([p.organisation for p in participants])
 
-        # cohorts often share their dates: ask each host once per distinct internship
-        spans = {(c.internship.start, c.internship.end): c.internship for c in cohorts}
-        span_row = {key: row for row, key in enumerate(spans)}
-        open_by_span = np.asarray(
-            [[h.is_available(span) for h in hosts] for span in spans.values()], dtype=np.bool_
-        ).reshape(len(spans), len(hosts))
-        host_open = open_by_span[
-            [span_row[(c.internship.start, c.internship.end)] for c in cohorts]
-        ].reshape(len(cohorts), len(hosts))
+        host_open, open_starts = _host_calendars(problem)
         languages = _vocabulary((p.languages for p in participants), (h.languages for h in hosts))
         speaks = _incidence([p.languages for p in participants], languages)
         works_in = _incidence([h.languages for h in hosts], languages)
@@ -253,6 +250,7 @@ class ProblemIndex:
             pair_masks=pair_masks,
             wish_value=wish_value,
             concurrent_cohorts=_concurrent_groups(problem),
+            open_starts=open_starts,
             pair_terms={
                 "thematic_fit": fit,
                 "wishes": wish_value,
@@ -261,6 +259,11 @@ class ProblemIndex:
             },
             team_terms=season_teams,
         )
+
+    @property
+    def has_windows(self) -> bool:
+        """Whether some cohort's days are chosen by the plan (a window, not fixed dates)."""
+        return bool(self.open_starts)
 
     @property
     def n_participants(self) -> int:
@@ -322,37 +325,53 @@ class ProblemIndex:
         return replace(self, pair_masks=masks)
 
     def teams(self, groups: Iterable[tuple[int, int, Sequence[int]]]) -> list[Team]:
-        """Teams from (cohort, host, members) positions: sorted, numbered T01.., fit filled in."""
+        """Teams from (cohort, host, members) positions on the cohorts' fixed dates."""
+        problem = self.problem
+        return self.dated_teams(
+            (c, h, members, problem.cohorts[c].starts()[0]) for c, h, members in groups
+        )
+
+    def dated_teams(self, groups: Iterable[tuple[int, int, Sequence[int], date]]) -> list[Team]:
+        """Teams from (cohort, host, members, first day): sorted, numbered T01.., fit filled."""
         problem = self.problem
         found = sorted(
             (
                 problem.cohorts[c].id,
                 problem.hosts[h].id,
+                start,
                 sorted(problem.participants[p].id for p in members),
                 c,
                 float(self.fit[list(members), h].mean()),
             )
-            for c, h, members in groups
+            for c, h, members, start in groups
             if len(members)
         )
         width = max(2, len(str(len(found))))
-        return [
-            Team(
-                id=f"T{number:0{width}d}",
-                cohort=cohort_id,
-                host=host_id,
-                members=ids,
-                start=problem.cohorts[c].internship.start,
-                end=problem.cohorts[c].internship.end,
-                fit=round(fit, 6),
+        teams = []
+        for number, (cohort_id, host_id, start, ids, c, fit) in enumerate(found, start=1):
+            dates = problem.cohorts[c].dates_from(start)
+            teams.append(
+                Team(
+                    id=f"T{number:0{width}d}",
+                    cohort=cohort_id,
+                    host=host_id,
+                    members=ids,
+                    start=dates.start,
+                    end=dates.end,
+                    fit=round(fit, 6),
+                )
             )
-            for number, (cohort_id, host_id, ids, c, fit) in enumerate(found, start=1)
-        ]
+        return teams
 
     def renumbered(self, teams: Iterable[Team]) -> list[Team]:
         """The same teams, sorted and numbered T01.. afresh (when plans are joined)."""
-        return self.teams(
-            (self.cohort_pos[t.cohort], self.host_pos[t.host], self.participant_rows(t.members))
+        return self.dated_teams(
+            (
+                self.cohort_pos[t.cohort],
+                self.host_pos[t.host],
+                self.participant_rows(t.members),
+                t.start,
+            )
             for t in teams
         )
 
@@ -434,13 +453,40 @@ def _weighted(
     return total
 
 
+def _host_calendars(problem: Problem) -> tuple[BoolMatrix, dict[int, BoolMatrix]]:
+    """cohort x host: the host is open for the cohort's internship (for a window: on some
+    start); and per windowed cohort, starts x hosts: open for the internship from that start.
+
+    Cohorts often share their dates, so each host is asked once per distinct internship.
+    """
+    hosts = problem.hosts
+    asked: dict[tuple[date, date], npt.NDArray[np.bool_]] = {}
+
+    def open_for(span: DateRange) -> npt.NDArray[np.bool_]:
+        key = (span.start, span.end)
+        if key not in asked:
+            asked[key] = np.asarray([h.is_available(span) for h in hosts], dtype=np.bool_)
+        return asked[key]
+
+    host_open = np.zeros((len(problem.cohorts), len(hosts)), dtype=np.bool_)
+    open_starts: dict[int, BoolMatrix] = {}
+    for c, cohort in enumerate(problem.cohorts):
+        if cohort.window is None:
+            host_open[c] = open_for(cohort.span)
+            continue
+        by_start = np.stack([open_for(cohort.dates_from(d)) for d in cohort.starts()])
+        open_starts[c] = by_start.reshape(len(cohort.starts()), len(hosts))
+        host_open[c] = by_start.any(axis=0)
+    return host_open, open_starts
+
+
 def _concurrent_groups(problem: Problem) -> list[frozenset[int]]:
     """Maximal sets of cohorts whose internships share a day; capacity holds for each set.
 
     For intervals, the cohorts present on some day form every clique of the overlap graph,
     so checking each cohort's first day and keeping the maximal sets is enough.
     """
-    windows = [c.internship for c in problem.cohorts]
+    windows = [c.span for c in problem.cohorts]  # a window: every day it may be in the field
     groups = {
         frozenset(j for j, w in enumerate(windows) if w.start <= day.start <= w.end)
         for day in windows

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from html import escape
 
 from ..analysis.explain import Explanation, TeamReport, explain
@@ -143,8 +144,8 @@ def _charts(problem: Problem, allocation: Allocation, e: Explanation) -> str:
     fit_rows = [(f"{t.id} {t.host_name or t.host}", t.fit, 1.0, f"{t.fit:.2f}") for t in e.teams]
     load: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for team in allocation.teams:
-        cohort = next((c for c in problem.cohorts if c.id == team.cohort), None)
-        days = cohort.internship.days() if cohort else [team.start]
+        span = max(0, min((team.end - team.start).days, 366))  # the team's own days
+        days = [team.start + timedelta(k) for k in range(span + 1)]
         for day in days:
             cell = load[(team.host, str(day))]
             cell[0] += 1
@@ -206,7 +207,7 @@ def _cohorts(problem: Problem, allocation: Allocation, e: Explanation) -> str:
     people = {p.id: p for p in problem.participants}
     for cohort in problem.cohorts:
         teams = [t for t in e.teams if t.cohort == cohort.id]
-        dates = str(cohort.internship)
+        dates = str(cohort.internship or f"chosen within {cohort.window}")
         html.append(f"<h2>Cohort {_e(cohort.name)} ({_e(cohort.id)})</h2>")
         html.append(
             f"<p class='muted'>{_e(cohort.programme)} · internship {_e(dates)} · "

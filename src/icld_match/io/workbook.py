@@ -58,6 +58,10 @@ _FORMATS = {
     "date": "A date: 2026-05-13, 13/05/2026 or a date cell.",
     "ranges": "Date ranges separated by ';', e.g. '2026-05-01..2026-05-31; 2026-06-02'. "
     "Blank: any date. 'none': never.",
+    "day_ranges": "Date ranges separated by ';', e.g. '2026-06-06; 2026-06-19..2026-06-21'. "
+    "Blank: none.",
+    "weekdays": "Weekdays separated by ';': mon, tue, wed, thu, fri, sat, sun (or full names), "
+    "e.g. 'sat; sun'.",
     "int": "A whole number.",
     "float": "A number (0.8 or 0,8).",
 }
@@ -70,6 +74,8 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "wishes": cells.parse_wishes,
     "weights": cells.parse_weights,
     "ranges": lambda v: [{"start": a, "end": b} for a, b in cells.parse_ranges(v)],
+    "day_ranges": lambda v: [{"start": a, "end": b} for a, b in cells.parse_ranges(v)],
+    "weekdays": cells.parse_list,
 }
 
 
@@ -87,7 +93,7 @@ class Column:
     def description(self) -> str:
         """The field's own description, plus how to type a value of this kind."""
         text = self.model.model_fields[self.path[-1]].description or ""
-        if self.path[0] in ("internship", "team_size", "capacity"):
+        if self.path[0] in ("internship", "window", "team_size", "capacity"):
             text = f"{self.path[0].replace('_', ' ').capitalize()}: {text}"
         required = self.model.model_fields[self.path[-1]].is_required()
         extra = _FORMATS.get(self.kind, "")
@@ -122,6 +128,9 @@ SHEETS: tuple[Sheet, ...] = (
             _c("programme", Cohort, example="International Training Programme: Local Democracy"),
             _c("internship_start", DateRange, "date", date(2026, 5, 13), ("internship", "start")),
             _c("internship_end", DateRange, "date", date(2026, 5, 14), ("internship", "end")),
+            _c("window_start", DateRange, "date", None, ("window", "start")),
+            _c("window_end", DateRange, "date", None, ("window", "end")),
+            _c("internship_days", Cohort, "int", 2),
             _c("team_size_min", TeamSize, "int", 2, ("team_size", "min")),
             _c("team_size_max", TeamSize, "int", 4, ("team_size", "max")),
         ),
@@ -158,6 +167,8 @@ SHEETS: tuple[Sheet, ...] = (
             _c("max_teams", Capacity, "int", 1, ("capacity", "max_teams")),
             _c("max_participants", Capacity, "int", 4, ("capacity", "max_participants")),
             _c("available", Host, "ranges", "2026-05-01..2026-06-30"),
+            _c("closed_weekdays", Host, "weekdays", "sat; sun"),
+            _c("blackout", Host, "day_ranges", "2026-06-06; 2026-06-19..2026-06-21"),
             _c("season_max_teams", Host, "int", None),
             _c("partners", Host, "list", "Kisumu; Kenya"),
         ),
@@ -254,8 +265,10 @@ def _to_cell(kind: str, value: Any) -> Any:
     """The canonical cell for a field value; dates stay dates (Excel shows them as dates)."""
     if value is None:
         return "" if kind == "ranges" else None
-    if kind == "list":
+    if kind in ("list", "weekdays"):
         return cells.format_list(value)
+    if kind == "day_ranges":  # no blackout is a blank cell, not 'none'
+        return cells.format_ranges([(r["start"], r["end"]) for r in value]) if value else ""
     if kind == "weights":
         return cells.format_weights(value)
     if kind == "wishes":

@@ -65,13 +65,20 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         model="team_size",
     ),
     RuleEntry("host_known", "hard", "team", "a team goes to a host of the problem"),
-    RuleEntry("team_dates", "hard", "team", "a team's dates are its cohort's internship"),
+    RuleEntry(
+        "team_dates",
+        "hard",
+        "team",
+        "a team's dates are its cohort's internship, or internship_days consecutive days "
+        "within its window (the same for the whole cohort under per_cohort)",
+    ),
     RuleEntry(
         "host_dates",
         "hard",
         "pair",
-        "a host receives teams only on days it is available",
-        closes="not available on the internship dates",
+        "a host receives teams only on days it is open: inside its available ranges, not a "
+        "closed weekday, not a blackout day",
+        closes="closed on an internship day (availability, closed weekday or blackout)",
     ),
     RuleEntry(
         "host_capacity",

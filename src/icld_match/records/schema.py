@@ -60,6 +60,31 @@ Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
 Size = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
 Weight = Annotated[float, Field(strict=True, ge=0, le=MAX_WEIGHT)]
 
+#: Weekday spellings, Monday first (``date.weekday()`` order): three lowercase letters.
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMES = {
+    name: short
+    for short, full in zip(
+        WEEKDAYS,
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        strict=True,
+    )
+    for name in (short, full)
+}
+
+
+def _weekday(value: Any) -> Any:
+    """'sat', 'Sat' and 'Saturday' are one weekday, stored as 'sat'; anything else is an
+    error naming the spellings (a typo must not silently open a closed day)."""
+    if isinstance(value, str) and value.strip().casefold() in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES[value.strip().casefold()]
+    raise ValueError(f"expected a weekday: one of {', '.join(WEEKDAYS)}")
+
+
+Weekday = Annotated[
+    Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], BeforeValidator(_weekday)
+]
+
 
 class Record(Checked):
     """Base of every input record: unknown fields and NaN/inf numbers are errors."""
@@ -106,14 +131,66 @@ class TeamSize(Record):
         return self
 
 
+#: Longest internship a window may ask for (days); keeps day-by-day models small.
+MAX_INTERNSHIP_DAYS = 31
+
+
 class Cohort(Record):
     """One intake of an international training programme (about 25 participants)."""
 
     id: Id
     name: str = Field(description="Human-readable name, e.g. 'ITP Local Democracy 2026'.")
     programme: str = Field(default="", description="The training programme this cohort belongs to.")
-    internship: DateRange = Field(description="The two internship days in Sweden.")
+    internship: DateRange | None = Field(
+        default=None,
+        description="The fixed internship days in Sweden. Give either this or 'window'.",
+    )
+    window: DateRange | None = Field(
+        default=None,
+        description="Days within which the plan chooses the internship (e.g. the cohort's "
+        "Swedish phase), instead of fixed 'internship' dates: 'internship_days' consecutive "
+        "days, the same for the whole cohort or per team (rules.internship_dates).",
+    )
+    internship_days: Annotated[int, Field(strict=True, ge=1, le=MAX_INTERNSHIP_DAYS)] = Field(
+        default=2,
+        description="How many consecutive days an internship chosen within 'window' lasts "
+        f"(1 to {MAX_INTERNSHIP_DAYS}); ignored with fixed 'internship' dates.",
+    )
     team_size: TeamSize = Field(default_factory=TeamSize, description="Team size bounds.")
+
+    @model_validator(mode="after")
+    def _internship_or_window(self) -> Self:
+        if (self.internship is None) == (self.window is None):
+            raise ValueError(
+                "give either 'internship' (fixed dates) or 'window' (the plan chooses the "
+                "days), not both or neither"
+            )
+        if self.window is not None and len(self.window.days()) < self.internship_days:
+            raise ValueError(
+                f"window {self.window} is shorter than internship_days {self.internship_days}"
+            )
+        return self
+
+    @property
+    def span(self) -> DateRange:
+        """Every day the cohort may be in the field: its internship or its whole window."""
+        span = self.internship or self.window
+        assert span is not None  # the validator demands one of them
+        return span
+
+    def starts(self) -> list[date]:
+        """First days the plan may choose: the fixed start, or every start in the window."""
+        if self.window is None:
+            return [self.span.start]
+        last = self.window.end - timedelta(self.internship_days - 1)
+        first = self.window.start
+        return [first + timedelta(d) for d in range((last - first).days + 1)]
+
+    def dates_from(self, start: date) -> DateRange:
+        """The internship that begins on ``start``."""
+        if self.window is None:
+            return self.span
+        return DateRange(start=start, end=start + timedelta(self.internship_days - 1))
 
 
 def _language_codes(languages: list[str]) -> list[str]:
@@ -244,8 +321,20 @@ class Host(Record):
     capacity: Capacity = Field(default_factory=Capacity, description="Simultaneous capacity.")
     available: list[DateRange] | None = Field(
         default=None,
-        description="Date ranges the host can receive teams; null means any date. A cohort "
-        "can come only if one range covers its whole internship.",
+        description="Date ranges the host can receive teams; null means any date. The "
+        "ranges are merged into a set of days: a team can come when every internship day "
+        "lies in some range (two ranges that together cover the internship count).",
+    )
+    closed_weekdays: list[Weekday] = Field(
+        default_factory=list,
+        description="Weekdays the host never receives teams, as 'mon', 'tue', 'wed', 'thu', "
+        "'fri', 'sat', 'sun' (full English names and any case are accepted and stored so), "
+        "e.g. ['sat', 'sun'].",
+    )
+    blackout: list[DateRange] = Field(
+        default_factory=list,
+        description="Date ranges the host cannot receive teams even inside 'available' "
+        "(holidays, elections); a team can come only if no internship day is a blackout day.",
     )
     season_max_teams: Count | None = Field(
         default=None,
@@ -272,8 +361,20 @@ class Host(Record):
             raise ValueError(f"theme strengths must lie in [0, 1] (out of range: {', '.join(bad)})")
         return themes
 
+    def open_on(self, day: date) -> bool:
+        """Whether the host can receive a team on this day: inside an available range
+        (or no ranges given), not a closed weekday, not in a blackout range."""
+        if self.available is not None and not any(r.start <= day <= r.end for r in self.available):
+            return False
+        if self.closed_weekdays and WEEKDAYS[day.weekday()] in self.closed_weekdays:
+            return False
+        return not any(r.start <= day <= r.end for r in self.blackout)
+
     def is_available(self, window: DateRange) -> bool:
-        return self.available is None or any(r.covers(window) for r in self.available)
+        """Every day of ``window`` is open: the ranges act as one merged set of days."""
+        if self.available is None and not self.closed_weekdays and not self.blackout:
+            return True
+        return all(self.open_on(day) for day in window.days())
 
 
 class Pin(Record):
@@ -366,6 +467,11 @@ class Rules(Record):
         description="'hard': nobody goes to a host whose fit with them is below fit_floor "
         "(such pairs are closed); 'soft': each unit of fit below the floor costs the "
         "fit_floor weight.",
+    )
+    internship_dates: Literal["per_cohort", "per_team"] = Field(
+        default="per_cohort",
+        description="For cohorts with a 'window': 'per_cohort' = all teams of the cohort go on "
+        "the same days; 'per_team' = each team gets its own days within the window.",
     )
 
 

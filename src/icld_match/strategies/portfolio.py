@@ -27,10 +27,11 @@ from ..engine.cpsat import Outcome, exact_size
 from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status
+from .calendar import fixed_days, valid_for
 from .construction import Construct, placed
 from .context import Context, Strategy
 from .decompose import Decompose
-from .exact import EXACT_LIMIT, Exact
+from .exact import EXACT_LIMIT, Exact, better
 from .lns import Lns
 from .parts import PartResult
 
@@ -232,6 +233,8 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
     whole = ctx.deadline
     # the bound is on the weighted objective with everybody placed: not for relaxed mode
     provider = None if ctx.options.allow_unplaced else BOUND_PROVIDER
+    if index.has_windows:  # the bound module shares capacity over whole windows: too tight
+        provider = None
     if whole.remaining() < BOUND_MIN_TIME:
         provider = None
     if provider is not None:
@@ -259,6 +262,8 @@ def _run_strategy(
 ) -> tuple[Allocation | None, str, Outcome | None]:
     """The plan of the named strategy, its label, and the exact model's outcome if it ran."""
     name = ctx.options.strategy
+    if index.has_windows:
+        return _run_windows(index, incumbent, ctx)
     if name == "auto":
         portfolio = Portfolio()
         plan = portfolio.run(index, incumbent, ctx)
@@ -269,3 +274,30 @@ def _run_strategy(
     strategy: Strategy = Sequence(Decompose()) if name == "decompose" else Shortlist()
     plan = strategy.run(index, incumbent, ctx)
     return plan, strategy.name, None
+
+
+#: Share of the time the fixed-days portfolio gets before the joint exact model.
+FIXED_DAYS_SHARE = 0.3
+
+
+def _run_windows(
+    index: ProblemIndex, incumbent: Allocation | None, ctx: Context
+) -> tuple[Allocation | None, str, Outcome | None]:
+    """Days picked first and the normal portfolio on them (greedy, decompose, LNS plan
+    fixed dates only), then the exact model choosing every team's days jointly, hinted
+    with that plan; the better valid plan wins (see :mod:`.calendar`)."""
+    whole = ctx.deadline
+    fits = Exact.fits(index)
+    fixed = ProblemIndex.build(fixed_days(index))
+    ctx.deadline = whole.share(FIXED_DAYS_SHARE if fits else 1.0)
+    first, label, _ = _run_strategy(fixed, None, ctx)
+    ctx.deadline = whole
+    first = valid_for(index.problem, first, ctx.options.allow_unplaced)
+    hint = incumbent if incumbent is not None else first
+    if not fits or whole.expired():
+        return first, f"fixed-days({label})", None
+    solver = Exact()
+    plan = solver.run(index, hint, ctx)
+    if first is not None and (plan is None or not better(index, plan, first)):
+        return first, f"fixed-days({label})", solver.outcome
+    return plan, f"fixed-days({label})>exact(windows)", solver.outcome

@@ -2,12 +2,19 @@
 
 Cohorts whose internships share a day are at the host together, so the capacity holds
 for each maximal set of overlapping cohorts (see ``ProblemIndex.concurrent_cohorts``).
+
+With windows (days chosen by the plan) the capacity is counted day by day instead, over
+the days each team's start literal gives it (:mod:`icld_match.engine.calendar`).
 """
 
+from ..calendar import add_daily_capacity
 from ..model import ModelContext
 
 
 def apply(ctx: ModelContext) -> None:
+    if ctx.index.has_windows:
+        add_daily_capacity(ctx)
+        return
     problem = ctx.index.problem
     for group in ctx.index.concurrent_cohorts:
         cohort_ids = tuple(problem.cohorts[c].id for c in sorted(group))
