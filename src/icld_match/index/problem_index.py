@@ -18,6 +18,7 @@ import numpy.typing as npt
 from ..records.catalogue import PAIR_RULES, entry
 from ..records.result import Allocation, Team
 from ..records.schema import Problem
+from ..records.travel import cost_units, travel_cost_matrix, uses_travel
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
@@ -106,6 +107,8 @@ class ProblemIndex:
     #: Raw per-team terms (cohort x host), by term name: what one team of the cohort at the
     #: host adds to the term (e.g. a travel cost). Weighted sum: ``team_value``.
     team_terms: dict[str, FloatMatrix] = field(default_factory=dict)
+    #: cohort x host: SEK of one team's trip (whole öre; 0 without travel data).
+    travel_cost: FloatMatrix = field(default_factory=lambda: np.zeros((0, 0)))
 
     @classmethod
     def build(cls, problem: Problem) -> ProblemIndex:
@@ -160,6 +163,9 @@ class ProblemIndex:
             "pin": pinned_ok,
         }
         assert tuple(pair_masks) == PAIR_RULES
+        travel_cost = travel_cost_matrix(problem)
+        # raw value in thousands of SEK; no term at all without travel data
+        team_terms = {"travel": travel_cost / 1000} if uses_travel(problem) else {}
         return cls(
             problem=problem,
             participant_pos=participant_pos,
@@ -175,6 +181,8 @@ class ProblemIndex:
             wish_value=wish_value,
             concurrent_cohorts=_concurrent_groups(problem),
             pair_terms={"thematic_fit": fit, "wishes": wish_value},
+            team_terms=team_terms,
+            travel_cost=travel_cost,
         )
 
     @property
@@ -195,6 +203,11 @@ class ProblemIndex:
         """cohort x host: weighted objective value of one team (per-team terms)."""
         shape = (len(self.cohort_pos), self.n_hosts)
         return _weighted(self.problem, self.team_terms, shape)
+
+    @cached_property
+    def travel_units(self) -> IntArray:
+        """cohort x host: one team's trip in whole öre (the budgets' integer units)."""
+        return cost_units(self.travel_cost)
 
     @cached_property
     def allowed(self) -> BoolMatrix:

@@ -88,6 +88,14 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         model="season_cap",
     ),
     RuleEntry(
+        "travel_budget",
+        "hard",
+        "plan",
+        "the travel of a cohort's teams, and of all teams of the season, stays within "
+        "its budget",
+        model="travel_budget",
+    ),
+    RuleEntry(
         "language",
         "hard",
         "pair",
@@ -188,6 +196,16 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         checked=False,
         term="host_spread",
         sense="reward",
+    ),
+    RuleEntry(
+        "travel",
+        "soft",
+        "term",
+        "penalty: the travel cost of every team's trip, in thousands of SEK",
+        model="travel",
+        checked=False,
+        term="travel",
+        sense="penalty",
     ),
 )
 

@@ -59,6 +59,19 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
 Size = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
 Weight = Annotated[float, Field(strict=True, ge=0, le=MAX_WEIGHT)]
+#: Upper bound of every amount of money (SEK): travel costs and budgets.
+MAX_SEK = 1e12
+Sek = Annotated[float, Field(strict=True, ge=0, le=MAX_SEK)]
+Latitude = Annotated[
+    float,
+    Field(strict=True, ge=-90, le=90, description="Latitude in decimal degrees (WGS 84), -90 to 90."),
+]
+Longitude = Annotated[
+    float,
+    Field(
+        strict=True, ge=-180, le=180, description="Longitude in decimal degrees (WGS 84), -180 to 180."
+    ),
+]
 
 
 class Record(Checked):
@@ -106,6 +119,21 @@ class TeamSize(Record):
         return self
 
 
+class Location(Record):
+    """Approximate coordinates of a place (a host municipality's offices)."""
+
+    lat: Latitude
+    lon: Longitude
+
+
+class Base(Record):
+    """Where a cohort is housed during its stay, e.g. Stockholm or Visby."""
+
+    name: str = Field(default="", description="Name of the place, for reports, e.g. 'Stockholm'.")
+    lat: Latitude
+    lon: Longitude
+
+
 class Cohort(Record):
     """One intake of an international training programme (about 25 participants)."""
 
@@ -114,6 +142,16 @@ class Cohort(Record):
     programme: str = Field(default="", description="The training programme this cohort belongs to.")
     internship: DateRange = Field(description="The two internship days in Sweden.")
     team_size: TeamSize = Field(default_factory=TeamSize, description="Team size bounds.")
+    base: Base | None = Field(
+        default=None,
+        description="Where the cohort is housed; teams travel from here to their host and "
+        "back. null: no distance-based travel cost for this cohort.",
+    )
+    travel_budget: Sek | None = Field(
+        default=None,
+        description="Most the travel of this cohort's teams may cost in total (SEK); null: "
+        "no limit.",
+    )
 
 
 def _language_codes(languages: list[str]) -> list[str]:
@@ -211,6 +249,11 @@ class Host(Record):
         default=None,
         description="Cap on teams over all cohorts of the problem (season cap).",
     )
+    location: Location | None = Field(
+        default=None,
+        description="Approximate coordinates, for the distance-based travel cost; null: no "
+        "distance-based travel cost to this host.",
+    )
 
     @field_validator("languages")
     @classmethod
@@ -258,6 +301,42 @@ class Affinity(Record):
     value: float = Field(strict=True, ge=0, le=1, description="Fit in [0, 1].")
 
 
+class TravelCost(Record):
+    """A known cost of one team's trip from a cohort's base to a host and back (SEK)."""
+
+    cohort: Id = Field(description="Cohort id.")
+    host: Id = Field(description="Host id.")
+    cost: Sek = Field(
+        description="SEK for one team's return trip; replaces the distance-based cost."
+    )
+
+
+class TravelSettings(Record):
+    """How a trip's cost is computed from distance (when no cost is supplied)."""
+
+    cost_per_km: float = Field(
+        default=3.0,
+        strict=True,
+        ge=0,
+        le=100_000,
+        description="SEK per km travelled by one team (default 3.0: train fares for a team).",
+    )
+    cost_per_trip: float = Field(
+        default=1000.0,
+        strict=True,
+        ge=0,
+        le=1e9,
+        description="Fixed SEK per team trip, e.g. local transport (default 1000).",
+    )
+    road_factor: float = Field(
+        default=1.3,
+        strict=True,
+        ge=1,
+        le=10,
+        description="Travelled km per great-circle km (default 1.3).",
+    )
+
+
 class Rules(Record):
     """Policy switches for the rules that can be hard, soft or off."""
 
@@ -287,6 +366,11 @@ class Weights(Record):
     )
     wishes: Weight = Field(default=0.5, description="Per honoured first wish (1/rank for others).")
     host_spread: Weight = Field(default=0.1, description="Per distinct host a cohort visits.")
+    travel: Weight = Field(
+        default=0.1,
+        description="Per 1,000 SEK of travel cost (the travel term's raw value is in "
+        "thousands of SEK).",
+    )
 
 
 class Problem(Record):
@@ -313,6 +397,19 @@ class Problem(Record):
     rules: Rules = Field(default_factory=Rules, description="Hard/soft/off policy switches.")
     weights: Weights = Field(
         default_factory=Weights, description="Weights of the soft objective terms."
+    )
+    travel: TravelSettings = Field(
+        default_factory=TravelSettings,
+        description="How a team's trip cost is computed from distance.",
+    )
+    travel_costs: list[TravelCost] = Field(
+        default_factory=list,
+        description="Known trip costs per cohort and host; each replaces the distance-based cost.",
+    )
+    travel_budget: Sek | None = Field(
+        default=None,
+        description="Most the travel of all teams of the season may cost in total (SEK); "
+        "null: no limit.",
     )
 
     @model_validator(mode="after")
