@@ -19,6 +19,7 @@ index, checker or scorer) cannot be mirrored by the oracle.
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
@@ -71,6 +72,40 @@ def fit(problem: Problem, p: Participant, h: Host) -> float:
     return sum(w * strength.get(t.casefold(), 0.0) for t, w in p.themes.items()) / weight_sum
 
 
+def trip_cost(problem: Problem, cohort_id: str, host_id: str) -> float:
+    """README "Travel costs and budgets": one team's return trip in SEK, to the öre.
+
+    A supplied cost wins; else 2 x great-circle km x road factor x SEK per km + SEK per
+    trip, with km by the spherical law of haversines (mean radius 6371.0088 km); 0 when
+    the cohort has no base or the host no location.
+    """
+    for given in problem.travel_costs:
+        if (given.cohort, given.host) == (cohort_id, host_id):
+            return round(given.cost * 100) / 100
+    base = next(c for c in problem.cohorts if c.id == cohort_id).base
+    where = next(h for h in problem.hosts if h.id == host_id).location
+    if base is None or where is None:
+        return 0.0
+    phi1, phi2 = math.radians(base.lat), math.radians(where.lat)
+    lam = math.radians(where.lon - base.lon)
+    a = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(lam / 2) ** 2
+    km = 2 * 6371.0088 * math.atan2(math.sqrt(a), math.sqrt(1 - a))
+    t = problem.travel
+    return round((2 * km * t.road_factor * t.cost_per_km + t.cost_per_trip) * 100) / 100
+
+
+def over_budget(problem: Problem, teams: Sequence[Team]) -> bool:
+    """A cohort's or the season's teams travel for more than the budget (half an öre slack)."""
+    spent: Counter[str] = Counter()
+    for t in teams:
+        spent[t.cohort] += trip_cost(problem, t.cohort, t.host)
+    for c in problem.cohorts:
+        if c.travel_budget is not None and spent[c.id] > c.travel_budget + 0.005:
+            return True
+    season = problem.travel_budget
+    return season is not None and sum(spent.values()) > season + 0.005
+
+
 def pair_ok(problem: Problem, p: Participant, h: Host) -> bool:
     """Dates, language, access, blocked hosts and pins for one participant at one host."""
     c = next(c for c in problem.cohorts if c.id == p.cohort)
@@ -120,6 +155,8 @@ def violations(problem: Problem, teams: Sequence[Team]) -> list[str]:
         if cap_season is not None and n > cap_season:
             broken.add("season_cap")
     broken |= _group_rules(problem, teams)
+    if over_budget(problem, teams):
+        broken.add("travel_budget")
     return sorted(broken)
 
 
@@ -203,6 +240,7 @@ def value(problem: Problem, teams: Sequence[Team]) -> float:
                 total += w.wishes / (p.wishes.index(t.host) + 1)
         if rules.mixed_countries != "off":
             total += w.country_mix * (len({p.country for p in members}) - 1)
+        total -= w.travel * trip_cost(problem, t.cohort, t.host) / 1000
     total -= w.organisation * organisation_breaches(problem, teams)
     total += w.host_spread * len({(t.cohort, t.host) for t in teams})
     return total
@@ -319,10 +357,25 @@ class _Search:
         self.pair = {
             (p.id, h.id): pair_ok(problem, p, h) for p in problem.participants for h in self.hosts
         }
+        self.cost = {
+            (c.id, h.id): trip_cost(problem, c.id, h.id)
+            for c in problem.cohorts
+            for h in self.hosts
+        }
+        self.spent: Counter[str] = Counter()  # travel per cohort on the current path
         self.best: tuple[float, list[tuple[str, Block]], list[str]] | None = None
         self.blocks: list[tuple[str, Block]] = []
         self.choices: list[list[tuple[Host, float]]] = []
         self.rest: list[float] = []
+
+    def _affordable(self, cohort_id: str, host_id: str) -> bool:
+        """One more team of the cohort at the host keeps both budgets (half an öre slack)."""
+        cost = self.cost[(cohort_id, host_id)]
+        budget = self.problem.cohort(cohort_id).travel_budget
+        if budget is not None and self.spent[cohort_id] + cost > budget + 0.005:
+            return False
+        season = self.problem.travel_budget
+        return season is None or sum(self.spent.values()) + cost <= season + 0.005
 
     def _team_only(self, block: Block, host: Host, cohort_id: str) -> Team:
         c = self.problem.cohort(cohort_id)
@@ -416,6 +469,9 @@ class _Search:
             cap = host.capacity
             if any(t >= cap.max_teams or n + len(block) > cap.max_participants for t, n in before):
                 continue
+            if not self._affordable(cohort_id, host.id):
+                continue
+            self.spent[cohort_id] += self.cost[(cohort_id, host.id)]
             for k, (t, n) in zip(keys, before, strict=True):
                 load[k] = (t + 1, n + len(block))
             season[host.id] += 1
@@ -423,6 +479,7 @@ class _Search:
             chosen.append(host.id)
             self._descend(depth + 1, chosen, so_far + team_value, load, season, pairs)
             chosen.pop()
+            self.spent[cohort_id] -= self.cost[(cohort_id, host.id)]
             pairs[(cohort_id, host.id)] -= 1
             if not pairs[(cohort_id, host.id)]:
                 del pairs[(cohort_id, host.id)]

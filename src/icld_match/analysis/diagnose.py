@@ -117,7 +117,7 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
 def _budget_text(problem: Problem, label: str) -> str:
     if label == "season":
         budget = problem.travel_budget
-        return f"all teams of the season travel for at most {budget:,.2f} SEK (season travel budget)"
+        return f"all teams of the season travel for at most {budget:,.2f} SEK (season budget)"
     cohort = problem.cohort(label)
     return (
         f"the teams of cohort {cohort.id} ({cohort.name}) travel for at most "

@@ -91,8 +91,7 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         "travel_budget",
         "hard",
         "plan",
-        "the travel of a cohort's teams, and of all teams of the season, stays within "
-        "its budget",
+        "the travel of a cohort's teams, and of all teams of the season, stays within its budget",
         model="travel_budget",
     ),
     RuleEntry(

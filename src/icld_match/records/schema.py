@@ -64,13 +64,11 @@ MAX_SEK = 1e12
 Sek = Annotated[float, Field(strict=True, ge=0, le=MAX_SEK)]
 Latitude = Annotated[
     float,
-    Field(strict=True, ge=-90, le=90, description="Latitude in decimal degrees (WGS 84), -90 to 90."),
+    Field(strict=True, ge=-90, le=90, description="Latitude, decimal degrees (WGS 84), -90 to 90."),
 ]
 Longitude = Annotated[
     float,
-    Field(
-        strict=True, ge=-180, le=180, description="Longitude in decimal degrees (WGS 84), -180 to 180."
-    ),
+    Field(strict=True, ge=-180, le=180, description="Longitude, decimal degrees, -180 to 180."),
 ]
 
 

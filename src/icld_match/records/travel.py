@@ -99,9 +99,10 @@ def travel_cost_matrix(problem: Problem) -> npt.NDArray[np.float64]:
         lon1 = np.radians([b.lon for _, b in bases])[:, None]
         lat2 = np.radians([p.lat for _, p in places])[None, :]
         lon2 = np.radians([p.lon for _, p in places])[None, :]
-        h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(
-            (lon2 - lon1) / 2
-        ) ** 2
+        h = (
+            np.sin((lat2 - lat1) / 2) ** 2
+            + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+        )
         km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
         settings = problem.travel
         raw = 2 * km * settings.road_factor * settings.cost_per_km + settings.cost_per_trip

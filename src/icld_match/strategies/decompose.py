@@ -33,6 +33,7 @@ from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status, Team
 from ..records.schema import Affinity, Capacity, Participant, Pin, Problem
+from ..records.travel import UNITS_PER_SEK, budget_units
 from .context import Context
 from .exact import solve_block
 
@@ -77,13 +78,15 @@ def subproblem(
     block: list[int],
     hosts: Iterable[int],
     left: tuple[IntArray, IntArray, IntArray] | None = None,
+    travel_left: float | None = None,
 ) -> Problem:
     """The cohorts of ``block`` alone, at ``hosts`` (and every host they wish for).
 
     ``left`` (teams, people, season teams per host) replaces the hosts' capacities with
-    what other cohorts leave; None keeps them. Built from already validated records (no
-    re-validation): participants keep only the blocks that refer to the hosts kept, and
-    the groups, pins and affinities that concern the block.
+    what other cohorts leave; None keeps them. ``travel_left`` replaces the season travel
+    budget with what other cohorts leave (None keeps it). Built from already validated
+    records (no re-validation): participants keep only the blocks that refer to the hosts
+    kept, and the groups, pins, affinities and supplied trip costs that concern the block.
     """
     problem = index.problem
     participants = [p for c in block for p in records.participants[c]]
@@ -107,6 +110,7 @@ def subproblem(
             for h, host in zip(kept_hosts, sub_hosts, strict=True)
         ]
     ids = {p.id for p in participants}
+    cohort_ids = {problem.cohorts[c].id for c in block}
 
     def inside(group: list[str]) -> list[str]:
         return [i for i in group if i in ids]
@@ -133,6 +137,9 @@ def subproblem(
         affinities=[a for c in block for a in records.affinities[c] if a.host in kept],
         rules=problem.rules,
         weights=problem.weights,
+        travel=problem.travel,
+        travel_costs=[t for t in problem.travel_costs if t.host in kept and t.cohort in cohort_ids],
+        travel_budget=problem.travel_budget if travel_left is None else max(0.0, travel_left),
     )
 
 
@@ -143,6 +150,8 @@ def independent_parts(index: ProblemIndex) -> list[list[int]]:
     both in the field or under a season cap. Cohorts never coupled, directly or through
     others, meet nowhere, so the optimum of the whole is the sum of the parts' optima.
     """
+    if index.problem.travel_budget is not None:  # one season budget: every cohort shares it
+        return [list(range(len(index.problem.cohorts)))]
     usable = slot_matrix(index) > 0
     parent = list(range(len(index.problem.cohorts)))
 
@@ -221,6 +230,8 @@ class CohortSweep:
             for c in group:
                 self.groups_of[c].append(g)
         self.records = CohortRecords.of(index)
+        season = problem.travel_budget
+        self.travel_limit = None if season is None else budget_units(season)
         self.solve_time = 0.0  # inside CP-SAT, over every block
         self.total = _objective(problem, plan.teams)
 
@@ -229,6 +240,18 @@ class CohortSweep:
             h = self.index.host_pos[team.host]
             self.teams[cohort, h] += sign
             self.people[cohort, h] += sign * len(team.members)
+
+    def _spent(self, teams: np.ndarray, cohorts: list[int]) -> int:
+        """Travel (whole öre) of the given team counts for ``cohorts``."""
+        return int((teams[cohorts] * self.index.travel_units[cohorts]).sum())
+
+    def travel_left(self, block: list[int]) -> float | None:
+        """SEK of the season travel budget the other cohorts leave to ``block``."""
+        if self.travel_limit is None:
+            return None
+        inside = set(block)
+        others = [c for c in range(len(self.index.problem.cohorts)) if c not in inside]
+        return (self.travel_limit - self._spent(self.teams, others)) / UNITS_PER_SEK
 
     def left_for(self, block: list[int]) -> tuple[IntArray, IntArray, IntArray]:
         """Teams, people and season teams each host has left for the cohorts of ``block``.
@@ -256,7 +279,8 @@ class CohortSweep:
         top = np.argsort(-value, axis=1, kind="stable")[:, : self.keep]
         hosts = {int(h) for row, hs in zip(value, top, strict=True) for h in hs if row[h] > -np.inf}
         hosts |= {index.host_pos[t.host] for c in block for t in self.teams_of[c]}
-        return subproblem(index, self.records, block, hosts, (teams_left, people_left, season_left))
+        left = (teams_left, people_left, season_left)
+        return subproblem(index, self.records, block, hosts, left, self.travel_left(block))
 
     def prepare(self, block: list[int]) -> Job:
         """The block's problem against the plan as it is now (main thread only)."""
@@ -317,6 +341,10 @@ class CohortSweep:
                 return False
         others_all = [c for c in range(len(index.problem.cohorts)) if c not in inside]
         season = teams.sum(0) + self.teams[others_all].sum(0)
+        if self.travel_limit is not None:
+            spent = self._spent(teams, sorted(inside)) + self._spent(self.teams, others_all)
+            if spent > self.travel_limit:
+                return False
         return not (season > self.season_cap).any()
 
     def plan(self, like: Allocation) -> Allocation:
