@@ -360,7 +360,8 @@ def _check_travel_budget(index: _Index, problem: Problem, teams: Sequence[Team])
         out.append(
             Violation(
                 "travel_budget",
-                f"the season's teams travel for {spent:,.2f} SEK, above the season budget of "
+                f"the season's teams (cohorts {_ids(c.id for c in problem.cohorts)}) travel "
+                f"for {spent:,.2f} SEK, above the season budget of "
                 f"{problem.travel_budget:,.2f} SEK",
                 tuple(c.id for c in problem.cohorts),
             )

@@ -70,10 +70,25 @@ class _Purse:
         season = problem.travel_budget
         self.season_limit = unlimited if season is None else budget_units(season)
         self.spent = np.zeros(len(problem.cohorts), dtype=np.int64)
+        open_to = [index.allowed[index.members(c)].any(axis=0) for c in range(len(problem.cohorts))]
+        self.cheapest = np.array(
+            [
+                int(self.cost[c][hosts].min()) if hosts.any() else 0
+                for c, hosts in enumerate(open_to)
+            ],
+            dtype=np.int64,
+        )
+        self.largest = np.array([c.team_size.max for c in problem.cohorts], dtype=np.int64)
+        #: People of each cohort not yet in a team (set while the cohort is planned).
+        self.waiting = np.zeros(len(problem.cohorts), dtype=np.int64)
 
     def affordable(self, cohort: int, hosts: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-        """Which of ``hosts`` one more team of the cohort can still travel to."""
-        cost = self.cost[cohort, hosts]
+        """Which of ``hosts`` one more team of the cohort can still travel to, keeping
+        enough for the fewest further teams the cohort needs at its cheapest host."""
+        after = -(
+            -max(0, int(self.waiting[cohort] - self.largest[cohort])) // int(self.largest[cohort])
+        )
+        cost = self.cost[cohort, hosts] + after * int(self.cheapest[cohort])
         fits: npt.NDArray[np.bool_] = (self.spent[cohort] + cost <= self.limit[cohort]) & (
             int(self.spent.sum()) + cost <= self.season_limit
         )
@@ -163,6 +178,7 @@ class _Planner:
                 break
             # aim for balanced teams: as few as the maximum size allows, evenly filled
             remaining = sum(len(u) for u in left)
+            self.purse.waiting[cohort] = remaining
             target = -(-remaining // -(-remaining // size.max))
             unit = left.pop(0)
             hosts = self.open_hosts(unit)
