@@ -204,13 +204,15 @@ def planted(
     max_hosts: int = 4,
     max_cohorts: int = 3,
     travel: bool = True,
+    always_travel: bool = False,
 ) -> tuple[Problem, list[tuple[str, str, list[str]]]]:
     """A feasible problem and the hidden plan it was built around ((cohort, host, members)).
 
     Capacities, season caps and dates are derived from the hidden plan with little or no
     spare room, so every rule binds often; hard policies are switched on only when the
     hidden plan obeys them. With ``travel``, half of the draws get bases, locations,
-    supplied costs and budgets at or just above the hidden plan's travel cost.
+    supplied costs and budgets at or just above the hidden plan's travel cost
+    (``always_travel``: every draw).
     """
     cohorts, split = draw(_hidden_teams(max_participants, max_cohorts))
     n_hosts = draw(st.integers(2, max_hosts))
@@ -244,7 +246,7 @@ def planted(
         data["affinities"] = [
             {"participant": p["id"], "host": draw(st.sampled_from(host_ids)), "value": 0.9}
         ]
-    if travel and draw(st.booleans()):
+    if always_travel or (travel and draw(st.booleans())):
         return _with_travel(draw, data, plan), plan
     return Problem.model_validate(data), plan
 
