@@ -224,3 +224,30 @@ def test_summary_names_hosts_and_participants() -> None:
 def test_bad_solver_arguments_are_refused(kwargs: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         solve(load_problem(EXAMPLE), **kwargs)  # type: ignore[arg-type]
+
+
+TRAVEL_EXAMPLE = EXAMPLE.with_name("itp-local-democracy-2026-travel.json")
+
+
+def test_travel_example_is_made_by_its_script_and_solved_within_budget() -> None:
+    """examples/make_travel.py: the bundled cohort housed in Stockholm, hosts with
+    coordinates, a 20,000 SEK budget that the unbudgeted optimum (22,684 SEK) exceeds."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_travel", EXAMPLE.parents[1] / "make_travel.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    problem = load_problem(TRAVEL_EXAMPLE)
+    assert script.make_problem() == problem
+    allocation = solve(problem, workers=1, time_limit=BUDGET)
+    assert allocation.is_feasible() and check(problem, allocation) == []
+    spent = allocation.term("travel").value * 1000
+    assert spent <= 20_000.0 + 0.005
+    unbudgeted = problem.model_copy(
+        update={"cohorts": [c.model_copy(update={"travel_budget": None}) for c in problem.cohorts]}
+    )
+    free = solve(unbudgeted, workers=1, time_limit=BUDGET)
+    assert free.term("travel").value * 1000 > 20_000.0  # the budget binds
