@@ -76,6 +76,21 @@ def priced(
     return Problem.model_validate(data)
 
 
+def two_teams_priced(budget: float | None = None, season: float | None = None) -> Problem:
+    """Four people in teams of two; H1 (5000 SEK) and H2 (1000 SEK) each take one team."""
+    return build(
+        [themed(f"P{i}", "a") for i in range(1, 5)],
+        [offers("H1", "a"), offers("H2", "a", 0.3)],
+        team_size=(2, 2),
+        cohorts=[cohort(team_size=(2, 2), travel_budget=budget)],
+        travel_costs=[
+            {"cohort": "C1", "host": "H1", "cost": 5000.0},
+            {"cohort": "C1", "host": "H2", "cost": 1000.0},
+        ],
+        travel_budget=season,
+    )
+
+
 BINDING: dict[str, Callable[[], Problem]] = {
     # without "exactly one team" everybody would join both teams for double fit
     "placement": lambda: build(
@@ -313,13 +328,26 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
         ),
         ["every team of cohort C1 mixes countries", "teams of cohort C1 have 2 to 2 members"],
     ),
-    "travel_budget": (
+    "travel_budget_too_low": (
         lambda: priced(budget=999.0),
-        ["minimal set", "the teams of cohort C1 (Cohort C1) travel for at most 999.00 SEK"],
+        ["Cohort C1 needs at least 1,000.00 SEK of travel", "travel budget of 999.00 SEK"],
+    ),
+    "travel_budget_season_too_low": (
+        lambda: priced(season=999.0),
+        ["The cohorts need at least 1,000.00 SEK", "season travel budget of 999.00 SEK"],
+    ),
+    # The cheap host takes one team; the second must pay 5000 SEK: 6000 > 5999.
+    "travel_budget": (
+        lambda: two_teams_priced(budget=5999.0),
+        [
+            "minimal set",
+            "the teams of cohort C1 (Cohort C1) travel for at most 5,999.00 SEK",
+            "Host H2 takes at most 1 team(s)",
+        ],
     ),
     "travel_budget_season": (
-        lambda: priced(season=999.0),
-        ["minimal set", "all teams of the season travel for at most 999.00 SEK (season budget)"],
+        lambda: two_teams_priced(season=5999.0),
+        ["minimal set", "all teams of the season travel for at most 5,999.00 SEK (season budget)"],
     ),
     "organisation": (
         lambda: build(

@@ -147,9 +147,9 @@ def _over_budget(problem: Problem, data: st.DataObject) -> tuple[Problem, str]:
     ]
     if data.draw(st.booleans()):
         changed["cohorts"][problem.cohorts.index(cohort)]["travel_budget"] = 999.0
-        return Problem.model_validate(changed), f"cohort {cohort.id} ({cohort.name}) travel"
+        return Problem.model_validate(changed), f"Cohort {cohort.id} needs at least"
     changed["travel_budget"] = 999.0
-    return Problem.model_validate(changed), "travel for at most 999.00 SEK (season budget)"
+    return Problem.model_validate(changed), "more than the season travel budget of 999.00 SEK"
 
 
 BREAKERS = {
