@@ -133,3 +133,24 @@ def test_a_pair_priced_twice_is_refused_with_every_other_error() -> None:
     text = str(caught.value)
     assert "travel_costs[1].host: second travel cost for ('C1', 'H1')" in text
     assert "travel_costs[2].cohort: unknown cohort 'CX'" in text
+
+
+def test_a_travel_weight_too_large_for_the_costs_is_refused_by_name() -> None:
+    """1e12 SEK a trip x weight 1e6 per 1,000 SEK overflows the scaled objective."""
+    with pytest.raises(ProblemError) as caught:
+        Problem.model_validate(
+            problem_data(
+                travel_costs=[{"cohort": "C1", "host": "H1", "cost": 1e12}],
+                weights={"travel": 1e6},
+            )
+        )
+    assert "weights.travel: too large for this problem" in str(caught.value)
+
+
+def test_defaults_leave_problems_without_travel_data_unchanged() -> None:
+    problem = Problem.model_validate(problem_data())
+    assert problem.travel_costs == [] and problem.travel_budget is None
+    assert problem.weights.travel == 0.1
+    assert all(c.base is None and c.travel_budget is None for c in problem.cohorts)
+    assert all(h.location is None for h in problem.hosts)
+    assert not uses_travel(problem)
