@@ -256,3 +256,19 @@ def test_bad_workbook_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert not (tmp_path / "p.json").exists()
     (tmp_path / "junk.xlsx").write_text("not a workbook")
     assert main(["validate", str(tmp_path / "junk.xlsx"), str(tmp_path / "a.json")]) == 2
+
+
+def test_travel_data_round_trips_through_xlsx_and_csv(tmp_path: Path) -> None:
+    """Bases, budgets, host coordinates, supplied costs, travel settings and the season
+    budget: the travel example plus the fields it leaves at their defaults."""
+    problem = load_problem(EXAMPLE.with_name("itp-local-democracy-2026-travel.json"))
+    data = problem.model_dump()
+    data["travel"] = {"cost_per_km": 2.5, "cost_per_trip": 800.0, "road_factor": 1.2}
+    data["travel_costs"] = [{"cohort": "ITP-LD-2026", "host": "lulea", "cost": 4321.5}]
+    data["travel_budget"] = 90_000.0
+    data["hosts"][0]["location"] = None
+    richer = Problem.model_validate(data)
+    for folder in (tmp_path / "x", tmp_path / "c"):
+        folder.mkdir()
+    assert _xlsx_round_trip(richer, tmp_path / "x") == richer
+    assert _csv_round_trip(richer, tmp_path / "c") == richer
