@@ -74,3 +74,18 @@ def test_summary_columns_never_run_together() -> None:
     assert header.index("host") == row.index(long_host)
     assert header.index("members") == row.index("Person P1")
     assert not header.endswith(" ") and not row.endswith(" ")
+
+
+def test_travel_fields_at_their_defaults_leave_the_hash_as_before_they_existed() -> None:
+    """The bundled example hashed as by the code before travel costs (commit 28d1b46), so
+    plan files made then still match their problem; any travel data changes the hash."""
+    from pathlib import Path
+
+    from icld_match.io.json_files import load_problem
+
+    path = Path(__file__).parents[2] / "examples" / "data" / "itp-local-democracy-2026.json"
+    problem = load_problem(path)
+    before = "02c6545df26678899fadde6e7e2a803653f7aeb9178d33eb501b726e521a33f3"
+    assert problem_sha256(problem) == before
+    budgeted = problem.model_copy(update={"travel_budget": 1000.0})
+    assert problem_sha256(budgeted) != before

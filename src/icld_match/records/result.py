@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import ConfigDict, Field
 
@@ -232,10 +232,34 @@ def _columns(header: list[str], rows: list[list[str]]) -> list[str]:
 def problem_sha256(problem: Problem) -> str:
     """SHA-256 of the problem's canonical JSON: its data as validated (defaults filled in,
     names normalised), keys sorted, no whitespace. Equal problems give equal hashes
-    whatever the file's layout or key order."""
-    data = problem.model_dump(mode="json")
+    whatever the file's layout or key order. Travel fields left at their defaults are not
+    hashed, so a problem without travel data keeps the hash it had before they existed."""
+    data = _without_default_travel(problem.model_dump(mode="json"))
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: Travel fields (added after the hash was defined) and their defaults, as dumped to JSON.
+_TRAVEL_DEFAULTS: dict[str, Any] = {"travel_costs": [], "travel_budget": None}
+_RECORD_TRAVEL_DEFAULTS = {"cohorts": ("base", "travel_budget"), "hosts": ("location",)}
+
+
+def _without_default_travel(data: dict[str, Any]) -> dict[str, Any]:
+    from .schema import TravelSettings, Weights
+
+    for key, default in _TRAVEL_DEFAULTS.items():
+        if data.get(key) == default:
+            data.pop(key, None)
+    if data.get("travel") == TravelSettings().model_dump(mode="json"):
+        data.pop("travel")
+    if data.get("weights", {}).get("travel") == Weights().travel:
+        data["weights"].pop("travel")
+    for name, fields in _RECORD_TRAVEL_DEFAULTS.items():
+        for record in data.get(name, []):
+            for field in fields:
+                if record.get(field) is None:
+                    record.pop(field, None)
+    return data
 
 
 def _or_id(find: Callable[[str], _R], key: str, show: Callable[[_R], str]) -> str:
