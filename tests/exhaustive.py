@@ -19,6 +19,7 @@ index, checker or scorer) cannot be mirrored by the oracle.
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
@@ -132,6 +133,40 @@ def below_floor(problem: Problem, p: Participant, h: Host) -> bool:
     return fit(problem, p, h) < floor - 1e-9
 
 
+def trip_cost(problem: Problem, cohort_id: str, host_id: str) -> float:
+    """README "Travel costs and budgets": one team's return trip in SEK, to the öre.
+
+    A supplied cost wins; else 2 x great-circle km x road factor x SEK per km + SEK per
+    trip, with km by the spherical law of haversines (mean radius 6371.0088 km); 0 when
+    the cohort has no base or the host no location.
+    """
+    for given in problem.travel_costs:
+        if (given.cohort, given.host) == (cohort_id, host_id):
+            return round(given.cost * 100) / 100
+    base = next(c for c in problem.cohorts if c.id == cohort_id).base
+    where = next(h for h in problem.hosts if h.id == host_id).location
+    if base is None or where is None:
+        return 0.0
+    phi1, phi2 = math.radians(base.lat), math.radians(where.lat)
+    lam = math.radians(where.lon - base.lon)
+    a = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(lam / 2) ** 2
+    km = 2 * 6371.0088 * math.atan2(math.sqrt(a), math.sqrt(1 - a))
+    t = problem.travel
+    return round((2 * km * t.road_factor * t.cost_per_km + t.cost_per_trip) * 100) / 100
+
+
+def over_budget(problem: Problem, teams: Sequence[Team]) -> bool:
+    """A cohort's or the season's teams travel for more than the budget (half an öre slack)."""
+    spent: Counter[str] = Counter()
+    for t in teams:
+        spent[t.cohort] += trip_cost(problem, t.cohort, t.host)
+    for c in problem.cohorts:
+        if c.travel_budget is not None and spent[c.id] > c.travel_budget + 0.005:
+            return True
+    season = problem.travel_budget
+    return season is not None and sum(spent.values()) > season + 0.005
+
+
 def pair_ok(problem: Problem, p: Participant, h: Host) -> bool:
     """Dates, language, access, blocked hosts, pins, hard partnership, hard revisit and a
     hard fit floor for one participant at one host."""
@@ -197,6 +232,8 @@ def violations(problem: Problem, teams: Sequence[Team]) -> list[str]:
         for c in problem.cohorts:
             if c.window is not None and len({t.start for t in teams if t.cohort == c.id}) > 1:
                 broken.add("team_dates")
+    if over_budget(problem, teams):
+        broken.add("travel_budget")
     return sorted(broken)
 
 
@@ -317,6 +354,7 @@ def separable_value(problem: Problem, teams: Sequence[Team]) -> float:
         if rules.revisit == "soft":
             total -= w.revisit * sum(revisits(problem, p, hosts[t.host]) for p in members)
         total -= w.host_relief * last_season_teams(problem, t.host)
+        total -= w.travel * trip_cost(problem, t.cohort, t.host) / 1000
     total -= w.organisation * organisation_breaches(problem, teams)
     total += w.host_spread * len({(t.cohort, t.host) for t in teams})
     total += w.season_spread * len({t.host for t in teams} - set(problem.hosts_in_use))
@@ -494,10 +532,25 @@ class _Search:
         self.pair = {
             (p.id, h.id): pair_ok(problem, p, h) for p in problem.participants for h in self.hosts
         }
+        self.cost = {
+            (c.id, h.id): trip_cost(problem, c.id, h.id)
+            for c in problem.cohorts
+            for h in self.hosts
+        }
+        self.spent: Counter[str] = Counter()  # travel per cohort on the current path
         self.best: tuple[float, list[tuple[str, Block]], list[str]] | None = None
         self.blocks: list[tuple[str, Block]] = []
         self.choices: list[list[tuple[Host, float, float]]] = []
         self.rest: list[float] = []
+
+    def _affordable(self, cohort_id: str, host_id: str) -> bool:
+        """One more team of the cohort at the host keeps both budgets (half an öre slack)."""
+        cost = self.cost[(cohort_id, host_id)]
+        budget = self.problem.cohort(cohort_id).travel_budget
+        if budget is not None and self.spent[cohort_id] + cost > budget + 0.005:
+            return False
+        season = self.problem.travel_budget
+        return season is None or sum(self.spent.values()) + cost <= season + 0.005
 
     def _team_only(self, block: Block, host: Host, cohort_id: str) -> Team:
         c = self.problem.cohort(cohort_id)
@@ -610,6 +663,9 @@ class _Search:
             cap = host.capacity
             if any(t >= cap.max_teams or n + len(block) > cap.max_participants for t, n in before):
                 continue
+            if not self._affordable(cohort_id, host.id):
+                continue
+            self.spent[cohort_id] += self.cost[(cohort_id, host.id)]
             for k, (t, n) in zip(keys, before, strict=True):
                 load[k] = (t + 1, n + len(block))
             season[host.id] += 1
@@ -618,6 +674,7 @@ class _Search:
             low = min(lowest, team_lowest)
             self._descend(depth + 1, chosen, so_far + team_value, low, load, season, pairs)
             chosen.pop()
+            self.spent[cohort_id] -= self.cost[(cohort_id, host.id)]
             pairs[(cohort_id, host.id)] -= 1
             if not pairs[(cohort_id, host.id)]:
                 del pairs[(cohort_id, host.id)]

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import exhaustive
+from exhaustive import trip_cost
 from hypothesis import strategies as st
 
 from icld_match import Problem
@@ -349,12 +350,16 @@ def planted(
     max_cohorts: int = 3,
     fairness: bool = False,
     core_only: bool = False,
+    travel: bool = True,
+    always_travel: bool = False,
 ) -> tuple[Problem, list[tuple[str, str, list[str]]]]:
     """A feasible problem and the hidden plan it was built around ((cohort, host, members)).
 
     Capacities, season caps and dates are derived from the hidden plan with little or no
     spare room, so every rule binds often; hard policies are switched on only when the
-    hidden plan obeys them.
+    hidden plan obeys them. With ``travel``, half of the draws get bases, locations,
+    supplied costs and budgets at or just above the hidden plan's travel cost
+    (``always_travel``: every draw).
     """
     cohorts, split = draw(_hidden_teams(max_participants, max_cohorts))
     n_hosts = draw(st.integers(2, max_hosts))
@@ -393,7 +398,10 @@ def planted(
     for h in hosts:  # closures drawn last
         used = [starts[c] for c, hid, _ in plan if hid == h["id"]]
         h.update(_closures(draw, used, list(starts.values())))
-    problem = Problem.model_validate(data)
+    if always_travel or (travel and not core_only and draw(st.booleans())):
+        problem = _with_travel(draw, data, plan)
+    else:
+        problem = Problem.model_validate(data)
     if fairness:
         problem = _with_fairness(draw, problem, plan)
     return problem, plan
@@ -414,6 +422,58 @@ def _with_fairness(
     data["rules"].update(_fairness_rules(draw, hard))
     data["weights"].update(_fairness_weights(draw))
     _tie_wishes(draw, data["participants"])
+    return Problem.model_validate(data)
+
+
+#: Bases (Stockholm, Visby) and host locations (Umeå, Malmö, Gävle, Visby, Kiruna).
+BASES = [
+    {"name": "Stockholm", "lat": 59.33, "lon": 18.07},
+    {"name": "Visby", "lat": 57.64, "lon": 18.30},
+]
+PLACES = [
+    {"lat": 63.83, "lon": 20.26},
+    {"lat": 55.6, "lon": 13.0},
+    {"lat": 60.67, "lon": 17.14},
+    {"lat": 57.64, "lon": 18.3},
+    {"lat": 67.86, "lon": 20.23},
+]
+
+
+def _with_travel(
+    draw: st.DrawFn, data: dict[str, Any], plan: list[tuple[str, str, list[str]]]
+) -> Problem:
+    """Travel data around the hidden plan: bases, locations (some missing), supplied costs,
+    settings, a travel weight and budgets at or just above the hidden plan's cost (by the
+    oracle's own cost function)."""
+    for c in data["cohorts"]:
+        c["base"] = draw(st.sampled_from([*BASES, None]))
+    for h in data["hosts"]:
+        h["location"] = draw(st.sampled_from([*PLACES, None]))
+    if draw(st.booleans()):
+        data["travel_costs"] = [
+            {
+                "cohort": draw(st.sampled_from(data["cohorts"]))["id"],
+                "host": draw(st.sampled_from(data["hosts"]))["id"],
+                "cost": draw(st.sampled_from([0.0, 450.0, 2500.555, 9000.0])),
+            }
+        ]
+    if draw(st.booleans()):
+        data["travel"] = {
+            "cost_per_km": draw(st.sampled_from([0.5, 2.5, 3.0])),
+            "cost_per_trip": draw(st.sampled_from([0.0, 250.0, 1000.0])),
+            "road_factor": draw(st.sampled_from([1.0, 1.3])),
+        }
+    data["weights"]["travel"] = draw(st.sampled_from([0.0, 0.1, 0.3, 0.3]))
+    problem = Problem.model_validate(data)
+    spent: dict[str, float] = {}
+    for c, h, _ in plan:
+        spent[c] = spent.get(c, 0.0) + trip_cost(problem, c, h)
+    slack = st.sampled_from([0.0, 0.0, 0.0, 0.01, 1.0, 1000.0])
+    for c in data["cohorts"]:
+        if draw(st.booleans()):
+            c["travel_budget"] = spent.get(c["id"], 0.0) + draw(slack)
+    if draw(st.booleans()):
+        data["travel_budget"] = sum(spent.values()) + draw(slack)
     return Problem.model_validate(data)
 
 
@@ -535,10 +595,11 @@ def feasible_problems(
     max_cohorts: int = 3,
     fairness: bool = False,
     core_only: bool = False,
+    travel: bool = True,
 ) -> st.SearchStrategy[Problem]:
     """Problems with at least one valid plan (see :func:`planted`); ``core_only`` as in
-    :func:`problems`."""
-    pair = planted(max_participants, max_hosts, max_cohorts, fairness, core_only)
+    :func:`problems` (it also leaves travel out)."""
+    pair = planted(max_participants, max_hosts, max_cohorts, fairness, core_only, travel)
     return pair.map(lambda drawn: drawn[0])
 
 

@@ -40,6 +40,10 @@ MINIMUM = {
     "hard_partnership": 0.05,
     "hard_revisit": 0.02,
     "season_spread": 0.15,
+    "travel_costs": 0.20,
+    "supplied_travel_cost": 0.08,
+    "cohort_budget_exactly_used": 0.03,
+    "season_budget": 0.08,
 }
 
 
@@ -85,7 +89,7 @@ def features(problem: Problem, plan: list[tuple[str, str, list[str]]]) -> set[st
     if len(ws) >= 2:
         found.add("several_cohorts")
     found |= {name for name in ("keep_together", "keep_apart") if getattr(problem, name)}
-    return found | _season_features(problem)
+    return found | _season_features(problem) | _travel_features(problem, plan)
 
 
 def _season_features(problem: Problem) -> set[str]:
@@ -102,6 +106,23 @@ def _season_features(problem: Problem) -> set[str]:
             found.add("hard_revisit")
     if problem.weights.season_spread > 0:
         found.add("season_spread")
+    return found
+
+
+def _travel_features(problem: Problem, plan: list[tuple[str, str, list[str]]]) -> set[str]:
+    """Trips that cost something, supplied costs, and budgets the hidden plan uses up."""
+    found: set[str] = set()
+    costs = {(c, h): ex.trip_cost(problem, c, h) for c, h, _ in plan}
+    if any(costs.values()):
+        found.add("travel_costs")
+    if problem.travel_costs:
+        found.add("supplied_travel_cost")
+    for c in problem.cohorts:
+        spent = sum(costs[(cid, h)] for cid, h, _ in plan if cid == c.id)
+        if c.travel_budget is not None and spent > 0 and abs(c.travel_budget - spent) < 0.001:
+            found.add("cohort_budget_exactly_used")
+    if problem.travel_budget is not None:
+        found.add("season_budget")
     return found
 
 

@@ -250,6 +250,47 @@ def test_season_cap() -> None:
     assert only("season_cap", capped, alloc).records == ("H1", "T1", "T2")
 
 
+def test_travel_budget() -> None:
+    """T1 (C1 at H1) 3000 SEK, T2 (C2 at H1) 2000 SEK, supplied; budgets by cohort and season."""
+    costs = [
+        {"cohort": "C1", "host": "H1", "cost": 3000.0},
+        {"cohort": "C2", "host": "H1", "cost": 2000.0},
+    ]
+    alloc = allocation(
+        team("T1", "H1", ["P1", "P2", "P3", "P4"]), team("T2", "H1", ["Q1", "Q2"], **C2_DATES)
+    )
+    hosts = [host("H1", capacity={"max_teams": 2, "max_participants": 6})]
+    within = two_cohorts(hosts=hosts, travel_costs=costs, travel_budget=5000.0)
+    assert of("travel_budget", within, alloc) == []
+    data = within.model_dump()
+    data["cohorts"][0]["travel_budget"] = 2999.99
+    data["travel_budget"] = 4999.0
+    broken = Problem.model_validate(data)
+    found = of("travel_budget", broken, alloc)
+    assert [v.records for v in found] == [("C1", "T1"), ("C1", "C2")]
+    assert "3,000.00 SEK, above its budget of 2,999.99 SEK" in found[0].message
+    assert "above the season budget of 4,999.00 SEK" in found[1].message
+    data["cohorts"][0]["travel_budget"] = 2999.996  # within half an öre: float rounding only
+    data["travel_budget"] = None
+    assert of("travel_budget", Problem.model_validate(data), alloc) == []
+    assert exhaustive.violations(Problem.model_validate(data), alloc.teams) == []
+    assert exhaustive.violations(broken, alloc.teams) == ["travel_budget"]
+
+
+def test_travel_term_is_the_summed_cost_in_thousands() -> None:
+    problem = two_cohorts(
+        hosts=[host("H1", capacity={"max_teams": 2, "max_participants": 6})],
+        travel_costs=[{"cohort": "C1", "host": "H1", "cost": 3000.0}],
+        weights={"travel": 0.5},
+    )
+    alloc = allocation(
+        team("T1", "H1", ["P1", "P2", "P3", "P4"]), team("T2", "H1", ["Q1", "Q2"], **C2_DATES)
+    )
+    travel = next(t for t in score(problem, alloc) if t.name == "travel")
+    assert (travel.value, travel.contribution) == (3.0, -1.5)
+    assert "travel" not in {t.name for t in score(two_cohorts(), alloc)}
+
+
 def test_language_ignores_case() -> None:
     problem = tiny_problem(
         participants=[

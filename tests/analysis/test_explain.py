@@ -414,3 +414,35 @@ def test_unknown_ids_and_double_placement_are_explained_not_raised() -> None:
     assert person(e, "P1").why == "Their team T1 goes to unknown host H9."
     assert "they are also listed in T2" in person(e, "P2").why
     assert "X9 (unknown)" in e.to_text()
+
+
+def test_travel_term_lists_each_team_and_cohort_cost() -> None:
+    """T1 (C1 at H1): supplied 1500 SEK; T2 (C1 at H2): Stockholm to Umeå by distance."""
+    problem = tiny_problem(
+        cohorts=[cohort(base={"name": "Stockholm", "lat": 59.33, "lon": 18.07}, travel_budget=9e3)],
+        hosts=[host("H1"), host("H2", location={"lat": 63.83, "lon": 20.26})],
+        travel_costs=[{"cohort": "C1", "host": "H1", "cost": 1500.0}],
+    )
+    alloc = allocation(team("T1", "H1", ["P1", "P3"]), team("T2", "H2", ["P2", "P4"]))
+    e = explain(problem, alloc)
+    umea = round(2 * 513.5477 * 1.3 * 3.0 + 1000.0, 2)
+    travel = term(e, "travel")
+    assert travel.value == pytest.approx((1500.0 + umea) / 1000, abs=1e-5)
+    assert travel.matches[0] == f"C1: {1500.0 + umea:,.2f} SEK of a budget of 9,000.00 SEK"
+    assert travel.matches[1].startswith(
+        f"T2 (C1) to Host H2: {umea:,.2f} SEK (from Stockholm, 514 km"
+    )
+    assert travel.matches[2] == "T1 (C1) to Host H1: 1,500.00 SEK (supplied cost)"
+    assert e.travel_by_cohort == {"C1": pytest.approx(1500.0 + umea)}
+    assert team_at(e, "H1").travel_cost == 1500.0
+    assert "Travel by cohort" in e.to_text()
+    assert "travel by cohort (SEK)" in alloc.summary(problem)
+
+
+def test_no_travel_section_without_travel_data() -> None:
+    alloc = allocation(team("T1", "H1", ["P1", "P3"]), team("T2", "H2", ["P2", "P4"]))
+    e = explain(tiny_problem(), alloc)
+    assert e.travel_by_cohort == {}
+    assert "travel" not in {t.name for t in e.terms}
+    assert "Travel" not in e.to_text()
+    assert "travel" not in alloc.summary(tiny_problem())

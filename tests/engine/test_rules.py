@@ -60,6 +60,37 @@ def strong_and_weak(
     )
 
 
+def priced(
+    budget: float | None = None, season: float | None = None, travel: float = 0.0
+) -> Problem:
+    """strong_and_weak with supplied trip costs: H1 5000 SEK, H2 1000 SEK; budgets optional."""
+    problem = strong_and_weak()
+    data = problem.model_dump()
+    data["cohorts"][0]["travel_budget"] = budget
+    data["travel_costs"] = [
+        {"cohort": "C1", "host": "H1", "cost": 5000.0},
+        {"cohort": "C1", "host": "H2", "cost": 1000.0},
+    ]
+    data["travel_budget"] = season
+    data["weights"]["travel"] = travel
+    return Problem.model_validate(data)
+
+
+def two_teams_priced(budget: float | None = None, season: float | None = None) -> Problem:
+    """Four people in teams of two; H1 (5000 SEK) and H2 (1000 SEK) each take one team."""
+    return build(
+        [themed(f"P{i}", "a") for i in range(1, 5)],
+        [offers("H1", "a"), offers("H2", "a", 0.3)],
+        team_size=(2, 2),
+        cohorts=[cohort(team_size=(2, 2), travel_budget=budget)],
+        travel_costs=[
+            {"cohort": "C1", "host": "H1", "cost": 5000.0},
+            {"cohort": "C1", "host": "H2", "cost": 1000.0},
+        ],
+        travel_budget=season,
+    )
+
+
 BINDING: dict[str, Callable[[], Problem]] = {
     # without "exactly one team" everybody would join both teams for double fit
     "placement": lambda: build(
@@ -126,6 +157,8 @@ BINDING: dict[str, Callable[[], Problem]] = {
             "organisation_strictness": "hard",
         },
     ),
+    # H1 (fit 1) costs 5000 SEK, H2 (fit 0.3) 1000 SEK; the budget allows H2 only
+    "travel_budget": lambda: priced(budget=4000.0),
     "host_dates": lambda: strong_and_weak({"available": SEPTEMBER}),
     "language": lambda: strong_and_weak({"languages": ["sv"]}, p1={"languages": ["en"]}),
     "access": lambda: strong_and_weak(p1={"access_needs": ["step-free"]}),
@@ -364,6 +397,27 @@ INFEASIBLE: dict[str, tuple[Callable[[], Problem], list[str]]] = {
             rules={"mixed_countries": "hard", "organisation": "neutral"},
         ),
         ["every team of cohort C1 mixes countries", "teams of cohort C1 have 2 to 2 members"],
+    ),
+    "travel_budget_too_low": (
+        lambda: priced(budget=999.0),
+        ["Cohort C1 needs at least 1,000.00 SEK of travel", "travel budget of 999.00 SEK"],
+    ),
+    "travel_budget_season_too_low": (
+        lambda: priced(season=999.0),
+        ["The cohorts need at least 1,000.00 SEK", "season travel budget of 999.00 SEK"],
+    ),
+    # The cheap host takes one team; the second must pay 5000 SEK: 6000 > 5999.
+    "travel_budget": (
+        lambda: two_teams_priced(budget=5999.0),
+        [
+            "minimal set",
+            "the teams of cohort C1 (Cohort C1) travel for at most 5,999.00 SEK",
+            "Host H2 takes at most 1 team(s)",
+        ],
+    ),
+    "travel_budget_season": (
+        lambda: two_teams_priced(season=5999.0),
+        ["minimal set", "all teams of the season travel for at most 5,999.00 SEK (season budget)"],
     ),
     "organisation": (
         lambda: build(
@@ -697,3 +751,63 @@ def test_participants_without_organisation_are_not_colleagues() -> None:
         rules={"mixed_countries": "off", "organisation": "apart"},
     )
     assert sorted(solved(problem, 4.0)["H1"]) == ["P3", "P4"]
+
+
+@pytest.mark.parametrize("budget", [1000.0, 1000.004])
+def test_travel_budget_holds_a_trip_that_costs_exactly_the_budget(budget: float) -> None:
+    """H2's 1000 SEK fits a budget of 1000 (and of 1000 plus less than an öre): feasible."""
+    assert sorted(solved(priced(budget=budget), 0.6)["H2"]) == ["P1", "P2"]
+    assert sorted(solved(priced(season=budget), 0.6)["H2"]) == ["P1", "P2"]
+
+
+def test_travel_budget_leaves_no_spare_sek() -> None:
+    """Two teams of two; both would go to H1 (fit 1, 5000 SEK each), H2 has fit 0.1 at
+    1000 SEK. A budget of 6000 SEK allows one team at H1 (2.2); 5999 SEK allows none (0.4):
+    a model that allowed one SEK more would still send a team to H1."""
+
+    def four(budget: float, season: bool) -> Problem:
+        return build(
+            [themed(f"P{i}", "a") for i in range(1, 5)],
+            [
+                offers("H1", "a", capacity={"max_teams": 2, "max_participants": 4}),
+                offers("H2", "a", 0.1, capacity={"max_teams": 2, "max_participants": 4}),
+            ],
+            team_size=(2, 2),
+            cohorts=[cohort(team_size=(2, 2), travel_budget=None if season else budget)],
+            travel_costs=[
+                {"cohort": "C1", "host": "H1", "cost": 5000.0},
+                {"cohort": "C1", "host": "H2", "cost": 1000.0},
+            ],
+            travel_budget=budget if season else None,
+            weights={**NO_SOFT, "travel": 0.0},
+        )
+
+    for season in (False, True):
+        assert len(solved(four(6000.0, season), 2.2)["H1"]) == 2
+        assert "H1" not in solved(four(5999.0, season), 0.4)
+
+
+@pytest.mark.parametrize(("weight", "where"), [(0.1, "H1"), (0.2, "H2")])
+def test_travel_weight_trades_cost_against_fit(weight: float, where: str) -> None:
+    """H1: fit 2 x 1.0, 10,000 SEK; H2: fit 2 x 0.5, 1000 SEK. At 0.1 per 1,000 SEK H1 wins
+    (2.0 - 1.0 = 1.0 against 1.0 - 0.1 = 0.9); at 0.2, H2 (0.8 against 0.0)."""
+    problem = build(
+        [themed("P1", "a"), themed("P2", "a")],
+        [offers("H1", "a"), offers("H2", "a", 0.5)],
+        travel_costs=[
+            {"cohort": "C1", "host": "H1", "cost": 10_000.0},
+            {"cohort": "C1", "host": "H2", "cost": 1000.0},
+        ],
+        weights={**NO_SOFT, "travel": weight},
+    )
+    expected = {0.1: 1.0, 0.2: 0.8}[weight]
+    assert sorted(solved(problem, expected)[where]) == ["P1", "P2"]
+    allocation = solve(problem, workers=1, time_limit=60)
+    travel = allocation.term("travel")
+    assert travel.sense == "penalty"
+    assert travel.value == pytest.approx(10.0 if where == "H1" else 1.0)
+
+
+def test_problems_without_travel_data_report_no_travel_term() -> None:
+    allocation = solve(strong_and_weak(), workers=1, time_limit=60)
+    assert "travel" not in {t.name for t in allocation.terms}

@@ -269,3 +269,19 @@ def test_windows_and_calendars_round_trip(
     folder = tmp_path_factory.mktemp("rt")
     assert _xlsx_round_trip(problem, folder) == problem
     assert _csv_round_trip(problem, folder) == problem
+
+
+def test_travel_data_round_trips_through_xlsx_and_csv(tmp_path: Path) -> None:
+    """Bases, budgets, host coordinates, supplied costs, travel settings and the season
+    budget: the travel example plus the fields it leaves at their defaults."""
+    problem = load_problem(EXAMPLE.with_name("itp-local-democracy-2026-travel.json"))
+    data = problem.model_dump()
+    data["travel"] = {"cost_per_km": 2.5, "cost_per_trip": 800.0, "road_factor": 1.2}
+    data["travel_costs"] = [{"cohort": "ITP-LD-2026", "host": "lulea", "cost": 4321.5}]
+    data["travel_budget"] = 90_000.0
+    data["hosts"][0]["location"] = None
+    richer = Problem.model_validate(data)
+    for folder in (tmp_path / "x", tmp_path / "c"):
+        folder.mkdir()
+    assert _xlsx_round_trip(richer, tmp_path / "x") == richer
+    assert _csv_round_trip(richer, tmp_path / "c") == richer

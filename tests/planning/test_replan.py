@@ -160,3 +160,54 @@ def test_what_if_reports_term_deltas(example: tuple[Problem, Allocation]) -> Non
     assert outcome.objective_delta <= 1e-9  # the old plan was optimal
     forced = next(m for m in outcome.moves if m.participant == pid)
     assert forced.why == f"forced to {other} by the change"
+
+
+def test_replan_keeps_the_travel_budget() -> None:
+    """H3 (fit 1) costs 5000 SEK a trip, H1 (fit 0.5) and H2 (fit 0.2) 500 SEK; the budget
+    of 6000 SEK pays one trip to H3. When H1 cancels, its team moves to H2, not to H3."""
+    themes = {"a": 1.0}
+    problem = Problem.model_validate(
+        {
+            "cohorts": [
+                {
+                    "id": "C1",
+                    "name": "C1",
+                    "internship": {"start": "2026-05-04", "end": "2026-05-05"},
+                    "team_size": {"min": 2, "max": 2},
+                    "travel_budget": 6000.0,
+                }
+            ],
+            "participants": [
+                {
+                    "id": f"P{i}",
+                    "name": f"P{i}",
+                    "cohort": "C1",
+                    "country": "Kenya",
+                    "languages": ["en"],
+                    "themes": themes,
+                }
+                for i in range(1, 5)
+            ],
+            "hosts": [
+                {
+                    "id": h,
+                    "name": h,
+                    "municipality": h,
+                    "languages": ["en"],
+                    "themes": {"a": fit},
+                    "capacity": {"max_teams": 2, "max_participants": 4},
+                }
+                for h, fit in (("H1", 0.5), ("H2", 0.2), ("H3", 1.0))
+            ],
+            "travel_costs": [
+                {"cohort": "C1", "host": h, "cost": cost}
+                for h, cost in (("H1", 500.0), ("H2", 500.0), ("H3", 5000.0))
+            ],
+        }
+    )
+    before = solve(problem, workers=1, time_limit=60)
+    assert sorted(t.host for t in before.teams) == ["H1", "H3"]
+    result = replan(problem, before, [HostCancels(host="H1")], workers=1, time_limit=60)
+    assert check(result.problem, result.allocation) == []
+    assert sorted(t.host for t in result.allocation.teams) == ["H2", "H3"]
+    assert result.term_deltas["travel"] == pytest.approx(0.0)  # 500 SEK either way

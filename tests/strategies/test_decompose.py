@@ -274,3 +274,53 @@ def test_a_coarse_first_pass_is_valid_never_worse_and_deterministic(pair: Plante
     assert [(t.host, t.members) for t in runs[0].teams] == [
         (t.host, t.members) for t in runs[1].teams
     ]
+
+
+def priced(problem: Problem, season: float | None, budget_b: float | None = None) -> Problem:
+    """Trips: A to H 3000 SEK, A to G 1000; B to H 500, B to G 2000; budgets optional."""
+    data = problem.model_dump()
+    data["travel_costs"] = [
+        {"cohort": "A", "host": "H", "cost": 3000.0},
+        {"cohort": "A", "host": "G", "cost": 1000.0},
+        {"cohort": "B", "host": "H", "cost": 500.0},
+        {"cohort": "B", "host": "G", "cost": 2000.0},
+    ]
+    data["travel_budget"] = season
+    data["cohorts"][1]["travel_budget"] = budget_b
+    return Problem.model_validate(data)
+
+
+def test_a_block_sees_the_season_travel_budget_the_others_leave() -> None:
+    problem = priced(two_cohorts_one_host(max_teams=2), season=5500.0, budget_b=2500.0)
+    index = ProblemIndex.build(problem)
+    sweep = a_at_h_b_at_g(problem)  # A spends 3000, B 2000
+    b = index.cohort_pos["B"]
+    assert sweep.travel_left([b]) == 2500.0
+    sub = sweep.block_problem([b])
+    assert sub.travel_budget == 2500.0
+    assert sub.cohorts[0].travel_budget == 2500.0  # the cohort's own budget is carried
+    assert {(t.cohort, t.host) for t in sub.travel_costs} <= {("B", "H"), ("B", "G")}
+    assert sub.travel == problem.travel
+    assert independent_parts(index) == [[0, 1]]  # one season budget couples every cohort
+
+
+def test_a_block_answer_over_the_season_budget_is_not_adopted() -> None:
+    """B moving to G is fine alone, but not if A meanwhile spends more (as in parallel)."""
+    problem = priced(two_cohorts_one_host(max_teams=2), season=5000.0)
+    index = ProblemIndex.build(problem)
+    sweep = a_at_h_b_at_g(problem)  # 3000 + 2000 = 5000: exactly the budget
+    moved = plan(problem, [("B", "H", ["B0", "B1"])]).teams
+    assert sweep._fits([index.cohort_pos["B"]], moved)  # 3000 + 500
+    dearer = plan(problem, [("A", "H", ["A0", "A1"]), ("B", "G", ["B0", "B1"])]).teams
+    assert sweep._fits([0, 1], dearer)
+    sweep.travel_limit -= 1  # one öre less: the same plan no longer fits
+    assert not sweep._fits([0, 1], dearer)
+
+
+def test_decompose_keeps_the_season_budget() -> None:
+    """Both cohorts prefer nothing but cheap travel; the answer stays within the budget."""
+    problem = priced(two_cohorts_one_host(max_teams=2), season=1500.0)
+    allocation = solve(problem, strategy="decompose", workers=1, time_limit=30)
+    assert allocation.is_feasible()
+    assert check(problem, allocation) == []
+    assert {(t.cohort, t.host) for t in allocation.teams} == {("A", "G"), ("B", "H")}

@@ -98,3 +98,33 @@ def test_shortlist_on_the_example_reports_its_strategy() -> None:
     assert exact.strategy == "exact" and exact.status is Status.OPTIMAL
     assert allocation.objective is not None and exact.objective is not None
     assert allocation.objective <= exact.objective + 1e-9
+
+
+def _priced(budget: float, weight: float = 0.0) -> Problem:
+    """P1-P4, teams of two; H1 (fit 1) costs 5000 SEK a trip, H2 (fit 0.1) 1000 SEK."""
+    return tiny_problem(
+        cohorts=[cohort(team_size=(2, 2), travel_budget=budget)],
+        participants=[participant(f"P{i}", themes={"a": 1.0}) for i in range(1, 5)],
+        hosts=[
+            host("H1", themes={"a": 1.0}, capacity={"max_teams": 2, "max_participants": 4}),
+            host("H2", themes={"a": 0.1}, capacity={"max_teams": 2, "max_participants": 4}),
+        ],
+        travel_costs=[
+            {"cohort": "C1", "host": "H1", "cost": 5000.0},
+            {"cohort": "C1", "host": "H2", "cost": 1000.0},
+        ],
+        weights={"travel": weight},
+    )
+
+
+@pytest.mark.parametrize(("budget", "at_h1"), [(6000.0, 1), (5999.0, 0)])
+def test_greedy_spends_within_the_travel_budget(budget: float, at_h1: int) -> None:
+    """6000 SEK pays one trip to H1 and one to H2; one SEK less, two trips to H2 only."""
+    plan = greedy_allocation(ProblemIndex.build(_priced(budget)), verify=False)
+    assert plan is not None
+    assert check(_priced(budget), plan) == []
+    assert sum(t.host == "H1" for t in plan.teams) == at_h1
+
+
+def test_greedy_gives_up_when_no_team_is_affordable() -> None:
+    assert greedy_allocation(ProblemIndex.build(_priced(1999.0)), verify=False) is None

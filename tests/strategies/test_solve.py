@@ -56,6 +56,34 @@ def test_objective_equals_exhaustive_optimum(problem: Problem) -> None:
     assert best - tolerance <= value <= best + 1e-9
 
 
+@settings(max_examples=examples(60), deadline=None)
+@given(planted(max_participants=6, max_hosts=3, always_travel=True))
+def test_travel_optimum_equals_exhaustive_optimum(
+    pair: tuple[Problem, list[tuple[str, str, list[str]]]],
+) -> None:
+    """Every draw has travel data (and often budgets at the hidden plan's cost); with the
+    travel weight above zero the solver still reaches the brute-force optimum."""
+    problem, _ = pair
+    if problem.weights.travel == 0:
+        problem = problem.model_copy(
+            update={"weights": problem.weights.model_copy(update={"travel": 0.3})}
+        )
+    event(
+        "budget"
+        if problem.travel_budget or any(c.travel_budget for c in problem.cohorts)
+        else "no budget"
+    )
+    allocation = solve(problem, workers=1, time_limit=BUDGET)
+    best = exhaustive.best_objective(problem)
+    assert best is not None
+    assert allocation.status is Status.OPTIMAL
+    assert check(problem, allocation) == []
+    assert exhaustive.violations(problem, allocation.teams) == []
+    tolerance = TIGHT * 4 * len(problem.participants)
+    value = exhaustive.allocation_value(problem, allocation)
+    assert best - tolerance <= value <= best + 1e-9
+
+
 @settings(max_examples=examples(100), deadline=None)
 @given(st.data())
 def test_infeasible_reason_names_a_rule_every_plan_breaks(data: st.DataObject) -> None:
@@ -109,7 +137,23 @@ def _no_room(problem: Problem, data: st.DataObject) -> tuple[Problem, str]:
     return Problem.model_validate(changed), "needs places for"
 
 
+def _over_budget(problem: Problem, data: st.DataObject) -> tuple[Problem, str]:
+    """Every trip of one cohort costs 1000 SEK; its (or the season's) budget is 999 SEK."""
+    cohort = data.draw(st.sampled_from(problem.cohorts))
+    changed = problem.model_dump()
+    changed["travel_costs"] = [t for t in changed["travel_costs"] if t["cohort"] != cohort.id]
+    changed["travel_costs"] += [
+        {"cohort": cohort.id, "host": h.id, "cost": 1000.0} for h in problem.hosts
+    ]
+    if data.draw(st.booleans()):
+        changed["cohorts"][problem.cohorts.index(cohort)]["travel_budget"] = 999.0
+        return Problem.model_validate(changed), f"Cohort {cohort.id} needs at least"
+    changed["travel_budget"] = 999.0
+    return Problem.model_validate(changed), "more than the season travel budget of 999.00 SEK"
+
+
 BREAKERS = {
+    "over_budget": _over_budget,
     "pin_to_closed_host": _pin_to_a_closed_host,
     "together_and_apart": _together_and_apart,
     "cohort_too_small": _cohort_too_small,
@@ -180,3 +224,30 @@ def test_summary_names_hosts_and_participants() -> None:
 def test_bad_solver_arguments_are_refused(kwargs: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         solve(load_problem(EXAMPLE), **kwargs)  # type: ignore[arg-type]
+
+
+TRAVEL_EXAMPLE = EXAMPLE.with_name("itp-local-democracy-2026-travel.json")
+
+
+def test_travel_example_is_made_by_its_script_and_solved_within_budget() -> None:
+    """examples/make_travel.py: the bundled cohort housed in Stockholm, hosts with
+    coordinates, a 20,000 SEK budget that the unbudgeted optimum (22,684 SEK) exceeds."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_travel", EXAMPLE.parents[1] / "make_travel.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    problem = load_problem(TRAVEL_EXAMPLE)
+    assert script.make_problem() == problem
+    allocation = solve(problem, workers=1, time_limit=BUDGET)
+    assert allocation.is_feasible() and check(problem, allocation) == []
+    spent = allocation.term("travel").value * 1000
+    assert spent <= 20_000.0 + 0.005
+    unbudgeted = problem.model_copy(
+        update={"cohorts": [c.model_copy(update={"travel_budget": None}) for c in problem.cohorts]}
+    )
+    free = solve(unbudgeted, workers=1, time_limit=BUDGET)
+    assert free.term("travel").value * 1000 > 20_000.0  # the budget binds

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
+from math import asin, cos, radians, sin, sqrt
 from typing import Literal
 
 from ..records.catalogue import CHECKED_RULES, TERMS
@@ -29,6 +30,7 @@ __all__ = [
     "lowest_fit",
     "objective",
     "score",
+    "team_travel_cost",
     "thematic_fit",
 ]
 
@@ -365,6 +367,75 @@ def _check_season_cap(index: _Index, teams: Sequence[Team]) -> list[Violation]:
                     (host_id, *_unique(team_ids)),
                 )
             )
+    return out
+
+
+# Travel (README "Travel costs and budgets"): written again here, apart from the index's
+# records.travel, so that a slip in one is caught by the other.
+_EARTH_KM = 6371.0088
+#: A plan may exceed a budget by less than one öre (float rounding of sums only).
+_BUDGET_SLACK = 0.005
+
+
+def _km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle km (haversine) on a sphere of the Earth's mean radius."""
+    p1, p2 = radians(lat1), radians(lat2)
+    half = sin((p2 - p1) / 2) ** 2 + cos(p1) * cos(p2) * sin(radians(lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_KM * asin(min(1.0, sqrt(half)))
+
+
+def team_travel_cost(problem: Problem, cohort: Cohort, host: Host) -> float:
+    """SEK of one team's return trip, rounded to the öre: a supplied cost wins; else
+    2 x km x road factor x cost per km + cost per trip; 0 without base or location."""
+    for given in problem.travel_costs:
+        if given.cohort == cohort.id and given.host == host.id:
+            return round(given.cost * 100) / 100
+    if cohort.base is None or host.location is None:
+        return 0.0
+    km = _km_between(cohort.base.lat, cohort.base.lon, host.location.lat, host.location.lon)
+    t = problem.travel
+    return round((2 * km * t.road_factor * t.cost_per_km + t.cost_per_trip) * 100) / 100
+
+
+def _team_costs(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[float]:
+    """Each team's trip cost (0 for a team naming an unknown cohort or host)."""
+    return [
+        team_travel_cost(problem, index.cohorts[t.cohort], index.hosts[t.host])
+        if t.cohort in index.cohorts and t.host in index.hosts
+        else 0.0
+        for t in teams
+    ]
+
+
+def _check_travel_budget(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[Violation]:
+    """A cohort's teams, and all teams of the season, travel within their budgets."""
+    costs = _team_costs(index, problem, teams)
+    out: list[Violation] = []
+    for cohort in problem.cohorts:
+        if cohort.travel_budget is None:
+            continue
+        mine = [(t.id, cost) for t, cost in zip(teams, costs, strict=True) if t.cohort == cohort.id]
+        spent = sum(cost for _, cost in mine)
+        if spent > cohort.travel_budget + _BUDGET_SLACK:
+            out.append(
+                Violation(
+                    "travel_budget",
+                    f"cohort {cohort.id}'s teams travel for {spent:,.2f} SEK, above its budget "
+                    f"of {cohort.travel_budget:,.2f} SEK: teams {_ids(t for t, _ in mine)}",
+                    (cohort.id, *_unique(t for t, _ in mine)),
+                )
+            )
+    spent = sum(costs)
+    if problem.travel_budget is not None and spent > problem.travel_budget + _BUDGET_SLACK:
+        out.append(
+            Violation(
+                "travel_budget",
+                f"the season's teams (cohorts {_ids(c.id for c in problem.cohorts)}) travel "
+                f"for {spent:,.2f} SEK, above the season budget of "
+                f"{problem.travel_budget:,.2f} SEK",
+                tuple(c.id for c in problem.cohorts),
+            )
+        )
     return out
 
 
@@ -706,6 +777,7 @@ def check(problem: Problem, allocation: Allocation) -> list[Violation]:
         *_check_host_dates(index, teams),
         *_check_host_capacity(index, teams),
         *_check_season_cap(index, teams),
+        *_check_travel_budget(index, problem, teams),
         *_check_member_host_fit(index, teams),
         *_check_keep_together(problem, teams, where),
         *_check_keep_apart(problem, teams),
@@ -815,6 +887,12 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
     terms.append(_term("wishes", "reward", wishes, weights.wishes))
     spread = len({(t.cohort, t.host) for t in teams})
     terms.append(_term("host_spread", "reward", float(spread), weights.host_spread))
+    priced = problem.travel_costs or (
+        any(c.base for c in problem.cohorts) and any(h.location for h in problem.hosts)
+    )
+    if priced:  # the term exists only when some trip can cost something
+        thousands = sum(_team_costs(index, problem, teams)) / 1000
+        terms.append(_term("travel", "penalty", thousands, weights.travel))
     if weights.worst_fit > 0:
         # the lowest fit of any placed participant; 0 when nobody is placed
         terms.append(_term("worst_fit", "reward", min(fits, default=0.0), weights.worst_fit))

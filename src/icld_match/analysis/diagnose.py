@@ -108,6 +108,8 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
         case "season_cap":
             h = hosts[item.records[0]]
             return f"{h.name} takes at most {h.season_max_teams} team(s) in the season"
+        case "travel_budget":
+            return _budget_text(problem, item.label)
         case "team_size":
             size = problem.cohort(item.records[0]).team_size
             return f"teams of cohort {item.records[0]} have {size.min} to {size.max} members"
@@ -160,6 +162,17 @@ def _describe_season_rule(index: ProblemIndex, item: Assumption) -> str:
 
 def _org(name: str | None) -> str:
     return " ".join((name or "").split()).casefold()
+
+
+def _budget_text(problem: Problem, label: str) -> str:
+    if label == "season":
+        budget = problem.travel_budget
+        return f"all teams of the season travel for at most {budget:,.2f} SEK (season budget)"
+    cohort = problem.cohort(label)
+    return (
+        f"the teams of cohort {cohort.id} ({cohort.name}) travel for at most "
+        f"{cohort.travel_budget:,.2f} SEK (its travel budget)"
+    )
 
 
 def _solve(

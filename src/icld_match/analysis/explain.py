@@ -20,7 +20,16 @@ from ..index.problem_index import ProblemIndex
 from ..records.catalogue import PAIR_RULES, binding
 from ..records.result import Allocation, Status, Team, TermValue
 from ..records.schema import Host, Participant, Problem
-from .check import RULES, by_organisation, check, is_partner, score, visited_before
+from ..records.travel import great_circle_km, uses_travel
+from .check import (
+    RULES,
+    by_organisation,
+    check,
+    is_partner,
+    score,
+    team_travel_cost,
+    visited_before,
+)
 
 __all__ = [
     "Explanation",
@@ -110,6 +119,11 @@ class TeamReport(_Report):
     wishes_honoured: list[str] = Field(
         description="Members at one of their wished hosts, e.g. 'p13 (wish 1)'."
     )
+    travel_cost: float = Field(
+        default=0.0,
+        description="SEK of the team's return trip from its cohort's base (0 without travel "
+        "data or for an unknown cohort or host).",
+    )
     pays_for: list[str] = Field(
         description="Soft rules this team falls short on, e.g. 'organisation: p02 and p03 are "
         "colleagues (...)' or 'country_mix: single country (Kenya)'."
@@ -175,6 +189,11 @@ class Explanation(_Report):
         description="The worst-off placed participant(s) by thematic fit, with host and fit, "
         "and with rules.fit_floor every placed participant below the floor and by how much.",
     )
+    travel_by_cohort: dict[str, float] = Field(
+        default_factory=dict,
+        description="SEK the teams of each cohort travel for (cohort id -> SEK); empty when "
+        "the problem has no travel data.",
+    )
 
     def to_text(self, limit: int = 5) -> str:
         """Plain text for coordinators; each term lists its first ``limit`` matches."""
@@ -217,6 +236,7 @@ class _Context:
         self.index = ProblemIndex.build(problem)
         self.people = {p.id: p for p in problem.participants}
         self.hosts = {h.id: h for h in problem.hosts}
+        self.cohorts = {c.id: c for c in problem.cohorts}
         self.affinity = {(a.participant, a.host) for a in problem.affinities}
         self.pins = {pin.participant: pin.host for pin in problem.pins}
         self.cohort_countries: dict[str, set[str]] = defaultdict(set)
@@ -478,6 +498,48 @@ def _relief_matches(ctx: _Context) -> list[str]:
     ]
 
 
+def _trip(ctx: _Context, team: Team) -> float:
+    cohort, host = ctx.cohorts.get(team.cohort), ctx.hosts.get(team.host)
+    if cohort is None or host is None:
+        return 0.0
+    return team_travel_cost(ctx.problem, cohort, host)
+
+
+def _trip_source(ctx: _Context, team: Team) -> str:
+    """Where a team's cost comes from: a supplied cost, the distance, or nothing known."""
+    if any((t.cohort, t.host) == (team.cohort, team.host) for t in ctx.problem.travel_costs):
+        return "supplied cost"
+    cohort, host = ctx.cohorts.get(team.cohort), ctx.hosts.get(team.host)
+    if cohort is None or host is None or cohort.base is None or host.location is None:
+        return "no base or location: no cost"
+    km = great_circle_km(cohort.base, host.location)
+    return f"from {cohort.base.name or 'the base'}, {km:,.0f} km as the crow flies"
+
+
+def _travel_by_cohort(ctx: _Context) -> dict[str, float]:
+    spent: dict[str, float] = {c.id: 0.0 for c in ctx.problem.cohorts}
+    for team in ctx.allocation.teams:
+        if team.cohort in spent:
+            spent[team.cohort] += _trip(ctx, team)
+    return spent
+
+
+def _travel_matches(ctx: _Context) -> list[str]:
+    """Per cohort the total (and budget), then each team's trip, dearest first."""
+    lines = []
+    for cohort_id, spent in _travel_by_cohort(ctx).items():
+        budget = ctx.cohorts[cohort_id].travel_budget
+        limit = f" of a budget of {budget:,.2f} SEK" if budget is not None else ""
+        lines.append(f"{cohort_id}: {spent:,.2f} SEK{limit}")
+    trips = sorted(((_trip(ctx, t), t) for t in ctx.allocation.teams), key=lambda r: -r[0])
+    lines += [
+        f"{t.id} ({t.cohort}) to {ctx.host_name(t.host) or t.host}: {cost:,.2f} SEK "
+        f"({_trip_source(ctx, t)})"
+        for cost, t in trips
+    ]
+    return lines
+
+
 def _term_report(ctx: _Context, term: TermValue) -> TermReport:
     builders = {
         "partnership": _partner_matches,
@@ -491,6 +553,7 @@ def _term_report(ctx: _Context, term: TermValue) -> TermReport:
         "host_spread": _spread_matches,
         "fit_floor": _floor_matches,
         "worst_fit": _worst_fit_matches,
+        "travel": _travel_matches,
     }
     build = builders.get(term.name)
     return TermReport(
@@ -675,6 +738,7 @@ def _team_report(ctx: _Context, team: Team) -> TeamReport:
         shared_languages=shared,
         member_languages=member_languages,
         wishes_honoured=honoured,
+        travel_cost=_trip(ctx, team),
         pays_for=costs,
         why=_team_why(ctx, team, members, themes, fit, costs),
     )
@@ -838,6 +902,7 @@ def explain(problem: Problem, allocation: Allocation) -> Explanation:
         teams=[_team_report(ctx, t) for t in allocation.teams],
         participants=[_participant_report(ctx, p) for p in problem.participants],
         fairness=[*_worst_fit_matches(ctx), *_floor_matches(ctx)] if _placed_fits(ctx) else [],
+        travel_by_cohort=_travel_by_cohort(ctx) if uses_travel(problem) else {},
     )
 
 
@@ -879,6 +944,10 @@ def _render(e: Explanation, limit: int) -> str:
         )
         lines += _cut(term.matches, limit, "    ")
 
+    if e.travel_by_cohort:
+        lines += ["", "Travel by cohort"]
+        lines += [f"  {c}: {sek:,.2f} SEK" for c, sek in e.travel_by_cohort.items()]
+
     people = {p.id: p for p in e.participants}
     lines += ["", "Teams"]
     for team in e.teams:
@@ -911,6 +980,8 @@ def _render(e: Explanation, limit: int) -> str:
             lines.append(f"    no language shared by all; with the host: {', '.join(each)}")
         if team.wishes_honoured:
             lines.append(f"    wishes honoured: {', '.join(team.wishes_honoured)}")
+        if e.travel_by_cohort:
+            lines.append(f"    travel: {team.travel_cost:,.2f} SEK")
         lines += [f"    pays for {cost}" for cost in team.pays_for]
         lines.append(f"    why: {team.why}")
 

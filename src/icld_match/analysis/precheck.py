@@ -16,6 +16,7 @@ from ..index.problem_index import ProblemIndex
 from ..records.catalogue import PAIR_RULES, entry
 from ..records.result import Unplaced
 from ..records.schema import Cohort, Participant
+from ..records.travel import UNITS_PER_SEK, budget_units
 
 
 def _who(p: Participant) -> str:
@@ -133,6 +134,34 @@ def _team_counts(n: int, low: int, high: int, slots: int) -> bool:
     return any(k * low <= n <= k * high for k in range(1, slots + 1))
 
 
+def _travel_budgets(index: ProblemIndex) -> list[str]:
+    """Each cohort needs at least ceil(n / max) teams, each at least its cheapest usable
+    trip: a budget below that sum cannot hold (in whole öre, as the model counts)."""
+    problem, units = index.problem, index.travel_units
+    usable = (candidate_counts(index) > 0) & (team_limits(index) > 0)
+    least = []
+    for c, cohort in enumerate(problem.cohorts):
+        teams = -(-len(index.members(c)) // cohort.team_size.max)
+        cheapest = int(units[c, usable[c]].min()) if usable[c].any() else 0
+        least.append(teams * cheapest)
+    reasons = []
+    for c, cohort in enumerate(problem.cohorts):
+        if cohort.travel_budget is not None and least[c] > budget_units(cohort.travel_budget):
+            reasons.append(
+                f"Cohort {cohort.id} needs at least {least[c] / UNITS_PER_SEK:,.2f} SEK of "
+                f"travel (its fewest teams at its cheapest hosts), more than its travel budget "
+                f"of {cohort.travel_budget:,.2f} SEK."
+            )
+    season = problem.travel_budget
+    if season is not None and sum(least) > budget_units(season):
+        reasons.append(
+            f"The cohorts need at least {sum(least) / UNITS_PER_SEK:,.2f} SEK of travel (their "
+            f"fewest teams at their cheapest hosts), more than the season travel budget of "
+            f"{season:,.2f} SEK."
+        )
+    return reasons
+
+
 def precheck(index: ProblemIndex) -> list[str]:
     problem = index.problem
     reasons: list[str] = []
@@ -190,4 +219,4 @@ def precheck(index: ProblemIndex) -> list[str]:
             reasons.append(f"{label} requires {a} and {b} together, but keep_apart separates them.")
         if not np.logical_and.reduce(allowed[rows], axis=0).any():
             reasons.append(f"{label}: no host can take all of its members together.")
-    return reasons
+    return reasons + _travel_budgets(index)

@@ -20,6 +20,7 @@ from ..records.catalogue import PAIR_RULES, entry
 from ..records.normalise import normalise_country
 from ..records.result import Allocation, Team
 from ..records.schema import DateRange, Problem
+from ..records.travel import cost_units, travel_cost_matrix, uses_travel
 from ..records.validation import latest_season_teams
 
 BoolMatrix = npt.NDArray[np.bool_]
@@ -187,6 +188,8 @@ class ProblemIndex:
     #: where the host is open on every day of the internship beginning that day. Empty for
     #: problems with fixed dates only, which then solve exactly as before.
     open_starts: dict[int, BoolMatrix] = field(default_factory=dict)
+    #: cohort x host: SEK of one team's trip (whole öre; 0 without travel data).
+    travel_cost: FloatMatrix = field(default_factory=lambda: np.zeros((0, 0)))
 
     @classmethod
     def build(cls, problem: Problem) -> ProblemIndex:
@@ -236,6 +239,9 @@ class ProblemIndex:
         season_masks, season_pairs, season_teams = _season_terms(problem, n, m)
         pair_masks.update(season_masks)
         assert tuple(pair_masks) == PAIR_RULES
+        travel_cost = travel_cost_matrix(problem)
+        # raw value in thousands of SEK; no term at all without travel data
+        team_terms = {"travel": travel_cost / 1000} if uses_travel(problem) else {}
         return cls(
             problem=problem,
             participant_pos=participant_pos,
@@ -257,7 +263,8 @@ class ProblemIndex:
                 **_floor_terms(problem, fit),
                 **season_pairs,
             },
-            team_terms=season_teams,
+            team_terms={**season_teams, **team_terms},
+            travel_cost=travel_cost,
         )
 
     @property
@@ -283,6 +290,11 @@ class ProblemIndex:
         """cohort x host: weighted objective value of one team (per-team terms)."""
         shape = (len(self.cohort_pos), self.n_hosts)
         return _weighted(self.problem, self.team_terms, shape)
+
+    @cached_property
+    def travel_units(self) -> IntArray:
+        """cohort x host: one team's trip in whole öre (the budgets' integer units)."""
+        return cost_units(self.travel_cost)
 
     @cached_property
     def allowed(self) -> BoolMatrix:

@@ -23,18 +23,22 @@ from ..records.errors import ProblemError, ProblemIssue
 from ..records.normalise import canonical_country, did_you_mean, normalise_languages
 from ..records.schema import (
     Affinity,
+    Base,
     Capacity,
     Cohort,
     DateRange,
     Host,
     KeepApart,
     KeepTogether,
+    Location,
     Participant,
     PastVisit,
     Pin,
     Problem,
     Rules,
     TeamSize,
+    TravelCost,
+    TravelSettings,
     Weights,
 )
 from . import cells
@@ -93,7 +97,7 @@ class Column:
     def description(self) -> str:
         """The field's own description, plus how to type a value of this kind."""
         text = self.model.model_fields[self.path[-1]].description or ""
-        if self.path[0] in ("internship", "window", "team_size", "capacity"):
+        if self.path[0] in ("internship", "window", "team_size", "capacity", "base", "location"):
             text = f"{self.path[0].replace('_', ' ').capitalize()}: {text}"
         required = self.model.model_fields[self.path[-1]].is_required()
         extra = _FORMATS.get(self.kind, "")
@@ -133,6 +137,10 @@ SHEETS: tuple[Sheet, ...] = (
             _c("internship_days", Cohort, "int", 2),
             _c("team_size_min", TeamSize, "int", 2, ("team_size", "min")),
             _c("team_size_max", TeamSize, "int", 4, ("team_size", "max")),
+            _c("base", Base, "text", "Stockholm", ("base", "name")),
+            _c("base_lat", Base, "float", 59.33, ("base", "lat")),
+            _c("base_lon", Base, "float", 18.07, ("base", "lon")),
+            _c("travel_budget", Cohort, "float", None),
         ),
         required=True,
     ),
@@ -171,6 +179,8 @@ SHEETS: tuple[Sheet, ...] = (
             _c("blackout", Host, "day_ranges", "2026-06-06; 2026-06-19..2026-06-21"),
             _c("season_max_teams", Host, "int", None),
             _c("partners", Host, "list", "Kisumu; Kenya"),
+            _c("lat", Location, "float", 63.83, ("location", "lat")),
+            _c("lon", Location, "float", 20.26, ("location", "lon")),
         ),
         required=True,
     ),
@@ -204,6 +214,14 @@ SHEETS: tuple[Sheet, ...] = (
             _c("host", PastVisit, example="umea"),
             _c("teams", PastVisit, "int", 1),
             _c("organisations", PastVisit, "list", "City of Niš"),
+        ),
+    ),
+    Sheet(
+        "travel_costs",
+        (
+            _c("cohort", TravelCost, example="ITP-LD-2026"),
+            _c("host", TravelCost, example="umea"),
+            _c("cost", TravelCost, "float", 5200.0),
         ),
     ),
 )
@@ -240,7 +258,15 @@ _MORE_EXAMPLES = (
         "",
     ],
 )
-_SETTING_MODELS: dict[str, type[BaseModel]] = {"rules": Rules, "weights": Weights}
+_SETTING_MODELS: dict[str, type[BaseModel]] = {
+    "rules": Rules,
+    "weights": Weights,
+    "travel": TravelSettings,
+}
+#: Settings that are numbers (the others are words such as 'soft').
+_NUMERIC_SETTINGS: tuple[type[BaseModel], ...] = (Weights, TravelSettings)
+#: The one top-level setting: the season's travel budget (SEK; blank: none).
+_SEASON_BUDGET = "travel_budget"
 _IGNORED_SHEETS = {"readme", "read me", "instructions"}
 
 
@@ -297,6 +323,8 @@ def _settings_table(problem: Problem | None) -> Table:
         current = getattr(problem, group) if problem else model()
         for name, info in model.model_fields.items():
             table.add([f"{group}.{name}", getattr(current, name), info.description or ""])
+    budget = problem.travel_budget if problem else None
+    table.add([_SEASON_BUDGET, budget, Problem.model_fields[_SEASON_BUDGET].description or ""])
     return table
 
 
@@ -482,10 +510,13 @@ class _Reader:
                 )
 
     def read_settings(self, table: Table) -> dict[str, Any]:
-        settings: dict[str, dict[str, Any]] = {}
+        settings: dict[str, Any] = {}
         for number, values in table.rows:
             key = cells.parse_text(values[0]) if values and not cells.is_blank(values[0]) else ""
             if not key:
+                continue
+            if key == _SEASON_BUDGET:
+                self.read_season_budget(table, number, values, settings)
                 continue
             group, _, name = key.partition(".")
             model = _SETTING_MODELS.get(group)
@@ -500,7 +531,7 @@ class _Reader:
             value = values[1] if len(values) > 1 else None
             if cells.is_blank(value):
                 continue
-            if model is Weights or key == "rules.fit_floor":
+            if model in _NUMERIC_SETTINGS or key == "rules.fit_floor":
                 try:
                     value = cells.parse_float(value)
                 except cells.CellError as error:
@@ -511,6 +542,17 @@ class _Reader:
             settings.setdefault(group, {})[name] = value
             self.setting_rows[key] = (table, number)
         return settings
+
+    def read_season_budget(
+        self, table: Table, number: int, values: list[Any], settings: dict[str, Any]
+    ) -> None:
+        value = values[1] if len(values) > 1 else None
+        if cells.is_blank(value):
+            return
+        try:
+            settings[_SEASON_BUDGET] = cells.parse_float(value)
+        except cells.CellError as error:
+            self.issue(self.cell(table, number, 1), str(error))
 
     @staticmethod
     def cell(table: Table, row: int, col: int) -> str:

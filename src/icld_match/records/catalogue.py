@@ -95,6 +95,13 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         model="season_cap",
     ),
     RuleEntry(
+        "travel_budget",
+        "hard",
+        "plan",
+        "the travel of a cohort's teams, and of all teams of the season, stays within its budget",
+        model="travel_budget",
+    ),
+    RuleEntry(
         "language",
         "hard",
         "pair",
@@ -209,6 +216,26 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         sense="reward",
     ),
     RuleEntry(
+        "travel",
+        "soft",
+        "term",
+        "penalty: the travel cost of every team's trip, in thousands of SEK",
+        model="travel",
+        checked=False,
+        term="travel",
+        sense="penalty",
+    ),
+    RuleEntry(
+        "worst_fit",
+        "soft",
+        "term",
+        "reward: the lowest thematic fit of any placed participant (fairness)",
+        model="worst_fit",
+        checked=False,
+        term="worst_fit",
+        sense="reward",
+    ),
+    RuleEntry(
         "partnership",
         "switch",
         "pair",
@@ -252,16 +279,6 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         checked=False,
         term="host_relief",
         sense="penalty",
-    ),
-    RuleEntry(
-        "worst_fit",
-        "soft",
-        "term",
-        "reward: the lowest thematic fit of any placed participant (fairness)",
-        model="worst_fit",
-        checked=False,
-        term="worst_fit",
-        sense="reward",
     ),
 )
 

@@ -168,11 +168,35 @@ class Allocation(Checked):
                 lines.append(
                     f"{t.name:<16}{t.sense:<9}{t.value:>9.3f}{t.weight:>8.2f}{t.contribution:>10.3f}"
                 )
+        if problem is not None and self.teams:
+            lines += self._travel_lines(problem)
         if self.teams:
             rows = [self._team_cells(team, problem) for team in self.teams]
             lines.append("")
             lines += _columns(["team", "cohort", "host", "dates", "fit", "members"], rows)
         return "\n".join(lines)
+
+    def _travel_lines(self, problem: Problem) -> list[str]:
+        """Per cohort what its teams' trips cost (and its budget), when trips cost anything."""
+        from .travel import travel_cost, uses_travel
+
+        if not uses_travel(problem):
+            return []
+        spent = {c.id: 0.0 for c in problem.cohorts}
+        for team in self.teams:
+            try:
+                spent[team.cohort] += travel_cost(problem, team.cohort, team.host)
+            except KeyError:
+                continue  # an unknown cohort or host: a breach for check, no cost here
+        lines = ["", "travel by cohort (SEK)"]
+        for cohort in problem.cohorts:
+            budget = cohort.travel_budget
+            limit = f" (budget {budget:,.2f})" if budget is not None else ""
+            lines.append(f"  {cohort.id}: {spent[cohort.id]:,.2f}{limit}")
+        if problem.travel_budget is not None:
+            total = sum(spent.values())
+            lines.append(f"  season: {total:,.2f} (budget {problem.travel_budget:,.2f})")
+        return lines
 
     def _team_cells(self, team: Team, problem: Problem | None) -> list[str]:
         """One team's cells; names come from the problem's O(1) id lookups when given."""

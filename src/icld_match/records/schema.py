@@ -59,6 +59,17 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
 Size = Annotated[int, Field(strict=True, ge=1, le=MAX_COUNT)]
 Weight = Annotated[float, Field(strict=True, ge=0, le=MAX_WEIGHT)]
+#: Upper bound of every amount of money (SEK): travel costs and budgets.
+MAX_SEK = 1e12
+Sek = Annotated[float, Field(strict=True, ge=0, le=MAX_SEK)]
+Latitude = Annotated[
+    float,
+    Field(strict=True, ge=-90, le=90, description="Latitude, decimal degrees (WGS 84), -90 to 90."),
+]
+Longitude = Annotated[
+    float,
+    Field(strict=True, ge=-180, le=180, description="Longitude, decimal degrees, -180 to 180."),
+]
 
 #: Weekday spellings, Monday first (``date.weekday()`` order): three lowercase letters.
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -135,6 +146,21 @@ class TeamSize(Record):
 MAX_INTERNSHIP_DAYS = 31
 
 
+class Location(Record):
+    """Approximate coordinates of a place (a host municipality's offices)."""
+
+    lat: Latitude
+    lon: Longitude
+
+
+class Base(Record):
+    """Where a cohort is housed during its stay, e.g. Stockholm or Visby."""
+
+    name: str = Field(default="", description="Name of the place, for reports, e.g. 'Stockholm'.")
+    lat: Latitude
+    lon: Longitude
+
+
 class Cohort(Record):
     """One intake of an international training programme (about 25 participants)."""
 
@@ -157,6 +183,16 @@ class Cohort(Record):
         f"(1 to {MAX_INTERNSHIP_DAYS}); ignored with fixed 'internship' dates.",
     )
     team_size: TeamSize = Field(default_factory=TeamSize, description="Team size bounds.")
+    base: Base | None = Field(
+        default=None,
+        description="Where the cohort is housed; teams travel from here to their host and "
+        "back. null: no distance-based travel cost for this cohort.",
+    )
+    travel_budget: Sek | None = Field(
+        default=None,
+        description="Most the travel of this cohort's teams may cost in total (SEK); null: "
+        "no limit.",
+    )
 
     @model_validator(mode="after")
     def _internship_or_window(self) -> Self:
@@ -347,6 +383,11 @@ class Host(Record):
         "country is listed (ignoring case; countries in any spelling of Participant.country) "
         "is partnered with the host.",
     )
+    location: Location | None = Field(
+        default=None,
+        description="Approximate coordinates, for the distance-based travel cost; null: no "
+        "distance-based travel cost to this host.",
+    )
 
     @field_validator("languages")
     @classmethod
@@ -419,6 +460,42 @@ class PastVisit(Record):
         default_factory=list,
         description="Home organisations of the participants it received (matched "
         "against Participant.organisation ignoring case and spacing, for the revisit rule).",
+    )
+
+
+class TravelCost(Record):
+    """A known cost of one team's trip from a cohort's base to a host and back (SEK)."""
+
+    cohort: Id = Field(description="Cohort id.")
+    host: Id = Field(description="Host id.")
+    cost: Sek = Field(
+        description="SEK for one team's return trip; replaces the distance-based cost."
+    )
+
+
+class TravelSettings(Record):
+    """How a trip's cost is computed from distance (when no cost is supplied)."""
+
+    cost_per_km: float = Field(
+        default=3.0,
+        strict=True,
+        ge=0,
+        le=100_000,
+        description="SEK per km travelled by one team (default 3.0: train fares for a team).",
+    )
+    cost_per_trip: float = Field(
+        default=1000.0,
+        strict=True,
+        ge=0,
+        le=1e9,
+        description="Fixed SEK per team trip, e.g. local transport (default 1000).",
+    )
+    road_factor: float = Field(
+        default=1.3,
+        strict=True,
+        ge=1,
+        le=10,
+        description="Travelled km per great-circle km (default 1.3).",
     )
 
 
@@ -512,6 +589,11 @@ class Weights(Record):
         description="Per unit of the lowest fit of any placed participant (fairness: raise "
         "the worst-off participant's fit); 0 leaves it out of the objective.",
     )
+    travel: Weight = Field(
+        default=0.1,
+        description="Per 1,000 SEK of travel cost (the travel term's raw value is in "
+        "thousands of SEK).",
+    )
 
 
 class Problem(Record):
@@ -548,6 +630,19 @@ class Problem(Record):
         default_factory=list,
         description="Hosts that already receive teams this season outside this problem "
         "(e.g. cohorts planned separately): season_spread rewards only other hosts.",
+    )
+    travel: TravelSettings = Field(
+        default_factory=TravelSettings,
+        description="How a team's trip cost is computed from distance.",
+    )
+    travel_costs: list[TravelCost] = Field(
+        default_factory=list,
+        description="Known trip costs per cohort and host; each replaces the distance-based cost.",
+    )
+    travel_budget: Sek | None = Field(
+        default=None,
+        description="Most the travel of all teams of the season may cost in total (SEK); "
+        "null: no limit.",
     )
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from .errors import ProblemError, ProblemIssue, label
+from .travel import UNITS_PER_SEK, travel_cost_matrix, uses_travel
 
 if TYPE_CHECKING:
     from .schema import Problem
@@ -141,6 +142,29 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
     for i, visit in enumerate(problem.history):
         unknown_hosts(_label("history", i), "host", [visit.host])
     unknown_hosts("problem", "hosts_in_use", problem.hosts_in_use)
+    issues += _travel_cost_issues(problem, cohort_ids, host_ids)
+    return issues
+
+
+def _travel_cost_issues(
+    problem: Problem, cohort_ids: set[str], host_ids: set[str]
+) -> list[ProblemIssue]:
+    """Supplied trip costs name known cohorts and hosts, at most once per pair."""
+    issues: list[ProblemIssue] = []
+    seen: set[tuple[str, str]] = set()
+    for i, given in enumerate(problem.travel_costs):
+        label = _label("travel_costs", i)
+        if given.cohort not in cohort_ids:
+            issues.append(ProblemIssue(label, "cohort", f"unknown cohort {given.cohort!r}"))
+        if given.host not in host_ids:
+            issues.append(ProblemIssue(label, "host", f"unknown host {given.host!r}"))
+        if (given.cohort, given.host) in seen:
+            issues.append(
+                ProblemIssue(
+                    label, "host", f"second travel cost for ({given.cohort!r}, {given.host!r})"
+                )
+            )
+        seen.add((given.cohort, given.host))
     return issues
 
 
@@ -167,6 +191,17 @@ def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
     """
     people = len(problem.participants)
     largest = max((c.team_size.max for c in problem.cohorts), default=1)
+    dearest = _dearest_trip(problem)
+    if people * dearest * UNITS_PER_SEK > MAX_OBJECTIVE_UNITS:
+        return [
+            ProblemIssue(
+                "travel",
+                "cost_per_km",
+                f"travel costs up to {dearest:.3g} SEK a trip are too large for this problem: "
+                f"with {people} participants the summed cost could exceed the solver's "
+                "integer range",
+            )
+        ]
     bounds = {
         "thematic_fit": people,
         "country_mix": people * largest,
@@ -179,6 +214,7 @@ def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
         "revisit": people,
         "fit_floor": people,
         "worst_fit": 1,
+        "travel": people * dearest / 1000,
     }
     weights = problem.weights.model_dump()
     total = sum(weights[name] * bound for name, bound in bounds.items()) * OBJECTIVE_SCALE
@@ -194,6 +230,13 @@ def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
             "range; scale all weights down",
         )
     ]
+
+
+def _dearest_trip(problem: Problem) -> float:
+    """The most one trip of the problem costs (SEK); 0 without travel data."""
+    if not uses_travel(problem):
+        return 0.0
+    return float(travel_cost_matrix(problem).max(initial=0.0))
 
 
 def raise_for_problem_issues(problem: Problem) -> None:

@@ -33,6 +33,7 @@ from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status, Team
 from ..records.schema import Affinity, Capacity, Participant, PastVisit, Pin, Problem
+from ..records.travel import UNITS_PER_SEK, budget_units
 from .context import Context
 from .exact import solve_block
 
@@ -78,6 +79,7 @@ def subproblem(
     hosts: Iterable[int],
     left: tuple[IntArray, IntArray, IntArray] | None = None,
     in_use: Iterable[int] = (),
+    travel_left: float | None = None,
 ) -> Problem:
     """The cohorts of ``block`` alone, at ``hosts`` (and every host they wish for).
 
@@ -88,6 +90,8 @@ def subproblem(
     the groups, pins and affinities that concern the block. Under a hard partnership rule
     every partner host of a member stays (perhaps with no capacity left), so that the
     rule means the same in the block; the history keeps its latest season.
+    ``travel_left`` replaces the season travel budget with what other cohorts leave (None
+    keeps it); supplied trip costs that concern the block stay.
     """
     problem = index.problem
     participants = [p for c in block for p in records.participants[c]]
@@ -115,6 +119,7 @@ def subproblem(
             for h, host in zip(kept_hosts, sub_hosts, strict=True)
         ]
     ids = {p.id for p in participants}
+    cohort_ids = {problem.cohorts[c].id for c in block}
 
     def inside(group: list[str]) -> list[str]:
         return [i for i in group if i in ids]
@@ -145,6 +150,9 @@ def subproblem(
         hosts_in_use=sorted(
             ({problem.hosts[h].id for h in in_use} | set(problem.hosts_in_use)) & kept
         ),
+        travel=problem.travel,
+        travel_costs=[t for t in problem.travel_costs if t.host in kept and t.cohort in cohort_ids],
+        travel_budget=problem.travel_budget if travel_left is None else max(0.0, travel_left),
     )
 
 
@@ -168,6 +176,8 @@ def independent_parts(index: ProblemIndex) -> list[list[int]]:
     each host once over the whole problem). Cohorts never coupled, directly or through
     others, meet nowhere, so the optimum of the whole is the sum of the parts' optima.
     """
+    if index.problem.travel_budget is not None:  # one season budget: every cohort shares it
+        return [list(range(len(index.problem.cohorts)))]
     usable = slot_matrix(index) > 0
     parent = list(range(len(index.problem.cohorts)))
 
@@ -248,6 +258,8 @@ class CohortSweep:
             for c in group:
                 self.groups_of[c].append(g)
         self.records = CohortRecords.of(index)
+        season = problem.travel_budget
+        self.travel_limit = None if season is None else budget_units(season)
         self.solve_time = 0.0  # inside CP-SAT, over every block
         self.total = _objective(problem, plan.teams)
 
@@ -256,6 +268,18 @@ class CohortSweep:
             h = self.index.host_pos[team.host]
             self.teams[cohort, h] += sign
             self.people[cohort, h] += sign * len(team.members)
+
+    def _spent(self, teams: np.ndarray, cohorts: list[int]) -> int:
+        """Travel (whole öre) of the given team counts for ``cohorts``."""
+        return int((teams[cohorts] * self.index.travel_units[cohorts]).sum())
+
+    def travel_left(self, block: list[int]) -> float | None:
+        """SEK of the season travel budget the other cohorts leave to ``block``."""
+        if self.travel_limit is None:
+            return None
+        inside = set(block)
+        others = [c for c in range(len(self.index.problem.cohorts)) if c not in inside]
+        return (self.travel_limit - self._spent(self.teams, others)) / UNITS_PER_SEK
 
     def left_for(self, block: list[int]) -> tuple[IntArray, IntArray, IntArray]:
         """Teams, people and season teams each host has left for the cohorts of ``block``.
@@ -286,7 +310,9 @@ class CohortSweep:
         others = [c for c in range(len(index.problem.cohorts)) if c not in set(block)]
         in_use = np.flatnonzero(self.teams[others].sum(0) > 0).tolist()
         left = (teams_left, people_left, season_left)
-        return subproblem(index, self.records, block, hosts, left, in_use)
+        return subproblem(
+            index, self.records, block, hosts, left, in_use, travel_left=self.travel_left(block)
+        )
 
     def prepare(self, block: list[int]) -> Job:
         """The block's problem against the plan as it is now (main thread only)."""
@@ -347,6 +373,10 @@ class CohortSweep:
                 return False
         others_all = [c for c in range(len(index.problem.cohorts)) if c not in inside]
         season = teams.sum(0) + self.teams[others_all].sum(0)
+        if self.travel_limit is not None:
+            spent = self._spent(teams, sorted(inside)) + self._spent(self.teams, others_all)
+            if spent > self.travel_limit:
+                return False
         return not (season > self.season_cap).any()
 
     def plan(self, like: Allocation) -> Allocation:

@@ -17,6 +17,7 @@ from ..analysis.check import Violation, check
 from ..engine.clock import Deadline
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status
+from ..records.travel import budget_units
 
 #: Units with at most this many open hosts are placed before all others, in every cohort.
 _SCARCE = 3
@@ -52,6 +53,51 @@ class _Load:
         self.season = np.zeros(len(hosts), dtype=np.int64)
 
 
+class _Purse:
+    """Travel spent per cohort and over the season (whole öre) against the budgets."""
+
+    def __init__(self, index: ProblemIndex) -> None:
+        problem = index.problem
+        self.cost = index.travel_units
+        unlimited = int(self.cost.sum()) + 1
+        self.limit = np.array(
+            [
+                unlimited if c.travel_budget is None else budget_units(c.travel_budget)
+                for c in problem.cohorts
+            ],
+            dtype=np.int64,
+        )
+        season = problem.travel_budget
+        self.season_limit = unlimited if season is None else budget_units(season)
+        self.spent = np.zeros(len(problem.cohorts), dtype=np.int64)
+        open_to = [index.allowed[index.members(c)].any(axis=0) for c in range(len(problem.cohorts))]
+        self.cheapest = np.array(
+            [
+                int(self.cost[c][hosts].min()) if hosts.any() else 0
+                for c, hosts in enumerate(open_to)
+            ],
+            dtype=np.int64,
+        )
+        self.largest = np.array([c.team_size.max for c in problem.cohorts], dtype=np.int64)
+        #: People of each cohort not yet in a team (set while the cohort is planned).
+        self.waiting = np.zeros(len(problem.cohorts), dtype=np.int64)
+
+    def affordable(self, cohort: int, hosts: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Which of ``hosts`` one more team of the cohort can still travel to, keeping
+        enough for the fewest further teams the cohort needs at its cheapest host."""
+        after = -(
+            -max(0, int(self.waiting[cohort] - self.largest[cohort])) // int(self.largest[cohort])
+        )
+        cost = self.cost[cohort, hosts] + after * int(self.cheapest[cohort])
+        fits: npt.NDArray[np.bool_] = (self.spent[cohort] + cost <= self.limit[cohort]) & (
+            int(self.spent.sum()) + cost <= self.season_limit
+        )
+        return fits
+
+    def pay(self, cohort: int, host: int, teams: int) -> None:
+        self.spent[cohort] += teams * int(self.cost[cohort, host])
+
+
 class _Planner:
     def __init__(
         self, index: ProblemIndex, *, skip_stuck: bool = False, deadline: Deadline | None = None
@@ -61,6 +107,7 @@ class _Planner:
         self.skip_stuck = skip_stuck  # relaxed mode: leave a unit unplaced instead of failing
         self.problem = index.problem
         self.load = _Load(index)
+        self.purse = _Purse(index)
         self.apart: dict[int, set[int]] = defaultdict(set)
         for group in self.problem.keep_apart:
             rows = index.participant_rows(group.members)
@@ -98,6 +145,10 @@ class _Planner:
         self.load.teams[groups, host] += teams
         self.load.people[groups, host] += people
         self.load.season[host] += teams
+        self.purse.pay(cohort, host, teams)
+
+    def affordable(self, cohort: int, host: int) -> bool:
+        return bool(self.purse.affordable(cohort, np.array([host]))[0])
 
     def fits_team(self, team: list[int], unit: list[int]) -> bool:
         if any(q in self.apart[p] for p in unit for q in team):
@@ -127,12 +178,14 @@ class _Planner:
                 break
             # aim for balanced teams: as few as the maximum size allows, evenly filled
             remaining = sum(len(u) for u in left)
+            self.purse.waiting[cohort] = remaining
             target = -(-remaining // -(-remaining // size.max))
             unit = left.pop(0)
             hosts = self.open_hosts(unit)
             ranked = hosts[np.argsort(-value[unit][:, hosts].sum(axis=0), kind="stable")]
             teams_room, people_room = self.rooms(cohort, ranked)
-            ranked = ranked[(teams_room >= 1) & (people_room >= len(unit))]  # as _fill would
+            room = (teams_room >= 1) & (people_room >= len(unit))  # as _fill would
+            ranked = ranked[room & self.purse.affordable(cohort, ranked)]
             for h in ranked:
                 team = self._fill(cohort, int(h), unit, left, size.min, min(size.max, target))
                 if team is not None:
@@ -157,7 +210,7 @@ class _Planner:
     ) -> list[int] | None:
         teams_room, people_room = self.room(cohort, host)
         limit = min(high, people_room)
-        if teams_room < 1 or len(unit) > limit:
+        if teams_room < 1 or len(unit) > limit or not self.affordable(cohort, host):
             return None
         index = self.index
         team = list(unit)
@@ -226,6 +279,8 @@ class _Planner:
         for h in map(int, self.open_hosts(unit)):
             teams_room, people_room = self.room(cohort, h)
             if teams_room < 1 or people_room < max(size.min, len(unit)):
+                continue
+            if not self.affordable(cohort, h):
                 continue
             new, taken = list(unit), []
             for i in own:

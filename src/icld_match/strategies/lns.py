@@ -31,6 +31,8 @@ def coupled(index: ProblemIndex) -> list[set[int]]:
     """For each cohort, the other cohorts it competes with for some host."""
     usable = slot_matrix(index) > 0
     n = len(index.problem.cohorts)
+    if index.problem.travel_budget is not None:  # every cohort spends the one season budget
+        return [set(range(n)) - {c} for c in range(n)]
     near: list[set[int]] = [set() for _ in range(n)]
     for h, host in enumerate(index.problem.hosts):
         users = set(np.flatnonzero(usable[:, h]).tolist())
