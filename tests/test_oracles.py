@@ -27,7 +27,7 @@ MINIMUM = {
     "closure_shuts_window": 0.20,
     "pins": 0.20,
     "hard_mixing": 0.10,
-    "hard_organisation": 0.10,
+    "hard_organisation": 0.06,
     "season_cap_across_cohorts": 0.12,  # 14 % in the draws since calendars joined them
     "overlapping_cohorts": 0.25,
     "keep_together": 0.15,
