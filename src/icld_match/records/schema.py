@@ -106,6 +106,26 @@ class TeamSize(Record):
         return self
 
 
+ThemeWeight = Annotated[float, Field(strict=True, ge=0, le=MAX_WEIGHT)]
+
+
+class StudyVisit(Record):
+    """A visit the whole cohort makes together to one host (a municipality or operation)."""
+
+    id: Id = Field(description="Visit id, unique within its cohort.")
+    themes: dict[Tag, ThemeWeight] = Field(
+        default_factory=dict,
+        description="What the cohort wants to see, each theme with a weight (>= 0, at most "
+        "1e6); the visit's fit with a host is computed like a participant's thematic fit.",
+    )
+    days: list[Day] | None = Field(
+        default=None,
+        min_length=1,
+        description="Days the visit may take place (YYYY-MM-DD); null means any day of the "
+        "cohort's visit window (its internship days).",
+    )
+
+
 class Cohort(Record):
     """One intake of an international training programme (about 25 participants)."""
 
@@ -114,6 +134,25 @@ class Cohort(Record):
     programme: str = Field(default="", description="The training programme this cohort belongs to.")
     internship: DateRange = Field(description="The two internship days in Sweden.")
     team_size: TeamSize = Field(default_factory=TeamSize, description="Team size bounds.")
+    study_visits: list[StudyVisit] = Field(
+        default_factory=list,
+        description="Study visits the whole cohort makes together; each gets exactly one "
+        "host and day.",
+    )
+
+
+def visit_window(cohort: Cohort) -> list[date]:
+    """The days a cohort can make a study visit whose own days are not given.
+
+    The one place that says where visit days come from: today the internship days; a
+    cohort-level window (e.g. the whole Swedish phase) extends it here.
+    """
+    return cohort.internship.days()
+
+
+def study_visit_days(cohort: Cohort, visit: StudyVisit) -> list[date]:
+    """The days a study visit may take place: its own ``days``, else the cohort's window."""
+    return sorted(set(visit.days)) if visit.days is not None else visit_window(cohort)
 
 
 def _language_codes(languages: list[str]) -> list[str]:
@@ -184,6 +223,46 @@ class Capacity(Record):
     )
 
 
+class GroupVisits(Record):
+    """A host's offer to receive a whole cohort (about 25 people) on a study visit."""
+
+    capacity: Count = Field(
+        description="People the host can receive at once on a group visit; a cohort "
+        "larger than this cannot come."
+    )
+    themes: dict[Tag, Annotated[float, Field(strict=True)]] = Field(
+        default_factory=dict,
+        description="Operations and themes shown to visiting groups, each with a strength "
+        "in [0, 1].",
+    )
+    days: list[DateRange] | None = Field(
+        default=None,
+        description="Date ranges the host receives group visits; null means any day it is "
+        "available (its 'available' ranges still apply).",
+    )
+    max_per_day: Count = Field(
+        default=1, description="Groups (over all cohorts) the host receives on one day."
+    )
+    with_teams: bool = Field(
+        default=False,
+        strict=True,
+        description="Whether the host can receive a cohort's whole group on a day one of "
+        "that cohort's internship teams is with it.",
+    )
+
+    @field_validator("themes")
+    @classmethod
+    def _strengths_in_unit_interval(cls, themes: dict[str, float]) -> dict[str, float]:
+        bad = [tag for tag, s in themes.items() if not 0 <= s <= 1]
+        if bad:
+            raise ValueError(f"theme strengths must lie in [0, 1] (out of range: {', '.join(bad)})")
+        return themes
+
+    def offers(self, day: date) -> bool:
+        """Whether group visits are offered on this day (its own ranges only)."""
+        return self.days is None or any(r.start <= day <= r.end for r in self.days)
+
+
 class Host(Record):
     """A Swedish municipality or region that receives internship teams."""
 
@@ -211,6 +290,11 @@ class Host(Record):
         default=None,
         description="Cap on teams over all cohorts of the problem (season cap).",
     )
+    group_visits: GroupVisits | None = Field(
+        default=None,
+        description="Whether and how the host receives whole cohorts on study visits; null "
+        "means it does not.",
+    )
 
     @field_validator("languages")
     @classmethod
@@ -227,6 +311,13 @@ class Host(Record):
 
     def is_available(self, window: DateRange) -> bool:
         return self.available is None or any(r.covers(window) for r in self.available)
+
+    def receives_group(self, day: date) -> bool:
+        """Whether the host receives a group visit on this day: it offers group visits that
+        day and is available then."""
+        if self.group_visits is None or not self.group_visits.offers(day):
+            return False
+        return self.available is None or any(r.start <= day <= r.end for r in self.available)
 
 
 class Pin(Record):
@@ -287,6 +378,9 @@ class Weights(Record):
     )
     wishes: Weight = Field(default=0.5, description="Per honoured first wish (1/rank for others).")
     host_spread: Weight = Field(default=0.1, description="Per distinct host a cohort visits.")
+    visit_fit: Weight = Field(
+        default=1.0, description="Per unit of study-visit fit (visit themes x host group themes)."
+    )
 
 
 class Problem(Record):
