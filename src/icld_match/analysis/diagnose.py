@@ -109,6 +109,56 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
             return f"colleagues from {item.label} are kept {policy} (hard rule): " + ", ".join(
                 item.records
             )
+    if item.rule.startswith("visit_"):
+        return describe_visit_rule(index, item)
+    return f"{item.rule}: {item.label}"
+
+
+def describe_visit_rule(index: ProblemIndex, item: Assumption) -> str:
+    """A study-visit rule instance in the coordinator's words, naming the rule."""
+    problem = index.problem
+    match item.rule:
+        case "visit_placement":
+            cohort_id, visit_id = item.records
+            offering = [h.name for h in problem.hosts if h.group_visits is not None]
+            where = ", ".join(offering[:_FEW_HOSTS]) + (
+                " ..." if len(offering) > _FEW_HOSTS else ""
+            )
+            return (
+                f"study visit {visit_id} of cohort {cohort_id} needs one host and day "
+                f"(visit_placement); hosts offering group visits: {where or 'none'}"
+            )
+        case "visit_capacity":
+            host = problem.host(item.records[0])
+            size = sum(1 for p in problem.participants if p.cohort == item.records[1])
+            capacity = host.group_visits.capacity if host.group_visits else 0
+            return (
+                f"{host.name} receives groups of at most {capacity} people; cohort "
+                f"{item.records[1]} has {size} (visit_capacity)"
+            )
+        case "visit_days":
+            host = problem.host(item.records[0])
+            offer = host.group_visits
+            days = (
+                "any day"
+                if offer is None or offer.days is None
+                else ", ".join(str(r) for r in offer.days)
+            )
+            return (
+                f"{host.name} receives group visits only on {days}, when it is available "
+                "(visit_days)"
+            )
+        case "visit_per_day":
+            host = problem.host(item.records[0])
+            limit = host.group_visits.max_per_day if host.group_visits else 0
+            day = item.label.rsplit(" on ", 1)[-1]
+            return f"{host.name} receives at most {limit} group(s) a day, on {day} (visit_per_day)"
+        case "visit_clash":
+            cohort_id, visit_id, host_id = item.records
+            return (
+                f"{problem.host(host_id).name} does not receive cohort {cohort_id}'s whole group "
+                f"(visit {visit_id}) on a day one of its teams is there (visit_clash)"
+            )
     return f"{item.rule}: {item.label}"
 
 

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from ..records.catalogue import PAIR_RULES, entry
 from ..records.result import Allocation, Team
 from ..records.schema import Problem
+from .visits import StudyVisits
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
@@ -195,6 +196,11 @@ class ProblemIndex:
         """cohort x host: weighted objective value of one team (per-team terms)."""
         shape = (len(self.cohort_pos), self.n_hosts)
         return _weighted(self.problem, self.team_terms, shape)
+
+    @cached_property
+    def visits(self) -> StudyVisits:
+        """The problem's study visits with their (host, day) options and fits."""
+        return StudyVisits.build(self.problem)
 
     @cached_property
     def allowed(self) -> BoolMatrix:

@@ -113,7 +113,9 @@ def subproblem(
 
     return Problem.model_construct(
         schema_version=problem.schema_version,
-        cohorts=[problem.cohorts[c] for c in block],
+        # blocks plan teams only: study visits are planned for the whole plan afterwards
+        # (strategies.visits), since host days are shared by every cohort's visits
+        cohorts=[problem.cohorts[c].model_copy(update={"study_visits": []}) for c in block],
         participants=[
             p.model_copy(update={"blocked_hosts": [b for b in p.blocked_hosts if b in kept]})
             for p in participants
@@ -321,7 +323,9 @@ class CohortSweep:
 
     def plan(self, like: Allocation) -> Allocation:
         teams = self.index.renumbered(t for teams in self.teams_of.values() for t in teams)
-        return like.model_copy(update={"teams": teams, "solve_time": self.solve_time})
+        # the visits of ``like`` were planned for its teams: the portfolio plans them again
+        update = {"teams": teams, "solve_time": self.solve_time, "visits": []}
+        return like.model_copy(update=update)
 
 
 def improve_by_cohort(

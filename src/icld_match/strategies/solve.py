@@ -32,6 +32,7 @@ from ..records.validation import raise_for_objective_range
 from .context import STRATEGIES, Context, Progress, SolveOptions, StrategyName
 from .parts import PartResult, independent_parts, solve_parts
 from .portfolio import run_named
+from .visits import needs_visits
 
 __all__ = ["Progress", "SolveOptions", "solve", "solve_index"]
 
@@ -124,6 +125,7 @@ def solve_index(
         plan = Allocation(
             status=outcome.status,
             teams=outcome.teams,
+            visits=outcome.visits,
             terms=outcome.terms,
             objective=outcome.objective,
         )
@@ -150,7 +152,9 @@ def solve_prepared(
     if not failed:
         start = hint if hint is not None and not check(index.problem, hint) else None
         ctx = Context(options, deadline, on_progress, clock=deadline)
-        parts = independent_parts(index) if options.strategy == "auto" else [[]]
+        # cohorts with study visits share the hosts' group days: no independent parts
+        split = options.strategy == "auto" and not needs_visits(index)
+        parts = independent_parts(index) if split else [[]]
         if len(parts) > 1:
             results = solve_parts(index, parts, ctx, lambda sub, c: run_named(sub, None, c))
             result = _joined(index, results, len(parts))
@@ -222,6 +226,7 @@ def _answer(
     return Allocation(
         status=Status.OPTIMAL if proven else Status.FEASIBLE,
         teams=plan.teams,
+        visits=plan.visits,
         objective=objective,
         best_bound=objective if proven else bound,
         gap=None if bound is None else abs(bound - objective) / max(1.0, abs(objective)),
