@@ -32,6 +32,11 @@ class VisitOption:
     def open(self) -> bool:
         return not self.closed_by
 
+    @property
+    def day_open(self) -> bool:
+        """The host receives groups that day (whatever the group's size)."""
+        return "visit_days" not in self.closed_by
+
 
 @dataclass(frozen=True)
 class StudyVisits:
