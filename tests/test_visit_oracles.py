@@ -78,3 +78,19 @@ def test_planted_visits_reach_the_visit_rules_often() -> None:
     assert seen["visits"] >= 60, seen
     print(dict(seen))  # measured: see tests/README.md
     assert min(seen.values()) >= 10, seen
+
+
+@settings(max_examples=examples(20), deadline=None)
+@given(planted_visits(max_participants=5, max_hosts=3, max_cohorts=2))
+def test_bound_with_visits_stays_above_the_optimum(drawn: Any) -> None:
+    """The bound module knows teams only; the visit ceiling it adds keeps it valid."""
+    import time
+
+    from icld_match.engine.bounds import upper_bound
+    from icld_match.index.problem_index import ProblemIndex
+
+    problem, _, _ = drawn
+    best = exhaustive.best_objective_with_visits(problem)
+    bound = upper_bound(ProblemIndex.build(problem), deadline=time.perf_counter() + 2)
+    assert best is not None and bound is not None
+    assert bound.value >= best - 1e-6
