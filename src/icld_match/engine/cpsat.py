@@ -132,9 +132,15 @@ def visit_hint_values(ctx: ModelContext, allocation: Allocation) -> dict[int, in
     chosen = {(v.cohort, v.visit, v.host, v.day) for v in allocation.visits}
     values: dict[int, int] = {}
     for k, (c, visit_id) in enumerate(ctx.index.visits.keys):
-        for option, var in ctx.visit_vars[k]:
-            key = (problem.cohorts[c].id, visit_id, problem.hosts[option.host].id, option.day)
-            values[var.index] = int(key in chosen)
+        mine = {
+            var.index: int(
+                (problem.cohorts[c].id, visit_id, problem.hosts[option.host].id, option.day)
+                in chosen
+            )
+            for option, var in ctx.visit_vars[k]
+        }
+        if any(mine.values()):  # a visit whose old place is closed is left to the solver
+            values.update(mine)
     return values
 
 
