@@ -384,9 +384,11 @@ def run_visits(index: ProblemIndex, teams: list[Team], *, deadline: Deadline) ->
     apply_all(ctx, _TEAM_RULES)
     offset = set_objective(ctx.model, ctx.terms)
     solver = cp_model.CpSolver()
-    configure(solver.parameters, time_limit=deadline.remaining(), seed=0, workers=1, log=False)
-    with deadline.stop.watching(solver):
-        status = STATUS.get(solver.solve(ctx.model), Status.UNKNOWN)
+    # never cut short (not even by an interrupt): a plan must not be lost for want of
+    # its visits, and this model is solved in milliseconds
+    limit = max(deadline.remaining(), VISITS_MIN_TIME)
+    configure(solver.parameters, time_limit=limit, seed=0, workers=1, log=False)
+    status = STATUS.get(solver.solve(ctx.model), Status.UNKNOWN)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return Outcome(status, solver.wall_time)
     outcome = _decode(ctx, solver, status, solver.wall_time, offset)

@@ -71,19 +71,42 @@ class CohortRecords:
         return records
 
 
+def visit_reservations(index: ProblemIndex, plan: Allocation) -> dict[str, set[str]]:
+    """Cohort id -> hosts its teams must avoid so that the plan's study visits stay valid:
+    where the whole group visits on an internship day and the host does not take both.
+
+    Why: blocks plan teams only; a block that sent a team where its cohort's group goes
+    would make the plan's visits break the clash rule, and the visits planned afterwards
+    might then find no room at all.
+    """
+    reserved: dict[str, set[str]] = defaultdict(set)
+    problem = index.problem
+    for visit in plan.visits:
+        if visit.cohort not in index.cohort_pos or visit.host not in index.host_pos:
+            continue
+        cohort, host = problem.cohort(visit.cohort), problem.host(visit.host)
+        both = host.group_visits is not None and host.group_visits.with_teams
+        if not both and cohort.internship.start <= visit.day <= cohort.internship.end:
+            reserved[visit.cohort].add(visit.host)
+    return reserved
+
+
 def subproblem(
     index: ProblemIndex,
     records: CohortRecords,
     block: list[int],
     hosts: Iterable[int],
     left: tuple[IntArray, IntArray, IntArray] | None = None,
+    reserved: dict[str, set[str]] | None = None,
 ) -> Problem:
     """The cohorts of ``block`` alone, at ``hosts`` (and every host they wish for).
 
     ``left`` (teams, people, season teams per host) replaces the hosts' capacities with
     what other cohorts leave; None keeps them. Built from already validated records (no
     re-validation): participants keep only the blocks that refer to the hosts kept, and
-    the groups, pins and affinities that concern the block.
+    the groups, pins and affinities that concern the block. ``reserved`` (cohort id ->
+    host ids) closes hosts to a cohort's teams, so that its planned study visits stay
+    valid (see :func:`visit_reservations`).
     """
     problem = index.problem
     participants = [p for c in block for p in records.participants[c]]
@@ -117,7 +140,12 @@ def subproblem(
         # (strategies.visits), since host days are shared by every cohort's visits
         cohorts=[problem.cohorts[c].model_copy(update={"study_visits": []}) for c in block],
         participants=[
-            p.model_copy(update={"blocked_hosts": [b for b in p.blocked_hosts if b in kept]})
+            p.model_copy(
+                update={
+                    "blocked_hosts": [b for b in p.blocked_hosts if b in kept]
+                    + sorted((reserved or {}).get(p.cohort, set()) & kept - set(p.blocked_hosts))
+                }
+            )
             for p in participants
         ],
         hosts=sub_hosts,
@@ -225,6 +253,7 @@ class CohortSweep:
         self.records = CohortRecords.of(index)
         self.solve_time = 0.0  # inside CP-SAT, over every block
         self.total = _objective(problem, plan.teams)
+        self.reserved = visit_reservations(index, plan)
 
     def _count(self, cohort: int, teams: Iterable[Team], sign: int) -> None:
         for team in teams:
@@ -258,7 +287,8 @@ class CohortSweep:
         top = np.argsort(-value, axis=1, kind="stable")[:, : self.keep]
         hosts = {int(h) for row, hs in zip(value, top, strict=True) for h in hs if row[h] > -np.inf}
         hosts |= {index.host_pos[t.host] for c in block for t in self.teams_of[c]}
-        return subproblem(index, self.records, block, hosts, (teams_left, people_left, season_left))
+        left = (teams_left, people_left, season_left)
+        return subproblem(index, self.records, block, hosts, left, self.reserved)
 
     def prepare(self, block: list[int]) -> Job:
         """The block's problem against the plan as it is now (main thread only)."""
