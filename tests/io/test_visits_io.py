@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import pytest
 from conftest import allocation, cohort, host, participant, team
 
 from icld_match import Allocation, Problem, Visit
+from icld_match.cli import main
 from icld_match.io.report import render_report
 from icld_match.io.roster import roster_tables
 
@@ -41,3 +44,15 @@ def test_report_lists_the_cohort_visits() -> None:
     problem, plan = planned()
     html = render_report(problem, plan)
     assert "Study visits (whole group)" in html and "Host G1" in html and "2026-05-04" in html
+
+
+def test_exporting_a_problem_with_visits_warns_that_the_sheets_lack_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    problem, _ = planned()
+    source = tmp_path / "problem.json"
+    source.write_text(problem.to_json(), encoding="utf-8")
+    assert main(["export", str(source), "-o", str(tmp_path / "problem.xlsx")]) == 0
+    assert (
+        "study visits and group visits have no spreadsheet columns yet" in capsys.readouterr().err
+    )
