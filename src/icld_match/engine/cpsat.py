@@ -205,11 +205,11 @@ class Outcome:
     status: Status
     solve_time: float = 0.0
     teams: list[Team] = field(default_factory=list)
-    visits: list[Visit] = field(default_factory=list)
     terms: list[TermValue] = field(default_factory=list)
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
+    visits: list[Visit] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -336,7 +336,7 @@ def _decode(
     bound = objective if status is Status.OPTIMAL else max(objective, scaled_bound / SCALE + offset)
     gap = abs(scaled_bound - scaled_objective) / max(SCALE, abs(scaled_objective))
     teams, visits = decode_teams(ctx, solver), decode_visits(ctx, solver)
-    return Outcome(status, solve_time, teams, visits, terms, objective, bound, gap)
+    return Outcome(status, solve_time, teams, terms, objective, bound, gap, visits=visits)
 
 
 def decode_teams(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Team]:
