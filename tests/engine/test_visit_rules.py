@@ -220,3 +220,15 @@ def test_problems_without_visits_report_no_visit_term() -> None:
     allocation = solve(problem, workers=1, time_limit=30)
     assert allocation.visits == []
     assert "visit_fit" not in {t.name for t in allocation.terms}
+
+
+def test_visits_impossible_whatever_the_teams_are_named_without_the_team_model() -> None:
+    """Two cohorts' visits on 4 May, one group host taking one group a day: the visits
+    alone conflict, so the diagnosis names the visit rules only."""
+    from icld_match.analysis.diagnose import diagnose_visits
+
+    problem = INFEASIBLE["visit_per_day"][0]()
+    found = diagnose_visits(ProblemIndex.build(problem))
+    assert found.feasible is False and found.minimal
+    assert {item.rule for item in found.core} == {"visit_placement", "visit_per_day"}
+    assert diagnose_visits(ProblemIndex.build(BINDING["visit_per_day"]())).feasible is True

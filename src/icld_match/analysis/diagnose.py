@@ -15,10 +15,10 @@ from typing import Any
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine.model import Assumption, ModelContext, build_context
-from ..engine.rules import apply_all
+from ..engine.model import Assumption, ModelContext, build_context, visits_context
+from ..engine.rules import RULES, apply_all
 from ..index.problem_index import ProblemIndex
-from ..records.catalogue import SOFT_ONLY
+from ..records.catalogue import SOFT_ONLY, VISIT_RULES
 from ..records.schema import Problem
 from .precheck import precheck
 
@@ -180,10 +180,36 @@ def diagnose_index(
     if failed:
         return Diagnosis(feasible=False, prechecks=failed)
     deadline = time.perf_counter() + time_limit
+    if len(index.visits):
+        # visits that clash among themselves whatever the teams: a small core, named first
+        alone = diagnose_visits(index, time_limit=time_limit / 4, minimise=minimise)
+        if alone.feasible is False:
+            return alone
     ctx = build_context(index.relaxed(["pin"]), diagnose=True)
     apply_all(ctx, SOFT_ONLY)
+    return _core(ctx, index, deadline, minimise)
+
+
+def diagnose_visits(
+    index: ProblemIndex, *, time_limit: float = 2.0, minimise: bool = True
+) -> Diagnosis:
+    """Whether the study visits can be placed at all, with no team anywhere (teams only
+    add the clash rule): if not, the visit rules that conflict."""
+    ctx = visits_context(index, frozenset(), diagnose=True)
+    apply_all(ctx, _NOT_VISITS)
+    return _core(ctx, index, time.perf_counter() + time_limit, minimise)
+
+
+#: Every rule but the study-visit rules (left out of the visits-only diagnosis).
+_NOT_VISITS = frozenset(name for name, _, _ in RULES if name not in VISIT_RULES) | SOFT_ONLY
+
+
+def _core(ctx: ModelContext, index: ProblemIndex, deadline: float, minimise: bool) -> Diagnosis:
+    """Feasible, undecided, or a set of named rule instances that cannot hold together
+    (minimal by a deletion pass when ``minimise`` and time allow)."""
     assert ctx.assumptions is not None
     by_index = {a.literal.index: a for a in ctx.assumptions.values()}
+    time_limit = max(0.01, deadline - time.perf_counter())
     status, solver = _solve(ctx, [a.literal for a in by_index.values()], time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Diagnosis(feasible=True)

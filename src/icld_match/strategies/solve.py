@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any, TypeVar
 
 from ..analysis.check import check, score
-from ..analysis.diagnose import diagnose_index
+from ..analysis.diagnose import diagnose_index, diagnose_visits
 from ..analysis.precheck import explain_unplaced, precheck
 from ..engine.clock import Deadline, StopFlag
 from ..engine.cpsat import RunSpec, default_workers, run_model
@@ -249,6 +249,10 @@ def _no_plan_reasons(index: ProblemIndex, status: Status, deadline: Deadline) ->
         return diagnose_index(index, time_limit=min(10.0, deadline.limit)).reasons()
     if status is Status.INVALID:
         return ["CP-SAT rejected the model (a bug in icld-match: please report it)."]
+    if needs_visits(index):  # cheap: the visits alone may already be impossible
+        found = diagnose_visits(index, time_limit=min(2.0, deadline.limit))
+        if found.feasible is False:
+            return found.reasons()
     return [f"No allocation was found within the time limit of {deadline.limit:g} s."]
 
 
