@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 
 from icld_match.records.normalise import normalise_country
-from icld_match.records.result import Allocation, Status, Team
+from icld_match.records.result import Allocation, Status, Team, Visit
 from icld_match.records.schema import Cohort, Host, Participant, Problem
 
 MAX_PARTICIPANTS = 8
@@ -362,8 +362,115 @@ def separable_value(problem: Problem, teams: Sequence[Team]) -> float:
 
 
 def allocation_value(problem: Problem, allocation: Allocation) -> float:
-    """:func:`value` of an allocation (the oracle's scorer for solver answers)."""
-    return value(problem, allocation.teams)
+    """:func:`value` of an allocation (the oracle's scorer for solver answers), with the
+    study visits' fit when the problem asks for visits."""
+    return value(problem, allocation.teams) + visits_value(problem, allocation.visits)
+
+
+# --------------------------------------------------------------------------------------
+# Study visits (README "Season planning"): the whole cohort visits one host on one day
+# --------------------------------------------------------------------------------------
+
+
+def visit_days(problem: Problem, cohort_id: str, visit_id: str) -> list[date]:
+    """The visit's own days, else every day of its cohort's internship or window."""
+    c = problem.cohort(cohort_id)
+    visit = next(v for v in c.study_visits if v.id == visit_id)
+    if visit.days is not None:
+        return sorted(set(visit.days))
+    span = c.internship or c.window
+    assert span is not None
+    return days(span.start, span.end)
+
+
+def receives_group(h: Host, day: date) -> bool:
+    """The host offers group visits that day and is open then (its calendar: available
+    ranges, closed weekdays, blackouts)."""
+    offer = h.group_visits
+    if offer is None:
+        return False
+    if offer.days is not None and not any(r.start <= day <= r.end for r in offer.days):
+        return False
+    return available(h, day, day)
+
+
+def visit_fit(problem: Problem, cohort_id: str, visit_id: str, h: Host) -> float:
+    """Σ w·s / Σ w over the visit's themes and the host's group-visit strengths."""
+    visit = next(v for v in problem.cohort(cohort_id).study_visits if v.id == visit_id)
+    total = sum(visit.themes.values())
+    if h.group_visits is None or total <= 0:
+        return 0.0
+    strength = {t.casefold(): s for t, s in h.group_visits.themes.items()}
+    return sum(w * strength.get(t.casefold(), 0.0) for t, w in visit.themes.items()) / total
+
+
+def visits_value(problem: Problem, visits: Sequence[Visit]) -> float:
+    hosts = {h.id: h for h in problem.hosts}
+    raw = sum(visit_fit(problem, v.cohort, v.visit, hosts[v.host]) for v in visits)
+    return problem.weights.visit_fit * raw
+
+
+def visit_violations(problem: Problem, teams: Sequence[Team], visits: Sequence[Visit]) -> set[str]:
+    """Names of the study-visit rules the visits break (the teams for the clash)."""
+    hosts = {h.id: h for h in problem.hosts}
+    size = Counter(p.cohort for p in problem.participants)
+    wanted = Counter((c.id, v.id) for c in problem.cohorts for v in c.study_visits)
+    broken: set[str] = set()
+    if Counter((v.cohort, v.visit) for v in visits) != wanted:
+        broken.add("visit_placement")
+    per_day = Counter((v.host, v.day) for v in visits)
+    for v in visits:
+        h = hosts[v.host]
+        if h.group_visits is not None and h.group_visits.capacity < size[v.cohort]:
+            broken.add("visit_capacity")
+        if not receives_group(h, v.day) or v.day not in visit_days(problem, v.cohort, v.visit):
+            broken.add("visit_days")
+        if h.group_visits is not None and per_day[(v.host, v.day)] > h.group_visits.max_per_day:
+            broken.add("visit_per_day")
+        both = h.group_visits is not None and h.group_visits.with_teams
+        if not both and any(
+            t.cohort == v.cohort and t.host == v.host and t.start <= v.day <= t.end for t in teams
+        ):
+            broken.add("visit_clash")
+    return broken
+
+
+def best_visits(problem: Problem, teams: Sequence[Team]) -> tuple[float, list[Visit]] | None:
+    """The best valid study visits for these teams, by trying every host and day for
+    every visit (weighted visit fit, the visits first found among equals); None if none."""
+    needed = [(c.id, v.id) for c in problem.cohorts for v in c.study_visits]
+    choices = [
+        [(h, d) for h in problem.hosts for d in visit_days(problem, cid, vid)]
+        for cid, vid in needed
+    ]
+    best: tuple[float, list[Visit]] | None = None
+    for combo in itertools.product(*choices):
+        visits = [
+            Visit(cohort=cid, visit=vid, host=h.id, day=d, fit=0.0)
+            for (cid, vid), (h, d) in zip(needed, combo, strict=True)
+        ]
+        if visit_violations(problem, teams, visits):
+            continue
+        total = visits_value(problem, visits)
+        if best is None or total > best[0] + TOLERANCE:
+            best = (total, visits)
+    return best
+
+
+def best_objective_with_visits(problem: Problem) -> float | None:
+    """The optimum over every valid team plan and its best visits (no pruning: tiny
+    problems only)."""
+    _guard(problem)
+    best: float | None = None
+    for teams in candidates(problem):
+        if violations(problem, teams):
+            continue
+        visits = best_visits(problem, teams)
+        if visits is None:
+            continue
+        total = value(problem, teams) + visits[0]
+        best = total if best is None else max(best, total)
+    return best
 
 
 # --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Problems are kept tiny (<= 8 participants, <= 4 hosts) so the exhaustive optimum
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from exhaustive import trip_cost
 from hypothesis import strategies as st
 
 from icld_match import Problem
-from icld_match.records.result import Team
+from icld_match.records.result import Team, Visit
 from icld_match.records.schema import Rules
 
 THEMES = ["dialogue", "waste", "gender", "climate"]
@@ -709,3 +710,89 @@ def planted_windows(
         "rules": {"internship_dates": policy},
     }
     return Problem.model_validate(data), plan
+
+
+# --------------------------------------------------------------------------------------
+# Study visits: a hidden visit plan first, host group offers derived around it
+# --------------------------------------------------------------------------------------
+
+
+def _open_on(host: dict[str, Any], day: date) -> bool:
+    """The host's calendar on ``day``: available ranges, closed weekdays, blackouts."""
+    ranges = host.get("available")
+    if ranges is not None and not any(r["start"] <= day <= r["end"] for r in ranges):
+        return False
+    if WEEKDAYS[day.weekday()] in (host.get("closed_weekdays") or []):
+        return False
+    return not any(r["start"] <= day <= r["end"] for r in host.get("blackout") or [])
+
+
+@st.composite
+def planted_visits(
+    draw: st.DrawFn, max_participants: int = 6, max_hosts: int = 3, max_cohorts: int = 2
+) -> tuple[Problem, list[tuple[str, str, list[str]]], list[tuple[str, str, str, date]]]:
+    """A :func:`planted` problem whose cohorts (some of them) need study visits, and the
+    hidden visits ((cohort, visit, host, day)) it was built around.
+
+    Group capacities are the cohort's size (sometimes one more), ``max_per_day`` the
+    hidden load of the day, ``with_teams`` on where the hidden plan puts a team of the
+    cohort beside its group; a decoy host offers groups one person too small. Every
+    draw is feasible: the hidden teams and visits are a valid plan.
+    """
+    problem, plan = draw(planted(max_participants, max_hosts, max_cohorts))
+    data = problem.model_dump()
+    hosts = {h["id"]: h for h in data["hosts"]}
+    size = {
+        c["id"]: sum(p["cohort"] == c["id"] for p in data["participants"]) for c in data["cohorts"]
+    }
+    hidden: list[tuple[str, str, str, date]] = []
+    for c in data["cohorts"]:
+        first, last = c["internship"]["start"], c["internship"]["end"]
+        window = [first + timedelta(n) for n in range((last - first).days + 1)]
+        for k in range(draw(st.sampled_from([1, 2, 1, 0]))):
+            explicit = draw(st.booleans())
+            day = draw(st.sampled_from([*window, last + timedelta(1)] if explicit else window))
+            open_hosts = [h for h in hosts.values() if _open_on(h, day)]
+            if not open_hosts:
+                continue
+            again = [h for h in open_hosts if h["id"] in {v[2] for v in hidden}]
+            host = draw(st.sampled_from(again if again and draw(st.booleans()) else open_hosts))
+            visit: dict[str, Any] = {
+                "id": f"V{k}",
+                "themes": {draw(st.sampled_from(THEMES)): 1.0, draw(st.sampled_from(THEMES)): 0.5},
+            }
+            if explicit:
+                visit["days"] = sorted({day, draw(st.sampled_from(window))})
+            c["study_visits"].append(visit)
+            hidden.append((c["id"], visit["id"], host["id"], day))
+    for hid, host in hosts.items():
+        mine = [v for v in hidden if v[2] == hid]
+        if not mine:
+            if draw(st.integers(0, 2)) == 0 and hidden:  # a decoy, too small for a cohort
+                smallest = min(size[c] for c, *_ in hidden)
+                host["group_visits"] = {"capacity": smallest - 1, "themes": {"waste": 1.0}}
+            continue
+        load = Counter(v[3] for v in mine)
+        team_there = {cid for cid, h, _ in plan if h == hid}
+        together = any(v[0] in team_there and data_day_in(data, v[0], v[3]) for v in mine)
+        host["group_visits"] = {
+            "capacity": max(size[v[0]] for v in mine) + draw(st.integers(0, 1)),
+            "themes": {draw(st.sampled_from(THEMES)): draw(st.sampled_from([0.3, 1.0]))},
+            "max_per_day": max(load.values()) + draw(st.sampled_from([0, 0, 1])),
+            "with_teams": together or draw(st.booleans()),
+            "days": None
+            if draw(st.booleans())
+            else [{"start": v[3], "end": v[3]} for v in sorted(mine, key=lambda v: v[3])],
+        }
+    data["weights"]["visit_fit"] = draw(st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+    return Problem.model_validate(data), plan, hidden
+
+
+def data_day_in(data: dict[str, Any], cohort_id: str, day: date) -> bool:
+    """Whether the day lies in the cohort's internship (its teams are out then)."""
+    c = next(c for c in data["cohorts"] if c["id"] == cohort_id)
+    return bool(c["internship"]["start"] <= day <= c["internship"]["end"])
+
+
+def hidden_visits(hidden: list[tuple[str, str, str, date]]) -> list[Visit]:
+    return [Visit(cohort=c, visit=v, host=h, day=d, fit=0.0) for c, v, h, d in hidden]

@@ -40,12 +40,13 @@ if TYPE_CHECKING:  # the type checker sees plain imports; the interpreter loads 
     )
     from .planning.replan import Move, PlanChange, replan, what_if
     from .records.errors import ProblemError, ProblemIssue
-    from .records.result import Allocation, Status, Team, TermValue, Unplaced
+    from .records.result import Allocation, Status, Team, TermValue, Unplaced, Visit
     from .records.schema import (
         Affinity,
         Capacity,
         Cohort,
         DateRange,
+        GroupVisits,
         Host,
         KeepApart,
         KeepTogether,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:  # the type checker sees plain imports; the interpreter loads 
         Pin,
         Problem,
         Rules,
+        StudyVisit,
         TeamSize,
         Weights,
     )
@@ -100,10 +102,12 @@ _EXPORTS: dict[str, str] = {
     "Team": ".records.result",
     "TermValue": ".records.result",
     "Unplaced": ".records.result",
+    "Visit": ".records.result",
     "Affinity": ".records.schema",
     "Capacity": ".records.schema",
     "Cohort": ".records.schema",
     "DateRange": ".records.schema",
+    "GroupVisits": ".records.schema",
     "Host": ".records.schema",
     "KeepApart": ".records.schema",
     "KeepTogether": ".records.schema",
@@ -112,6 +116,7 @@ _EXPORTS: dict[str, str] = {
     "Pin": ".records.schema",
     "Problem": ".records.schema",
     "Rules": ".records.schema",
+    "StudyVisit": ".records.schema",
     "TeamSize": ".records.schema",
     "Weights": ".records.schema",
     "Progress": ".strategies.solve",
@@ -147,6 +152,7 @@ __all__ = [
     "Explanation",
     "Forbid",
     "Force",
+    "GroupVisits",
     "Host",
     "HostCancels",
     "KeepApart",
@@ -163,11 +169,13 @@ __all__ = [
     "Rules",
     "SetCapacity",
     "Status",
+    "StudyVisit",
     "Team",
     "TeamSize",
     "TermValue",
     "Unplaced",
     "Violation",
+    "Visit",
     "Weights",
     "__version__",
     "allocation_from_json",

@@ -19,8 +19,16 @@ from typing import Literal
 
 from ..records.catalogue import CHECKED_RULES, TERMS
 from ..records.normalise import canonical_country
-from ..records.result import Allocation, Team, TermValue
-from ..records.schema import Cohort, Host, Participant, Problem, Rules
+from ..records.result import Allocation, Team, TermValue, Visit
+from ..records.schema import (
+    Cohort,
+    Host,
+    Participant,
+    Problem,
+    Rules,
+    StudyVisit,
+    study_visit_days,
+)
 
 __all__ = [
     "RULES",
@@ -758,6 +766,132 @@ def _organisation_spread(
     ]
 
 
+# --------------------------------------------------------------------------------------
+# Study visits (the whole cohort travels together to one host on one day)
+# --------------------------------------------------------------------------------------
+
+
+def _needed_visits(problem: Problem) -> dict[tuple[str, str], tuple[Cohort, StudyVisit]]:
+    """(cohort id, visit id) -> the cohort and the visit it asks for."""
+    return {(c.id, v.id): (c, v) for c in problem.cohorts for v in c.study_visits}
+
+
+def _check_visit_placement(
+    index: _Index, problem: Problem, visits: Sequence[Visit]
+) -> list[Violation]:
+    """Each study visit a cohort needs gets exactly one host and day; nothing else is
+    planned (no unknown visit, no unknown host)."""
+    needed = _needed_visits(problem)
+    out: list[Violation] = []
+    seen: Counter[tuple[str, str]] = Counter()
+    for v in visits:
+        key = (v.cohort, v.visit)
+        seen[key] += 1
+        if key not in needed:
+            message = f"visit {v.visit} of cohort {v.cohort} is not a study visit of the problem"
+            out.append(Violation("visit_placement", message, (v.cohort, v.visit)))
+        if v.host not in index.hosts:
+            message = f"visit {v.visit} of cohort {v.cohort} goes to unknown host {v.host}"
+            out.append(Violation("visit_placement", message, (v.cohort, v.visit, v.host)))
+    for cohort_id, visit_id in needed:
+        count = seen[(cohort_id, visit_id)]
+        if count != 1:
+            what = "has no host and day" if count == 0 else f"is planned {count} times"
+            message = f"study visit {visit_id} of cohort {cohort_id} {what}"
+            out.append(Violation("visit_placement", message, (cohort_id, visit_id)))
+    return out
+
+
+def _check_visit_capacity(
+    index: _Index, problem: Problem, visits: Sequence[Visit]
+) -> list[Violation]:
+    """A host's group capacity holds the whole cohort (every participant of it)."""
+    size = Counter(p.cohort for p in problem.participants)
+    out: list[Violation] = []
+    for v in visits:
+        host = index.hosts.get(v.host)
+        if host is None or host.group_visits is None or v.cohort not in index.cohorts:
+            continue
+        if host.group_visits.capacity < size[v.cohort]:
+            message = (
+                f"host {host.id} receives groups of at most {host.group_visits.capacity} but "
+                f"cohort {v.cohort} has {size[v.cohort]} (visit {v.visit})"
+            )
+            out.append(Violation("visit_capacity", message, (host.id, v.cohort, v.visit)))
+    return out
+
+
+def _check_visit_days(index: _Index, problem: Problem, visits: Sequence[Visit]) -> list[Violation]:
+    """The day is one the visit allows, and the host offers group visits that day (its
+    group-visit days, and its calendar: availability, closed weekdays, blackouts)."""
+    needed = _needed_visits(problem)
+    out: list[Violation] = []
+    for v in visits:
+        host = index.hosts.get(v.host)
+        records = (v.cohort, v.visit, v.host)
+        if (v.cohort, v.visit) in needed:
+            cohort, visit = needed[(v.cohort, v.visit)]
+            if v.day not in study_visit_days(cohort, visit):
+                message = f"visit {v.visit} of cohort {v.cohort} may not take place on {v.day}"
+                out.append(Violation("visit_days", message, records))
+        if host is None:
+            continue
+        offer = host.group_visits
+        if offer is None:
+            message = f"host {host.id} receives no group visits (visit {v.visit} of {v.cohort})"
+            out.append(Violation("visit_days", message, records))
+            continue
+        offered = offer.days is None or any(r.start <= v.day <= r.end for r in offer.days)
+        present = not _closed_spans(host, v.day, v.day)  # the host's calendar that day
+        if not (offered and present):
+            message = (
+                f"host {host.id} does not receive group visits on {v.day} "
+                f"(visit {v.visit} of {v.cohort})"
+            )
+            out.append(Violation("visit_days", message, records))
+    return out
+
+
+def _check_visit_per_day(index: _Index, visits: Sequence[Visit]) -> list[Violation]:
+    """A host receives at most its max_per_day groups on one day, counting every cohort."""
+    groups: dict[tuple[str, date], list[Visit]] = defaultdict(list)
+    for v in visits:
+        groups[(v.host, v.day)].append(v)
+    out: list[Violation] = []
+    for (host_id, day), present in groups.items():
+        host = index.hosts.get(host_id)
+        if host is None or host.group_visits is None:
+            continue
+        if len(present) > host.group_visits.max_per_day:
+            names = [f"{v.visit} of {v.cohort}" for v in present]
+            message = (
+                f"host {host_id} receives {len(present)} groups on {day} "
+                f"(limit {host.group_visits.max_per_day}): {_ids(names)}"
+            )
+            out.append(Violation("visit_per_day", message, (host_id, *_unique(names))))
+    return out
+
+
+def _check_visit_clash(
+    index: _Index, teams: Sequence[Team], visits: Sequence[Visit]
+) -> list[Violation]:
+    """No host receives a cohort's whole group on a day one of that cohort's teams is
+    there, unless its group offer allows both (with_teams)."""
+    out: list[Violation] = []
+    for v in visits:
+        host = index.hosts.get(v.host)
+        if host is not None and host.group_visits is not None and host.group_visits.with_teams:
+            continue
+        for team in teams:
+            if team.cohort == v.cohort and team.host == v.host and team.start <= v.day <= team.end:
+                message = (
+                    f"host {v.host} receives cohort {v.cohort}'s group (visit {v.visit}) and "
+                    f"its team {team.id} on {v.day}"
+                )
+                out.append(Violation("visit_clash", message, (v.host, v.cohort, v.visit, team.id)))
+    return out
+
+
 def check(problem: Problem, allocation: Allocation) -> list[Violation]:
     """Every hard-rule breach of ``allocation`` for ``problem``; empty means valid.
 
@@ -783,6 +917,11 @@ def check(problem: Problem, allocation: Allocation) -> list[Violation]:
         *_check_keep_apart(problem, teams),
         *_check_pins(problem, where),
         *_check_fit_floor(index, problem, teams),
+        *_check_visit_placement(index, problem, allocation.visits),
+        *_check_visit_capacity(index, problem, allocation.visits),
+        *_check_visit_days(index, problem, allocation.visits),
+        *_check_visit_per_day(index, allocation.visits),
+        *_check_visit_clash(index, teams, allocation.visits),
         *_check_mixed_countries(index, problem, teams),
         *_check_organisation(index, problem, teams),
         *_check_partnership(index, problem, teams),
@@ -896,7 +1035,11 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
     if weights.worst_fit > 0:
         # the lowest fit of any placed participant; 0 when nobody is placed
         terms.append(_term("worst_fit", "reward", min(fits, default=0.0), weights.worst_fit))
-    return terms + _season_terms(index, problem, teams)
+    terms += _season_terms(index, problem, teams)
+    if any(c.study_visits for c in problem.cohorts):  # reported only when visits are asked
+        visit_fit = _visits_fit(index, problem, allocation.visits)
+        terms.append(_term("visit_fit", "reward", visit_fit, weights.visit_fit))
+    return terms
 
 
 def _season_terms(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[TermValue]:
@@ -941,6 +1084,24 @@ def lowest_fit(problem: Problem, allocation: Allocation) -> float:
         for p in index.known_members(team)
     ]
     return min(fits, default=1.0)
+
+
+def _visits_fit(index: _Index, problem: Problem, visits: Sequence[Visit]) -> float:
+    """Σ over planned visits of Σ_t w[v,t] · s[h,t] / Σ_t w[v,t], with the host's
+    group-visit strengths; unknown visits or hosts, or a host without group visits, add 0."""
+    needed = _needed_visits(problem)
+    total = 0.0
+    for v in visits:
+        host = index.hosts.get(v.host)
+        if (v.cohort, v.visit) not in needed or host is None or host.group_visits is None:
+            continue
+        wanted = needed[(v.cohort, v.visit)][1].themes
+        weight = sum(wanted.values())
+        if weight <= 0:
+            continue
+        strength = {tag.casefold(): s for tag, s in host.group_visits.themes.items()}
+        total += sum(w * strength.get(tag.casefold(), 0.0) for tag, w in wanted.items()) / weight
+    return total
 
 
 def objective(problem: Problem, allocation: Allocation) -> float:

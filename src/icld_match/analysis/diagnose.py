@@ -16,10 +16,10 @@ import numpy as np
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine.model import Assumption, ModelContext, build_context
-from ..engine.rules import apply_all
+from ..engine.model import Assumption, ModelContext, build_context, visits_context
+from ..engine.rules import RULES, apply_all
 from ..index.problem_index import ProblemIndex
-from ..records.catalogue import MODELLED_PAIR_RULES, SOFT_ONLY
+from ..records.catalogue import MODELLED_PAIR_RULES, SOFT_ONLY, VISIT_RULES
 from ..records.schema import Problem
 from .precheck import precheck
 
@@ -136,6 +136,56 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
             return f"colleagues from {item.label} are kept {policy} (hard rule): " + ", ".join(
                 item.records
             )
+    if item.rule.startswith("visit_"):
+        return describe_visit_rule(index, item)
+    return f"{item.rule}: {item.label}"
+
+
+def describe_visit_rule(index: ProblemIndex, item: Assumption) -> str:
+    """A study-visit rule instance in the coordinator's words, naming the rule."""
+    problem = index.problem
+    match item.rule:
+        case "visit_placement":
+            cohort_id, visit_id = item.records
+            offering = [h.name for h in problem.hosts if h.group_visits is not None]
+            where = ", ".join(offering[:_FEW_HOSTS]) + (
+                " ..." if len(offering) > _FEW_HOSTS else ""
+            )
+            return (
+                f"study visit {visit_id} of cohort {cohort_id} needs one host and day "
+                f"(visit_placement); hosts offering group visits: {where or 'none'}"
+            )
+        case "visit_capacity":
+            host = problem.host(item.records[0])
+            size = sum(1 for p in problem.participants if p.cohort == item.records[1])
+            capacity = host.group_visits.capacity if host.group_visits else 0
+            return (
+                f"{host.name} receives groups of at most {capacity} people; cohort "
+                f"{item.records[1]} has {size} (visit_capacity)"
+            )
+        case "visit_days":
+            host = problem.host(item.records[0])
+            offer = host.group_visits
+            days = (
+                "any day"
+                if offer is None or offer.days is None
+                else ", ".join(str(r) for r in offer.days)
+            )
+            return (
+                f"{host.name} receives group visits only on {days}, when it is available "
+                "(visit_days)"
+            )
+        case "visit_per_day":
+            host = problem.host(item.records[0])
+            limit = host.group_visits.max_per_day if host.group_visits else 0
+            day = item.label.rsplit(" on ", 1)[-1]
+            return f"{host.name} receives at most {limit} group(s) a day, on {day} (visit_per_day)"
+        case "visit_clash":
+            cohort_id, visit_id, host_id = item.records
+            return (
+                f"{problem.host(host_id).name} does not receive cohort {cohort_id}'s whole group "
+                f"(visit {visit_id}) on a day one of its teams is there (visit_clash)"
+            )
     return f"{item.rule}: {item.label}"
 
 
@@ -193,11 +243,37 @@ def diagnose_index(
     if failed:
         return Diagnosis(feasible=False, prechecks=failed)
     deadline = time.perf_counter() + time_limit
+    if len(index.visits):
+        # visits that clash among themselves whatever the teams: a small core, named first
+        alone = diagnose_visits(index, time_limit=time_limit / 4, minimise=minimise)
+        if alone.feasible is False:
+            return alone
     # pair rules with a model module re-enter as named assumptions instead of masks
     ctx = build_context(index.relaxed(MODELLED_PAIR_RULES), diagnose=True)
     apply_all(ctx, SOFT_ONLY)
+    return _core(ctx, index, deadline, minimise)
+
+
+def diagnose_visits(
+    index: ProblemIndex, *, time_limit: float = 2.0, minimise: bool = True
+) -> Diagnosis:
+    """Whether the study visits can be placed at all, with no team anywhere (teams only
+    add the clash rule): if not, the visit rules that conflict."""
+    ctx = visits_context(index, frozenset(), diagnose=True)
+    apply_all(ctx, _NOT_VISITS)
+    return _core(ctx, index, time.perf_counter() + time_limit, minimise)
+
+
+#: Every rule but the study-visit rules (left out of the visits-only diagnosis).
+_NOT_VISITS = frozenset(name for name, _, _ in RULES if name not in VISIT_RULES) | SOFT_ONLY
+
+
+def _core(ctx: ModelContext, index: ProblemIndex, deadline: float, minimise: bool) -> Diagnosis:
+    """Feasible, undecided, or a set of named rule instances that cannot hold together
+    (minimal by a deletion pass when ``minimise`` and time allow)."""
     assert ctx.assumptions is not None
     by_index = {a.literal.index: a for a in ctx.assumptions.values()}
+    time_limit = max(0.01, deadline - time.perf_counter())
     status, solver = _solve(ctx, [a.literal for a in by_index.values()], time_limit)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Diagnosis(feasible=True)

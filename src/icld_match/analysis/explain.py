@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..index.problem_index import ProblemIndex
 from ..records.catalogue import PAIR_RULES, binding
-from ..records.result import Allocation, Status, Team, TermValue
+from ..records.result import Allocation, Status, Team, TermValue, Visit
 from ..records.schema import Host, Participant, Problem
 from ..records.travel import great_circle_km, uses_travel
 from .check import (
@@ -164,6 +165,28 @@ class ParticipantReport(_Report):
     why: str = Field(description="A sentence of facts: rank, best alternative, binding rules.")
 
 
+class VisitReport(_Report):
+    """One whole-group study visit: where and when, how well it fits, and why there."""
+
+    cohort: str = Field(description="Cohort id.")
+    visit: str = Field(description="Study visit id.")
+    host: str = Field(description="Host id.")
+    host_name: str | None = Field(description="Host display name; None for an unknown host.")
+    day: date = Field(description="Day of the visit.")
+    fit: float = Field(description="Fit of the visit's themes with the host's group themes.")
+    open_hosts: int = Field(
+        description="Hosts that could receive this group on one of its days (capacity, "
+        "group-visit days, availability), before the clash and per-day limits."
+    )
+    best_open_host: str | None = Field(
+        description="The best-fit open host when it is not the one chosen, else None."
+    )
+    best_open_fit: float | None = Field(description="Fit with best_open_host; else None.")
+    why: str = Field(
+        description="A sentence of facts: rank by fit, what keeps it off better hosts."
+    )
+
+
 class Explanation(_Report):
     """Every choice of an allocation explained: hard rules, terms, teams and participants."""
 
@@ -193,6 +216,10 @@ class Explanation(_Report):
         default_factory=dict,
         description="SEK the teams of each cohort travel for (cohort id -> SEK); empty when "
         "the problem has no travel data.",
+    )
+    visits: list[VisitReport] = Field(
+        default_factory=list,
+        description="One report per study visit of the allocation, in allocation order.",
     )
 
     def to_text(self, limit: int = 5) -> str:
@@ -540,6 +567,69 @@ def _travel_matches(ctx: _Context) -> list[str]:
     return lines
 
 
+def _visit_matches(ctx: _Context) -> list[str]:
+    """Each planned study visit with its host, day and fit, best fit first."""
+    reports = sorted(_visit_reports(ctx), key=lambda r: -r.fit)
+    return [
+        f"{r.visit} of {r.cohort} at {r.host_name or r.host} on {r.day}: fit {r.fit:.2f}"
+        for r in reports
+    ]
+
+
+def _visit_reports(ctx: _Context) -> list[VisitReport]:
+    visits = ctx.index.visits
+    position = {(ctx.problem.cohorts[c].id, v): k for k, (c, v) in enumerate(visits.keys)}
+    return [_visit_report(ctx, v, position.get((v.cohort, v.visit))) for v in ctx.allocation.visits]
+
+
+def _visit_report(ctx: _Context, visit: Visit, k: int | None) -> VisitReport:
+    """Facts about one visit: its fit, its rank among the open hosts, what blocks better ones."""
+    index = ctx.index
+    h = index.host_pos.get(visit.host)
+    fit = float(index.visits.fit[k, h]) if k is not None and h is not None else 0.0
+    fits: dict[int, float] = {}
+    if k is not None:
+        fits = {o.host: float(index.visits.fit[k, o.host]) for o in index.visits.open_options(k)}
+    ranked = sorted(fits, key=lambda o: -fits[o])
+    best = ranked[0] if ranked and fits[ranked[0]] > fit + 1e-9 else None
+    best_id = ctx.problem.hosts[best].id if best is not None else None
+    best_fit = fits[best] if best is not None else None
+    name = ctx.host_name(visit.host) or visit.host
+    rank = sum(value > fit + 1e-9 for value in fits.values()) + 1
+    why = f"{name} ranks {rank} of {len(ranked)} open hosts by fit ({fit:.2f})"
+    if best_id is not None and best_fit is not None:
+        why += f"; the best-fit open host is {ctx.host_name(best_id)} ({best_fit:.2f})"
+        why += _visit_blocked(ctx, visit, best_id)
+    return VisitReport(
+        cohort=visit.cohort,
+        visit=visit.visit,
+        host=visit.host,
+        host_name=ctx.host_name(visit.host),
+        day=visit.day,
+        fit=round(fit, 6),
+        open_hosts=len(ranked),
+        best_open_host=best_id,
+        best_open_fit=best_fit,
+        why=why + ".",
+    )
+
+
+def _visit_blocked(ctx: _Context, visit: Visit, host_id: str) -> str:
+    """What keeps the group off a better host, when the plan shows it (facts, not motives)."""
+    host = ctx.hosts[host_id]
+    offer = host.group_visits
+    team = next(
+        (t for t in ctx.allocation.teams if t.cohort == visit.cohort and t.host == host_id), None
+    )
+    if team is not None and offer is not None and not offer.with_teams:
+        return f", where the cohort's team {team.id} is during the internship (visit_clash)"
+    others = [v for v in ctx.allocation.visits if v.host == host_id and v is not visit]
+    if others and offer is not None:
+        days = sorted({str(v.day) for v in others})
+        return f", which receives other groups on {', '.join(days)} (visit_per_day)"
+    return ""
+
+
 def _term_report(ctx: _Context, term: TermValue) -> TermReport:
     builders = {
         "partnership": _partner_matches,
@@ -554,6 +644,7 @@ def _term_report(ctx: _Context, term: TermValue) -> TermReport:
         "fit_floor": _floor_matches,
         "worst_fit": _worst_fit_matches,
         "travel": _travel_matches,
+        "visit_fit": _visit_matches,
     }
     build = builders.get(term.name)
     return TermReport(
@@ -903,6 +994,7 @@ def explain(problem: Problem, allocation: Allocation) -> Explanation:
         participants=[_participant_report(ctx, p) for p in problem.participants],
         fairness=[*_worst_fit_matches(ctx), *_floor_matches(ctx)] if _placed_fits(ctx) else [],
         travel_by_cohort=_travel_by_cohort(ctx) if uses_travel(problem) else {},
+        visits=_visit_reports(ctx),
     )
 
 
@@ -987,6 +1079,13 @@ def _render(e: Explanation, limit: int) -> str:
 
     if e.fairness:
         lines += ["", "Fairness", *(f"  {line}" for line in e.fairness)]
+    if e.visits:
+        lines += ["", "Study visits"]
+    for visit in e.visits:
+        host = f"{visit.host_name} ({visit.host})" if visit.host_name else visit.host
+        lines.append(f"  {visit.visit}  {visit.cohort}  {host}  {visit.day}  fit {visit.fit:.2f}")
+        lines.append(f"    why: {visit.why}")
+
     lines += ["", "Participants"]
     for p in e.participants:
         if p.team is None:

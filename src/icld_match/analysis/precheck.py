@@ -219,4 +219,34 @@ def precheck(index: ProblemIndex) -> list[str]:
             reasons.append(f"{label} requires {a} and {b} together, but keep_apart separates them.")
         if not np.logical_and.reduce(allowed[rows], axis=0).any():
             reasons.append(f"{label}: no host can take all of its members together.")
-    return reasons + _travel_budgets(index)
+    return reasons + _travel_budgets(index) + visit_prechecks(index)
+
+
+def visit_prechecks(index: ProblemIndex) -> list[str]:
+    """A study visit with no (host, day) open to it, with the rules that close them."""
+    problem, visits = index.problem, index.visits
+    reasons: list[str] = []
+    for k, (c, visit_id) in enumerate(visits.keys):
+        if visits.open_options(k):
+            continue
+        cohort = problem.cohorts[c]
+        what = f"Study visit {visit_id} of cohort {cohort.id} can go to no host on any of its days"
+        offering = {o.host for o in visits.options[k]}
+        if not offering:
+            reasons.append(f"{what}: no host offers group visits (visit_placement).")
+            continue
+        small = {o.host for o in visits.options[k] if "visit_capacity" in o.closed_by}
+        closed_days = offering - {o.host for o in visits.options[k] if o.day_open}
+        parts = []
+        if small:
+            parts.append(
+                f"{len(small)} of the {len(offering)} hosts offering group visits receive "
+                f"fewer than its {len(index.members(c))} people (visit_capacity)"
+            )
+        if closed_days:
+            parts.append(
+                f"{len(closed_days)} receive no groups on "
+                f"{', '.join(map(str, visits.days[k]))} (visit_days)"
+            )
+        reasons.append(f"{what}: {'; '.join(parts)}.")
+    return reasons

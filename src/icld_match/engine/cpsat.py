@@ -17,10 +17,20 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from ..index.problem_index import ProblemIndex
-from ..records.result import Allocation, Status, Team, TermValue
+from ..records.catalogue import VISIT_RULES
+from ..records.result import Allocation, Status, Team, TermValue, Visit
+from ..records.schema import DateRange
 from .clock import Deadline
-from .model import SCALE, ModelContext, Term, build_context, candidate_counts, slot_matrix
-from .rules import apply_all
+from .model import (
+    SCALE,
+    ModelContext,
+    Term,
+    build_context,
+    candidate_counts,
+    slot_matrix,
+    visits_context,
+)
+from .rules import RULES, apply_all
 
 STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -112,6 +122,27 @@ def hint_values(ctx: ModelContext, allocation: Allocation) -> dict[int, int]:
     values = {var.index: int(key in hinted) for key, var in ctx.x.items()}
     opened = {slot for _, slot in hinted}
     values.update({var.index: int(slot in opened) for slot, var in enumerate(ctx.used)})
+    values.update(visit_hint_values(ctx, allocation))
+    return values
+
+
+def visit_hint_values(ctx: ModelContext, allocation: Allocation) -> dict[int, int]:
+    """Visit literals of an allocation's study visits (none when it has no visits)."""
+    if not allocation.visits:
+        return {}
+    problem = ctx.index.problem
+    chosen = {(v.cohort, v.visit, v.host, v.day) for v in allocation.visits}
+    values: dict[int, int] = {}
+    for k, (c, visit_id) in enumerate(ctx.index.visits.keys):
+        mine = {
+            var.index: int(
+                (problem.cohorts[c].id, visit_id, problem.hosts[option.host].id, option.day)
+                in chosen
+            )
+            for option, var in ctx.visit_vars[k]
+        }
+        if any(mine.values()):  # a visit whose old place is closed is left to the solver
+            values.update(mine)
     return values
 
 
@@ -180,6 +211,7 @@ class Outcome:
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
+    visits: list[Visit] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -210,7 +242,7 @@ def build(index: ProblemIndex, spec: RunSpec) -> ModelContext:
     0.085 s. With two workers it made no difference on the first and cost on another
     season (no hint: 129.0 against 239.6 after 15 s), so it stays there.
     """
-    ctx = build_context(index, allow_unplaced=spec.allow_unplaced)
+    ctx = build_context(index, allow_unplaced=spec.allow_unplaced, skipped=spec.skip_rules)
     skip = spec.skip_rules | ({"symmetry"} if spec.workers == 1 else set())
     apply_all(ctx, frozenset(skip))
     return ctx
@@ -262,7 +294,11 @@ def run_model(
             return Outcome(STATUS.get(code, Status.UNKNOWN), solve_time)
         first_proven = code == cp_model.OPTIMAL
         ctx.model.add(first >= round(solver.objective_value))
-        hint = Allocation(status=Status.FEASIBLE, teams=decode_teams(ctx, solver))
+        hint = Allocation(
+            status=Status.FEASIBLE,
+            teams=decode_teams(ctx, solver),
+            visits=decode_visits(ctx, solver),
+        )
     offset = set_objective(ctx.model, ctx.terms)
     if hint is not None:
         add_hint(ctx, hint, deadline=deadline)
@@ -301,7 +337,8 @@ def _decode(
     # The exact objective can differ from CP-SAT's by coefficient rounding (< 1/SCALE each).
     bound = objective if status is Status.OPTIMAL else max(objective, scaled_bound / SCALE + offset)
     gap = abs(scaled_bound - scaled_objective) / max(SCALE, abs(scaled_objective))
-    return Outcome(status, solve_time, decode_teams(ctx, solver), terms, objective, bound, gap)
+    teams, visits = decode_teams(ctx, solver), decode_visits(ctx, solver)
+    return Outcome(status, solve_time, teams, terms, objective, bound, gap, visits=visits)
 
 
 def decode_teams(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Team]:
@@ -326,3 +363,54 @@ def _start(ctx: ModelContext, solver: cp_model.CpSolver, s: int) -> date:
         if solver.boolean_value(literal):
             return start
     return ctx.index.problem.cohorts[ctx.slots[s].cohort].starts()[0]
+
+
+def decode_visits(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Visit]:
+    """The chosen (host, day) of every study visit, in cohort and visit order."""
+    problem, fit = ctx.index.problem, ctx.index.visits.fit
+    return [
+        Visit(
+            cohort=problem.cohorts[c].id,
+            visit=visit_id,
+            host=problem.hosts[option.host].id,
+            day=option.day,
+            fit=round(float(fit[k, option.host]), 6),
+        )
+        for k, (c, visit_id) in enumerate(ctx.index.visits.keys)
+        for option, var in ctx.visit_vars[k]
+        if solver.boolean_value(var)
+    ]
+
+
+#: Seconds the visits-only model gets at least, whatever the deadline says.
+VISITS_MIN_TIME = 1.0
+#: Every model rule that is not about study visits (left out of the visits-only model).
+_TEAM_RULES = frozenset(name for name, _, _ in RULES if name not in VISIT_RULES)
+
+
+def run_visits(index: ProblemIndex, teams: list[Team], *, deadline: Deadline) -> Outcome:
+    """The best study visits given the teams: a small model of the visits alone.
+
+    Why: greedy, decompose and LNS plan teams only; visits are few (a handful per
+    cohort), so assigning them afterwards, the teams fixed, takes milliseconds.
+    """
+    fixed = frozenset(
+        (index.cohort_pos[t.cohort], index.host_pos[t.host], day)
+        for t in teams
+        if t.cohort in index.cohort_pos and t.host in index.host_pos
+        for day in DateRange(start=t.start, end=t.end).days()
+    )
+    ctx = visits_context(index, fixed)
+    apply_all(ctx, _TEAM_RULES)
+    offset = set_objective(ctx.model, ctx.terms)
+    solver = cp_model.CpSolver()
+    # never cut short (not even by an interrupt): a plan must not be lost for want of
+    # its visits, and this model is solved in milliseconds
+    limit = max(deadline.remaining(), VISITS_MIN_TIME)
+    configure(solver.parameters, time_limit=limit, seed=0, workers=1, log=False)
+    status = STATUS.get(solver.solve(ctx.model), Status.UNKNOWN)
+    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return Outcome(status, solver.wall_time)
+    outcome = _decode(ctx, solver, status, solver.wall_time, offset)
+    outcome.teams = list(teams)
+    return outcome

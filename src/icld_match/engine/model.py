@@ -19,6 +19,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from ..index.problem_index import ProblemIndex
+from ..index.visits import VisitOption
 
 #: Objective coefficients are weights x values rounded to 1/SCALE.
 SCALE = 1000
@@ -78,6 +79,13 @@ class ModelContext:
     assumptions: dict[str, Assumption] | None = None
     #: Slots of cohorts with a window: start day -> literal (see :mod:`..calendar`).
     starts: dict[int, dict[date, cp_model.IntVar]] = field(default_factory=dict)
+    #: Per study visit (``index.visits`` order): its (host, day) options and literals.
+    #: Only open options, except when diagnosing (closed ones are then forbidden by the
+    #: named rule that closes them, so a core can name it).
+    visit_vars: list[list[tuple[VisitOption, cp_model.IntVar]]] = field(default_factory=list)
+    #: (cohort, host) pairs known to hold a team, when the teams are given rather than
+    #: decided (the visits-only model); None: the team slots decide (``used``).
+    fixed_teams: frozenset[tuple[int, int, date]] | None = None
 
     def guard(self, rule: str, label: str, records: tuple[str, ...]) -> list[cp_model.IntVar]:
         """Enforcement literals for one rule instance: none, or its assumption when diagnosing."""
@@ -165,9 +173,14 @@ def slot_matrix(index: ProblemIndex, diagnose: bool = False) -> npt.NDArray[np.i
 
 
 def build_context(
-    index: ProblemIndex, *, allow_unplaced: bool = False, diagnose: bool = False
+    index: ProblemIndex,
+    *,
+    allow_unplaced: bool = False,
+    diagnose: bool = False,
+    skipped: frozenset[str] = frozenset(),
 ) -> ModelContext:
-    """Create slots and assignment literals for every allowed (participant, host) pair."""
+    """Create slots and assignment literals for every allowed (participant, host) pair,
+    and visit literals for every open visit option (or one closed only by ``skipped``)."""
     model = cp_model.CpModel()
     slots: list[Slot] = []
     slots_at: dict[tuple[int, int], list[int]] = {}
@@ -204,9 +217,54 @@ def build_context(
         used,
         allow_unplaced=allow_unplaced,
         assumptions={} if diagnose else None,
+        visit_vars=visit_literals(index, model, diagnose, skipped),
     )
     if index.has_windows:  # the days are part of the plan: a start literal per slot
         from .calendar import add_start_literals
 
         add_start_literals(ctx)
     return ctx
+
+
+def visit_literals(
+    index: ProblemIndex,
+    model: cp_model.CpModel,
+    diagnose: bool,
+    skipped: frozenset[str] = frozenset(),
+) -> list[list[tuple[VisitOption, cp_model.IntVar]]]:
+    """``v[visit, host, day]`` for every open option (every option when diagnosing, and
+    those closed only by rules the caller skips)."""
+    visits = index.visits
+    hosts = index.problem.hosts
+    out: list[list[tuple[VisitOption, cp_model.IntVar]]] = []
+    for k, (c, visit_id) in enumerate(visits.keys):
+        cohort_id = index.problem.cohorts[c].id
+        options = [o for o in visits.options[k] if diagnose or set(o.closed_by) <= skipped]
+        out.append(
+            [
+                (o, model.new_bool_var(f"v[{cohort_id},{visit_id},{hosts[o.host].id},{o.day}]"))
+                for o in options
+            ]
+        )
+    return out
+
+
+def visits_context(
+    index: ProblemIndex, teams: frozenset[tuple[int, int, date]], *, diagnose: bool = False
+) -> ModelContext:
+    """A model of the study visits alone, the teams given as (cohort, host, day) triples:
+    each day a team of the cohort is at the host."""
+    model = cp_model.CpModel()
+    return ModelContext(
+        index,
+        model,
+        [],
+        {},
+        {},
+        [],
+        [[] for _ in range(index.n_participants)],
+        [],
+        assumptions={} if diagnose else None,
+        visit_vars=visit_literals(index, model, diagnose),
+        fixed_teams=teams,
+    )

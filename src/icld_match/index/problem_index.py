@@ -22,6 +22,7 @@ from ..records.result import Allocation, Team
 from ..records.schema import DateRange, Problem
 from ..records.travel import cost_units, travel_cost_matrix, uses_travel
 from ..records.validation import latest_season_teams
+from .visits import StudyVisits
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
@@ -295,6 +296,11 @@ class ProblemIndex:
     def travel_units(self) -> IntArray:
         """cohort x host: one team's trip in whole öre (the budgets' integer units)."""
         return cost_units(self.travel_cost)
+
+    @cached_property
+    def visits(self) -> StudyVisits:
+        """The problem's study visits with their (host, day) options and fits."""
+        return StudyVisits.build(self.problem)
 
     @cached_property
     def allowed(self) -> BoolMatrix:

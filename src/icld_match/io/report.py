@@ -227,12 +227,24 @@ def _cohorts(problem: Problem, allocation: Allocation, e: Explanation) -> str:
         header = ["team", "host", "dates", "members", "countries", "fit"]
         html.append(_table(header, rows, {5}, nowrap={0, 2}))
         html += [_team_card(t, e, problem) for t in teams]
+        html.append(_study_visits(e, cohort.id))
         unplaced = [p for p in e.participants if p.cohort == cohort.id and p.team is None]
         if unplaced:
             html.append("<h3>Not placed</h3><ul>")
             html += [f"<li>{_e(p.name)} ({_e(p.id)}): {_e(p.why)}</li>" for p in unplaced]
             html.append("</ul>")
     return "".join(html)
+
+
+def _study_visits(e: Explanation, cohort_id: str) -> str:
+    """The cohort's whole-group study visits: day, host, fit and why there."""
+    visits = sorted((v for v in e.visits if v.cohort == cohort_id), key=lambda v: v.day)
+    if not visits:
+        return ""
+    rows = [(v.day, v.visit, v.host_name or v.host, f"{v.fit:.2f}", v.why) for v in visits]
+    return "<h3>Study visits (whole group)</h3>" + _table(
+        ["day", "visit", "host", "fit", "why"], rows, {3}, nowrap={0}
+    )
 
 
 def _hosts(problem: Problem, allocation: Allocation) -> str:

@@ -92,11 +92,39 @@ def roster_tables(
                 ]
             )
         tables.append(table)
+    if allocation.visits:
+        tables.append(_visits_sheet(problem, allocation, scores))
     fits = _fits(problem) if scores else None
     for host in problem.hosts:
         if host.id in by_host:
             tables.append(_host_sheet(host, by_host[host.id], people, fits))
     return tables
+
+
+def _visits_sheet(problem: Problem, allocation: Allocation, scores: bool) -> Table:
+    """Every whole-group study visit, by cohort and day: where the whole group goes."""
+    hosts = {h.id: h for h in problem.hosts}
+    table = Table(
+        "study visits",
+        ["cohort", "visit", "day", "host", "municipality", "people"] + ["fit"] * scores,
+    )
+    size = {c.id: 0 for c in problem.cohorts}
+    for p in problem.participants:
+        size[p.cohort] = size.get(p.cohort, 0) + 1
+    for visit in sorted(allocation.visits, key=lambda v: (v.cohort, v.day, v.visit)):
+        host = hosts.get(visit.host)
+        table.add(
+            [
+                visit.cohort,
+                visit.visit,
+                visit.day,
+                host.name if host else visit.host,
+                host.municipality if host else "",
+                size.get(visit.cohort, 0),
+                *([round(visit.fit, 3)] if scores else []),
+            ]
+        )
+    return table
 
 
 def _host_sheet(

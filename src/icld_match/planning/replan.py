@@ -18,7 +18,7 @@ from ..engine.model import ModelContext
 from ..index.problem_index import ProblemIndex
 from ..records.base import cached_index
 from ..records.errors import ProblemError, ProblemIssue
-from ..records.result import Allocation
+from ..records.result import Allocation, Visit
 from ..records.schema import Problem
 from ..strategies.solve import solve_index
 from .changes import Change, Dropout, Forbid, Force, HostCancels, SetCapacity, apply_changes
@@ -51,6 +51,11 @@ class PlanChange(BaseModel):
     kept: int = Field(description="Participants of the old plan still at the same host.")
     term_deltas: dict[str, float] = Field(description="Change of each term's contribution.")
     objective_delta: float | None = Field(description="New objective minus old.")
+    visit_moves: list[str] = Field(
+        default_factory=list,
+        description="Study visits of the old plan whose host or day changed, e.g. "
+        "'V1 of C1: umea 2026-05-13 -> malmo 2026-05-14'.",
+    )
 
     def summary(self) -> str:
         lines = [
@@ -61,6 +66,7 @@ class PlanChange(BaseModel):
         lines += [
             f"  {m.participant}: {m.from_host} -> {m.to_host or '-'}  ({m.why})" for m in self.moves
         ]
+        lines += [f"  visit {move}" for move in self.visit_moves]
         if self.objective_delta is not None:
             lines.append(f"objective change: {self.objective_delta:+.3f}")
             lines += [f"  {name:<14}{delta:+.3f}" for name, delta in self.term_deltas.items()]
@@ -72,8 +78,12 @@ def _hosts(allocation: Allocation) -> dict[str, str]:
     return {m: t.host for t in allocation.teams for m in t.members}
 
 
-def _stay_expression(previous: dict[str, str]) -> Callable[[ModelContext], Any]:
-    """Count of previously placed participants kept at their previous host."""
+def _stay_expression(
+    previous: dict[str, str], visits: list[Visit] | None = None
+) -> Callable[[ModelContext], Any]:
+    """Count of previously placed participants kept at their previous host; then (as a
+    tie-break below one participant) study visits kept at their host and day."""
+    kept_visits = {(v.cohort, v.visit, v.host, v.day) for v in visits or []}
 
     def build(ctx: ModelContext) -> Any:
         index = ctx.index
@@ -83,9 +93,31 @@ def _stay_expression(previous: dict[str, str]) -> Callable[[ModelContext], Any]:
             if p is None or h is None:
                 continue
             literals += [ctx.x[p, s] for s in ctx.of_participant[p] if ctx.slots[s].host == h]
-        return sum(literals)
+        if not kept_visits:
+            return sum(literals)
+        problem = index.problem
+        same = [
+            var
+            for k, (c, visit_id) in enumerate(index.visits.keys)
+            for option, var in ctx.visit_vars[k]
+            if (problem.cohorts[c].id, visit_id, problem.hosts[option.host].id, option.day)
+            in kept_visits
+        ]
+        return sum(literals) * (len(same) + 1) + sum(same)
 
     return build
+
+
+def _visit_moves(before: Allocation, after: Allocation) -> list[str]:
+    """Old visits now at another host or day (or no longer planned)."""
+    new = {(v.cohort, v.visit): v for v in after.visits}
+    moves = []
+    for v in before.visits:
+        now = new.get((v.cohort, v.visit))
+        if now is None or (now.host, now.day) != (v.host, v.day):
+            to = f"{now.host} {now.day}" if now is not None else "-"
+            moves.append(f"{v.visit} of {v.cohort}: {v.host} {v.day} -> {to}")
+    return moves
 
 
 def _change_reason(
@@ -183,6 +215,7 @@ def compare(
         kept=kept,
         term_deltas=deltas,
         objective_delta=delta,
+        visit_moves=_visit_moves(before, after) if after.is_feasible() else [],
     )
 
 
@@ -233,7 +266,7 @@ def _resolve(
         seed=seed,
         workers=workers,
         hint=before,
-        primary=_stay_expression(_hosts(before)) if mode == "replan" else None,
+        primary=_stay_expression(_hosts(before), before.visits) if mode == "replan" else None,
     ).stamped(changed)  # icld-match version and the changed problem's hash
     return compare(mode, changes, changed, before, after)
 

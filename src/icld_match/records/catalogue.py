@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Level = Literal["hard", "switch", "soft", "model"]
-Kind = Literal["plan", "record", "pair", "team", "group", "term"]
+Kind = Literal["plan", "record", "pair", "team", "group", "term", "visit"]
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,43 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         "a pinned participant goes to the host they are pinned to",
         model="pins",
         closes="are excluded by a pin",
+    ),
+    RuleEntry(
+        "visit_placement",
+        "hard",
+        "visit",
+        "each study visit a cohort needs gets exactly one host and day",
+        model="visit_placement",
+    ),
+    RuleEntry(
+        "visit_capacity",
+        "hard",
+        "visit",
+        "a host receives a cohort's whole group only if its group capacity holds the cohort",
+        model="visit_capacity",
+    ),
+    RuleEntry(
+        "visit_days",
+        "hard",
+        "visit",
+        "a study visit falls on one of its allowed days, at a host that offers group visits "
+        "and is available that day",
+        model="visit_days",
+    ),
+    RuleEntry(
+        "visit_per_day",
+        "hard",
+        "visit",
+        "a host receives at most its max_per_day groups a day, over all cohorts",
+        model="visit_per_day",
+    ),
+    RuleEntry(
+        "visit_clash",
+        "hard",
+        "visit",
+        "a host does not receive a cohort's whole group and one of its teams on the same day "
+        "unless it allows both (with_teams)",
+        model="visit_clash",
     ),
     RuleEntry(
         "symmetry",
@@ -280,6 +317,21 @@ CATALOGUE: tuple[RuleEntry, ...] = (
         term="host_relief",
         sense="penalty",
     ),
+    RuleEntry(
+        "visit_fit",
+        "soft",
+        "term",
+        "reward: each study visit's fit with its host's group-visit themes",
+        model="visit_fit",
+        checked=False,
+        term="visit_fit",
+        sense="reward",
+    ),
+)
+
+#: The rules about whole-group study visits (the visits-only model applies just these).
+VISIT_RULES: tuple[str, ...] = tuple(
+    e.name for e in CATALOGUE if e.kind == "visit" or e.name == "visit_fit"
 )
 
 

@@ -42,6 +42,18 @@ class Team(Checked):
     fit: float = Field(description="Mean thematic fit of the members with the host, in [0, 1].")
 
 
+class Visit(Checked):
+    """A cohort's whole-group study visit placed at one host on one day."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cohort: str = Field(description="Cohort id.")
+    visit: str = Field(description="Study visit id (unique within the cohort).")
+    host: str = Field(description="Host id.")
+    day: date = Field(description="Day of the visit.")
+    fit: float = Field(description="Thematic fit of the visit with the host's group themes.")
+
+
 class TermValue(Checked):
     """One named objective term: its raw value, weight and signed contribution."""
 
@@ -74,6 +86,11 @@ class Allocation(Checked):
 
     status: Status = Field(description="optimal, feasible, infeasible, unknown or invalid.")
     teams: list[Team] = Field(default_factory=list, description="Teams in id order.")
+    visits: list[Visit] = Field(
+        default_factory=list,
+        description="Whole-group study visits, by cohort and visit id (empty when the "
+        "problem asks for none).",
+    )
     objective: float | None = Field(
         default=None, description="Sum of term contributions (maximised)."
     )
@@ -174,6 +191,12 @@ class Allocation(Checked):
             rows = [self._team_cells(team, problem) for team in self.teams]
             lines.append("")
             lines += _columns(["team", "cohort", "host", "dates", "fit", "members"], rows)
+        if self.visits:
+            lines.append("")
+            lines += _columns(
+                ["visit", "cohort", "day", "fit", "host"],
+                [self._visit_cells(v, problem) for v in self.visits],
+            )
         return "\n".join(lines)
 
     def _travel_lines(self, problem: Problem) -> list[str]:
@@ -197,6 +220,13 @@ class Allocation(Checked):
             total = sum(spent.values())
             lines.append(f"  season: {total:,.2f} (budget {problem.travel_budget:,.2f})")
         return lines
+
+    @staticmethod
+    def _visit_cells(visit: Visit, problem: Problem | None) -> list[str]:
+        host = visit.host
+        if problem is not None:
+            host = _or_id(problem.host, visit.host, lambda h: h.name)
+        return [visit.visit, visit.cohort, str(visit.day), f"{visit.fit:.2f}", host]
 
     def _team_cells(self, team: Team, problem: Problem | None) -> list[str]:
         """One team's cells; names come from the problem's O(1) id lookups when given."""

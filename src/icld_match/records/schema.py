@@ -161,6 +161,26 @@ class Base(Record):
     lon: Longitude
 
 
+ThemeWeight = Annotated[float, Field(strict=True, ge=0, le=MAX_WEIGHT)]
+
+
+class StudyVisit(Record):
+    """A visit the whole cohort makes together to one host (a municipality or operation)."""
+
+    id: Id = Field(description="Visit id, unique within its cohort.")
+    themes: dict[Tag, ThemeWeight] = Field(
+        default_factory=dict,
+        description="What the cohort wants to see, each theme with a weight (>= 0, at most "
+        "1e6); the visit's fit with a host is computed like a participant's thematic fit.",
+    )
+    days: list[Day] | None = Field(
+        default=None,
+        min_length=1,
+        description="Days the visit may take place (YYYY-MM-DD); null means any day of the "
+        "cohort's visit window (its internship days).",
+    )
+
+
 class Cohort(Record):
     """One intake of an international training programme (about 25 participants)."""
 
@@ -192,6 +212,11 @@ class Cohort(Record):
         default=None,
         description="Most the travel of this cohort's teams may cost in total (SEK); null: "
         "no limit.",
+    )
+    study_visits: list[StudyVisit] = Field(
+        default_factory=list,
+        description="Study visits the whole cohort makes together; each gets exactly one "
+        "host and day.",
     )
 
     @model_validator(mode="after")
@@ -227,6 +252,20 @@ class Cohort(Record):
         if self.window is None:
             return self.span
         return DateRange(start=start, end=start + timedelta(self.internship_days - 1))
+
+
+def visit_window(cohort: Cohort) -> list[date]:
+    """The days a cohort can make a study visit whose own days are not given.
+
+    The one place that says where visit days come from: the fixed internship days, or
+    every day of the cohort's window (e.g. its whole Swedish phase).
+    """
+    return cohort.span.days()
+
+
+def study_visit_days(cohort: Cohort, visit: StudyVisit) -> list[date]:
+    """The days a study visit may take place: its own ``days``, else the cohort's window."""
+    return sorted(set(visit.days)) if visit.days is not None else visit_window(cohort)
 
 
 def _language_codes(languages: list[str]) -> list[str]:
@@ -337,6 +376,46 @@ class Capacity(Record):
     )
 
 
+class GroupVisits(Record):
+    """A host's offer to receive a whole cohort (about 25 people) on a study visit."""
+
+    capacity: Count = Field(
+        description="People the host can receive at once on a group visit; a cohort "
+        "larger than this cannot come."
+    )
+    themes: dict[Tag, Annotated[float, Field(strict=True)]] = Field(
+        default_factory=dict,
+        description="Operations and themes shown to visiting groups, each with a strength "
+        "in [0, 1].",
+    )
+    days: list[DateRange] | None = Field(
+        default=None,
+        description="Date ranges the host receives group visits; null means any day it is "
+        "available (its 'available' ranges still apply).",
+    )
+    max_per_day: Count = Field(
+        default=1, description="Groups (over all cohorts) the host receives on one day."
+    )
+    with_teams: bool = Field(
+        default=False,
+        strict=True,
+        description="Whether the host can receive a cohort's whole group on a day one of "
+        "that cohort's internship teams is with it.",
+    )
+
+    @field_validator("themes")
+    @classmethod
+    def _strengths_in_unit_interval(cls, themes: dict[str, float]) -> dict[str, float]:
+        bad = [tag for tag, s in themes.items() if not 0 <= s <= 1]
+        if bad:
+            raise ValueError(f"theme strengths must lie in [0, 1] (out of range: {', '.join(bad)})")
+        return themes
+
+    def offers(self, day: date) -> bool:
+        """Whether group visits are offered on this day (its own ranges only)."""
+        return self.days is None or any(r.start <= day <= r.end for r in self.days)
+
+
 class Host(Record):
     """A Swedish municipality or region that receives internship teams."""
 
@@ -388,6 +467,11 @@ class Host(Record):
         description="Approximate coordinates, for the distance-based travel cost; null: no "
         "distance-based travel cost to this host.",
     )
+    group_visits: GroupVisits | None = Field(
+        default=None,
+        description="Whether and how the host receives whole cohorts on study visits; null "
+        "means it does not.",
+    )
 
     @field_validator("languages")
     @classmethod
@@ -416,6 +500,13 @@ class Host(Record):
         if self.available is None and not self.closed_weekdays and not self.blackout:
             return True
         return all(self.open_on(day) for day in window.days())
+
+    def receives_group(self, day: date) -> bool:
+        """Whether the host receives a group visit on this day: it offers group visits that
+        day and its calendar is open then (available, not a closed weekday or blackout)."""
+        if self.group_visits is None or not self.group_visits.offers(day):
+            return False
+        return self.open_on(day)
 
 
 class Pin(Record):
@@ -593,6 +684,9 @@ class Weights(Record):
         default=0.1,
         description="Per 1,000 SEK of travel cost (the travel term's raw value is in "
         "thousands of SEK).",
+    )
+    visit_fit: Weight = Field(
+        default=1.0, description="Per unit of study-visit fit (visit themes x host group themes)."
     )
 
 

@@ -91,6 +91,7 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
     for i, c in enumerate(problem.cohorts):
         if head_count[c.id] == 0:
             add(_label("cohorts", i, c.id), "id", "cohort has no participants")
+    issues += study_visit_issues(problem)
 
     pinned: dict[str, str] = {}
     for i, pin in enumerate(problem.pins):
@@ -181,6 +182,39 @@ def latest_season_teams(problem: Problem) -> dict[str, int]:
     return dict(teams)
 
 
+def study_visit_issues(problem: Problem) -> list[ProblemIssue]:
+    """Study visits: ids unique within a cohort, no day or theme given twice; a host's
+    group-visit themes listed once each (tags ignore case)."""
+    issues: list[ProblemIssue] = []
+    for i, cohort in enumerate(problem.cohorts):
+        label = _label("cohorts", i, cohort.id)
+        ids = [v.id for v in cohort.study_visits]
+        for k, visit in enumerate(cohort.study_visits):
+            field = f"study_visits[{k}]"
+            if visit.id in _duplicates(ids):
+                message = f"duplicate visit id {visit.id!r}"
+                issues.append(ProblemIssue(label, f"{field}.id", message))
+            for day in _duplicates(str(d) for d in visit.days or []):
+                issues.append(ProblemIssue(label, f"{field}.days", f"day {day} listed twice"))
+            for tag in _duplicates(t.casefold() for t in visit.themes):
+                issues.append(
+                    ProblemIssue(
+                        label, f"{field}.themes", f"tag {tag!r} listed twice (tags ignore case)"
+                    )
+                )
+    for i, host in enumerate(problem.hosts):
+        offer = host.group_visits
+        for tag in _duplicates(t.casefold() for t in (offer.themes if offer else {})):
+            issues.append(
+                ProblemIssue(
+                    _label("hosts", i, host.id),
+                    "group_visits.themes",
+                    f"tag {tag!r} listed twice (tags ignore case)",
+                )
+            )
+    return issues
+
+
 def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
     """A weight so large that the scaled objective would overflow CP-SAT's integers.
 
@@ -215,6 +249,7 @@ def objective_range_issues(problem: Problem) -> list[ProblemIssue]:
         "fit_floor": people,
         "worst_fit": 1,
         "travel": people * dearest / 1000,
+        "visit_fit": sum(len(c.study_visits) for c in problem.cohorts),
     }
     weights = problem.weights.model_dump()
     total = sum(weights[name] * bound for name, bound in bounds.items()) * OBJECTIVE_SCALE

@@ -72,6 +72,26 @@ class CohortRecords:
         return records
 
 
+def visit_reservations(index: ProblemIndex, plan: Allocation) -> dict[str, set[str]]:
+    """Cohort id -> hosts its teams must avoid so that the plan's study visits stay valid:
+    where the whole group visits on an internship day and the host does not take both.
+
+    Why: blocks plan teams only; a block that sent a team where its cohort's group goes
+    would make the plan's visits break the clash rule, and the visits planned afterwards
+    might then find no room at all.
+    """
+    reserved: dict[str, set[str]] = defaultdict(set)
+    problem = index.problem
+    for visit in plan.visits:
+        if visit.cohort not in index.cohort_pos or visit.host not in index.host_pos:
+            continue
+        cohort, host = problem.cohort(visit.cohort), problem.host(visit.host)
+        both = host.group_visits is not None and host.group_visits.with_teams
+        if not both and cohort.span.start <= visit.day <= cohort.span.end:
+            reserved[visit.cohort].add(visit.host)
+    return reserved
+
+
 def subproblem(
     index: ProblemIndex,
     records: CohortRecords,
@@ -80,6 +100,7 @@ def subproblem(
     left: tuple[IntArray, IntArray, IntArray] | None = None,
     in_use: Iterable[int] = (),
     travel_left: float | None = None,
+    reserved: dict[str, set[str]] | None = None,
 ) -> Problem:
     """The cohorts of ``block`` alone, at ``hosts`` (and every host they wish for).
 
@@ -92,6 +113,8 @@ def subproblem(
     rule means the same in the block; the history keeps its latest season.
     ``travel_left`` replaces the season travel budget with what other cohorts leave (None
     keeps it); supplied trip costs that concern the block stay.
+    ``reserved`` (cohort id -> host ids) closes hosts to a cohort's teams, so that its
+    planned study visits stay valid (see :func:`visit_reservations`).
     """
     problem = index.problem
     participants = [p for c in block for p in records.participants[c]]
@@ -126,9 +149,16 @@ def subproblem(
 
     return Problem.model_construct(
         schema_version=problem.schema_version,
-        cohorts=[problem.cohorts[c] for c in block],
+        # blocks plan teams only: study visits are planned for the whole plan afterwards
+        # (strategies.visits), since host days are shared by every cohort's visits
+        cohorts=[problem.cohorts[c].model_copy(update={"study_visits": []}) for c in block],
         participants=[
-            p.model_copy(update={"blocked_hosts": [b for b in p.blocked_hosts if b in kept]})
+            p.model_copy(
+                update={
+                    "blocked_hosts": [b for b in p.blocked_hosts if b in kept]
+                    + sorted((reserved or {}).get(p.cohort, set()) & kept - set(p.blocked_hosts))
+                }
+            )
             for p in participants
         ],
         hosts=sub_hosts,
@@ -262,6 +292,7 @@ class CohortSweep:
         self.travel_limit = None if season is None else budget_units(season)
         self.solve_time = 0.0  # inside CP-SAT, over every block
         self.total = _objective(problem, plan.teams)
+        self.reserved = visit_reservations(index, plan)
 
     def _count(self, cohort: int, teams: Iterable[Team], sign: int) -> None:
         for team in teams:
@@ -311,7 +342,14 @@ class CohortSweep:
         in_use = np.flatnonzero(self.teams[others].sum(0) > 0).tolist()
         left = (teams_left, people_left, season_left)
         return subproblem(
-            index, self.records, block, hosts, left, in_use, travel_left=self.travel_left(block)
+            index,
+            self.records,
+            block,
+            hosts,
+            left,
+            in_use,
+            travel_left=self.travel_left(block),
+            reserved=self.reserved,
         )
 
     def prepare(self, block: list[int]) -> Job:
@@ -381,7 +419,9 @@ class CohortSweep:
 
     def plan(self, like: Allocation) -> Allocation:
         teams = self.index.renumbered(t for teams in self.teams_of.values() for t in teams)
-        return like.model_copy(update={"teams": teams, "solve_time": self.solve_time})
+        # the visits of ``like`` were planned for its teams: the portfolio plans them again
+        update = {"teams": teams, "solve_time": self.solve_time, "visits": []}
+        return like.model_copy(update=update)
 
 
 def improve_by_cohort(

@@ -22,6 +22,7 @@ def as_allocation(outcome: Outcome, strategy: str) -> Allocation:
     return Allocation(
         status=outcome.status,
         teams=outcome.teams,
+        visits=outcome.visits,
         objective=outcome.objective,
         best_bound=outcome.bound,
         gap=outcome.gap,

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from ..analysis.check import Violation, check
 from ..engine.clock import Deadline
 from ..index.problem_index import ProblemIndex
+from ..records.catalogue import VISIT_RULES
 from ..records.result import Allocation, Status
 from ..records.travel import budget_units
 
@@ -343,4 +344,8 @@ def greedy_allocation(
 
 
 def _only_unplaced(violation: Violation, allow_unplaced: bool) -> bool:
+    """Breaches a teams-only plan may have: people left out in relaxed mode, and the study
+    visits (planned afterwards, for the whole plan: strategies.visits)."""
+    if violation.rule in VISIT_RULES:
+        return True
     return allow_unplaced and violation.rule == "placement" and "is in no team" in violation.message

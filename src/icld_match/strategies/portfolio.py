@@ -34,6 +34,7 @@ from .decompose import Decompose
 from .exact import EXACT_LIMIT, Exact, better
 from .lns import Lns
 from .parts import PartResult
+from .visits import needs_visits, with_visits
 
 #: Exact models up to this many literals go straight after the construction.
 SMALL_EXACT = 6_000
@@ -81,6 +82,10 @@ class Portfolio:
         if isinstance(strategy, Exact):
             self.exact = strategy.outcome
         if found is None or found.status not in (Status.OPTIMAL, Status.FEASIBLE):
+            return best
+        # plans are compared with their study visits (visit_fit), planned for their teams
+        found = with_visits(index, found, ctx.deadline)
+        if found is None:  # these teams leave no room for the visits
             return best
         if best is not None and self._key(index, found, ctx) <= self._key(index, best, ctx):
             if isinstance(strategy, Exact) and found.status is Status.OPTIMAL:
@@ -241,6 +246,8 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
         ctx.deadline = whole.share(1 - BOUND_SHARE)
     plan, label, exact = _run_strategy(index, incumbent, ctx)
     ctx.deadline = whole
+    if plan is not None and needs_visits(index):
+        plan, label, exact = _visits_for(index, plan, label, exact, ctx)
     if plan is None:
         status = exact.status if exact is not None else Status.UNKNOWN
         return PartResult(None, None, status is Status.INFEASIBLE, label, status)
@@ -255,6 +262,23 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
             bound = extra if bound is None else min(bound, extra)
             proven = extra <= value + 1e-6
     return PartResult(plan, bound, proven, label, Status.FEASIBLE)
+
+
+def _visits_for(
+    index: ProblemIndex,
+    plan: Allocation,
+    label: str,
+    exact: Outcome | None,
+    ctx: Context,
+) -> tuple[Allocation | None, str, Outcome | None]:
+    """The plan with its study visits; when its teams leave no room for them, the exact
+    model plans teams and visits together (warm-started from the plan's teams)."""
+    planned = with_visits(index, plan, ctx.deadline)
+    if planned is not None:
+        return planned, label, exact
+    solver = Exact()
+    found = solver.run(index, plan, ctx)
+    return found, f"{label}>exact", solver.outcome
 
 
 def _run_strategy(

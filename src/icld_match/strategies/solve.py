@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any, TypeVar
 
 from ..analysis.check import check, score
-from ..analysis.diagnose import diagnose_index
+from ..analysis.diagnose import diagnose_index, diagnose_visits
 from ..analysis.precheck import explain_unplaced, precheck
 from ..engine.clock import Deadline, StopFlag
 from ..engine.cpsat import RunSpec, default_workers, run_model
@@ -33,6 +33,7 @@ from .context import STRATEGIES, Context, Progress, SolveOptions, StrategyName
 from .lexicographic import Floor, best_floor, ceiling
 from .parts import PartResult, independent_parts, solve_parts
 from .portfolio import run_named
+from .visits import needs_visits
 
 __all__ = ["Progress", "SolveOptions", "solve", "solve_index"]
 
@@ -125,6 +126,7 @@ def solve_index(
         plan = Allocation(
             status=outcome.status,
             teams=outcome.teams,
+            visits=outcome.visits,
             terms=outcome.terms,
             objective=outcome.objective,
         )
@@ -208,9 +210,11 @@ def solve_prepared(
         start = hint if hint is not None and not check(index.problem, hint) else None
         ctx = Context(options, deadline, on_progress, clock=deadline)
         # the worst-fit term is a minimum over everyone: parts solved apart would each
-        # lift their own minimum, and their proofs would not add up (unless it is 0 anyway)
+        # lift their own minimum, and their proofs would not add up (unless it is 0 anyway);
+        # cohorts with study visits share the hosts' group days: no independent parts
         separable = index.problem.weights.worst_fit == 0 or ceiling(index) <= 0
-        parts = independent_parts(index) if options.strategy == "auto" and separable else [[]]
+        split = options.strategy == "auto" and separable and not needs_visits(index)
+        parts = independent_parts(index) if split else [[]]
         if len(parts) > 1:
             results = solve_parts(index, parts, ctx, lambda sub, c: run_named(sub, None, c))
             result = _joined(index, results, len(parts))
@@ -282,6 +286,7 @@ def _answer(
     return Allocation(
         status=Status.OPTIMAL if proven else Status.FEASIBLE,
         teams=plan.teams,
+        visits=plan.visits,
         objective=objective,
         best_bound=objective if proven else bound,
         gap=None if bound is None else abs(bound - objective) / max(1.0, abs(objective)),
@@ -304,6 +309,10 @@ def _no_plan_reasons(index: ProblemIndex, status: Status, deadline: Deadline) ->
         return diagnose_index(index, time_limit=min(10.0, deadline.limit)).reasons()
     if status is Status.INVALID:
         return ["CP-SAT rejected the model (a bug in icld-match: please report it)."]
+    if needs_visits(index):  # cheap: the visits alone may already be impossible
+        found = diagnose_visits(index, time_limit=min(2.0, deadline.limit))
+        if found.feasible is False:
+            return found.reasons()
     return [f"No allocation was found within the time limit of {deadline.limit:g} s."]
 
 

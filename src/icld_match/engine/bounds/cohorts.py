@@ -517,6 +517,10 @@ def upper_bound(
     aim 3 % below the best bound so far). ``workers`` threads solve cohort models side by
     side; ``on_bound`` hears of every better bound as it is found. See the module
     docstring for why each bound is valid.
+
+    The team bounds below know nothing of study visits; the visit_fit reward is bounded
+    apart, by every visit at its best open option (``visit_ceiling``), and added with the
+    other plan-wide ceilings.
     """
     setup = Setup.of(index, seed)
     extra = plan_wide_ceiling(setup)
@@ -527,9 +531,18 @@ def upper_bound(
 
 
 def plan_wide_ceiling(setup: Setup) -> float:
-    """Ceilings of the terms that are not sums over cohorts (worst fit, season spread):
-    the per-cohort bounds do not see them, so they are added to every bound."""
-    return worst_fit_ceiling(setup) + season_spread_ceiling(setup)
+    """Ceilings of the terms that are not sums over cohorts' teams (worst fit, season
+    spread, study visits): the per-cohort bounds do not see them, so they are added to
+    every bound."""
+    return worst_fit_ceiling(setup) + season_spread_ceiling(setup) + visit_ceiling(setup.index)
+
+
+def visit_ceiling(index: ProblemIndex) -> float:
+    """weight x Σ over study visits of its best fit at an open (host, day): no plan's
+    visit_fit contribution is larger."""
+    if not len(index.visits):
+        return 0.0
+    return float(index.problem.weights.visit_fit) * index.visits.best_fit()
 
 
 def worst_fit_ceiling(setup: Setup) -> float:

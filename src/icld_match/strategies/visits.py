@@ -1,0 +1,40 @@
+"""Study visits for plans made of teams only: the one place a plan gets its visits.
+
+Why here: greedy, decompose and LNS form teams; the whole-group visits are few and meet
+the teams only through the clash rule (no group at a host on a day its cohort's team is
+there), so the best visits given the teams come from a tiny model in milliseconds. The
+exact model plans both at once; its visits are kept when they hold.
+"""
+
+from __future__ import annotations
+
+from ..analysis.check import check
+from ..engine.clock import Deadline
+from ..engine.cpsat import run_visits
+from ..index.problem_index import ProblemIndex
+from ..records.catalogue import VISIT_RULES
+from ..records.result import Allocation
+
+
+def needs_visits(index: ProblemIndex) -> bool:
+    return len(index.visits) > 0
+
+
+def visits_hold(index: ProblemIndex, plan: Allocation) -> bool:
+    """Whether the plan's visits break no visit rule (with its own teams)."""
+    return not any(v.rule in VISIT_RULES for v in check(index.problem, plan))
+
+
+def with_visits(index: ProblemIndex, plan: Allocation, deadline: Deadline) -> Allocation | None:
+    """The plan with the best study visits given its teams; None when no visits fit them.
+
+    A plan whose visits already hold (the exact model's) is returned unchanged.
+    """
+    if not needs_visits(index):
+        return plan
+    if plan.visits and visits_hold(index, plan):
+        return plan
+    outcome = run_visits(index, plan.teams, deadline=deadline)
+    if not outcome.found:
+        return None
+    return plan.model_copy(update={"visits": outcome.visits})
