@@ -272,7 +272,7 @@ ROLES = (
 
 def _hosts(rng: random.Random) -> list[dict[str, Any]]:
     hosts = []
-    for host_id, name, municipality, county, _lat, _lon in MUNICIPALITIES:
+    for host_id, name, municipality, county, lat, lon in MUNICIPALITIES:
         themes = rng.sample(THEMES, rng.randint(3, 5))
         languages = [
             "en",
@@ -291,28 +291,71 @@ def _hosts(rng: random.Random) -> list[dict[str, Any]]:
                 "accessibility": ["step-free"] if rng.random() < 0.8 else [],
                 "capacity": {"max_teams": 2 if big else 1, "max_participants": 8 if big else 4},
                 "season_max_teams": rng.choice([2, 3, 3, 4, 5]) if not big else 8,
+                "location": {"lat": lat, "lon": lon},
+                **_calendar(rng),
             }
         )
     return hosts
 
 
-def _internship(first: str) -> tuple[date, date]:
-    """Fixed internship days: Wednesday and Thursday of the phase's second week."""
-    start = date.fromisoformat(first) + timedelta(days=9)
-    return start, start + timedelta(days=1)
+def _calendar(rng: random.Random) -> dict[str, Any]:
+    """Most hosts receive on weekdays only; some only in spring or autumn (two ranges),
+    a few have a blackout week (e.g. a council's budget week)."""
+    calendar: dict[str, Any] = {"closed_weekdays": ["sat", "sun"]}
+    draw = rng.random()
+    if draw < 0.15:
+        calendar["available"] = [{"start": "2026-02-01", "end": "2026-06-20"}]
+    elif draw < 0.3:
+        calendar["available"] = [
+            {"start": "2026-03-01", "end": "2026-05-31"},
+            {"start": "2026-08-17", "end": "2026-11-30"},
+        ]
+    if rng.random() < 0.15:
+        week = date(2026, 3, 2) + timedelta(weeks=rng.randrange(0, 34))
+        calendar["blackout"] = [
+            {"start": week.isoformat(), "end": (week + timedelta(4)).isoformat()}
+        ]
+    return calendar
+
+
+def _group_visits(rng: random.Random, hosts: list[dict[str, Any]]) -> None:
+    """About a third of the hosts receive whole cohorts on study visits."""
+    for host in hosts:
+        if rng.random() < 0.35:
+            shown = rng.sample(sorted(host["themes"]), min(2, len(host["themes"])))
+            host["group_visits"] = {
+                "capacity": 30,
+                "themes": {t: host["themes"][t] for t in shown},
+                "max_per_day": 1,
+                "with_teams": rng.random() < 0.5,
+            }
+
+
+def _window(first: str) -> tuple[date, date]:
+    """The internship window: Monday to Friday of the phase's second week."""
+    start = date.fromisoformat(first) + timedelta(days=7)
+    return start, start + timedelta(days=4)
 
 
 def _cohorts() -> list[dict[str, Any]]:
     cohorts = []
-    for cohort_id, name, _countries, _focus, first, _last, _base in PROGRAMMES:
-        start, end = _internship(first)
+    for cohort_id, name, _countries, focus, first, _last, base in PROGRAMMES:
+        start, end = _window(first)
+        place, lat, lon = BASES[base]
         cohorts.append(
             {
                 "id": cohort_id,
                 "name": f"{name} 2026",
                 "programme": name,
-                "internship": {"start": start.isoformat(), "end": end.isoformat()},
+                "window": {"start": start.isoformat(), "end": end.isoformat()},
+                "internship_days": 2,
                 "team_size": {"min": 2, "max": 4},
+                "base": {"name": place, "lat": lat, "lon": lon},
+                "travel_budget": 90_000.0,
+                "study_visits": [
+                    {"id": "V1", "themes": {focus[0]: 1.0, focus[1]: 0.5}},
+                    {"id": "V2", "themes": {focus[2]: 1.0}},
+                ],
             }
         )
     return cohorts
@@ -377,6 +420,7 @@ def _history(rng: random.Random, people: list[dict[str, Any]]) -> list[dict[str,
 def make_problem() -> Problem:
     rng = random.Random("season-2026")
     hosts = _hosts(rng)
+    _group_visits(rng, hosts)
     _partnerships(rng, hosts)
     people = _participants(rng, [h["id"] for h in hosts])
     data = {

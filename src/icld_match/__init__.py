@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the type checker sees plain imports; the interpreter loads 
     from .records.result import Allocation, Status, Team, TermValue, Unplaced, Visit
     from .records.schema import (
         Affinity,
+        Base,
         Capacity,
         Cohort,
         DateRange,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:  # the type checker sees plain imports; the interpreter loads 
         Host,
         KeepApart,
         KeepTogether,
+        Location,
         Participant,
         PastVisit,
         Pin,
@@ -57,8 +59,11 @@ if TYPE_CHECKING:  # the type checker sees plain imports; the interpreter loads 
         Rules,
         StudyVisit,
         TeamSize,
+        TravelCost,
+        TravelSettings,
         Weights,
     )
+    from .records.travel import travel_cost
     from .strategies.solve import Progress, solve
 
 __version__ = "0.1.0"
@@ -118,6 +123,11 @@ _EXPORTS: dict[str, str] = {
     "Rules": ".records.schema",
     "StudyVisit": ".records.schema",
     "TeamSize": ".records.schema",
+    "Base": ".records.schema",
+    "Location": ".records.schema",
+    "TravelCost": ".records.schema",
+    "TravelSettings": ".records.schema",
+    "travel_cost": ".records.travel",
     "Weights": ".records.schema",
     "Progress": ".strategies.solve",
     "solve": ".strategies.solve",
@@ -142,6 +152,7 @@ __all__ = [
     "AddParticipant",
     "Affinity",
     "Allocation",
+    "Base",
     "Capacity",
     "Change",
     "Cohort",
@@ -157,6 +168,7 @@ __all__ = [
     "HostCancels",
     "KeepApart",
     "KeepTogether",
+    "Location",
     "Move",
     "Participant",
     "PastVisit",
@@ -173,6 +185,8 @@ __all__ = [
     "Team",
     "TeamSize",
     "TermValue",
+    "TravelCost",
+    "TravelSettings",
     "Unplaced",
     "Violation",
     "Visit",
@@ -193,5 +207,6 @@ __all__ = [
     "replan",
     "score",
     "solve",
+    "travel_cost",
     "what_if",
 ]
