@@ -98,6 +98,7 @@ def subproblem(
     block: list[int],
     hosts: Iterable[int],
     left: tuple[IntArray, IntArray, IntArray] | None = None,
+    *,
     in_use: Iterable[int] = (),
     travel_left: float | None = None,
     reserved: dict[str, set[str]] | None = None,
@@ -347,7 +348,7 @@ class CohortSweep:
             block,
             hosts,
             left,
-            in_use,
+            in_use=in_use,
             travel_left=self.travel_left(block),
             reserved=self.reserved,
         )
