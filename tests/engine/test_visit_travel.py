@@ -146,7 +146,7 @@ def test_the_budget_sends_the_visit_to_the_near_host_and_binds() -> None:
 
 @pytest.mark.parametrize(("weight", "where"), [(0.01, "G1"), (0.1, "G2")])
 def test_travel_weight_trades_a_far_visit_host_against_visit_fit(weight: float, where: str) -> None:
-    """G1 fits 0.7 better than G2 and costs (far − 6000) SEK more: at 0.01 per 1,000 SEK
+    """G1 fits 0.7 better than G2 and costs (far - 6000) SEK more: at 0.01 per 1,000 SEK
     the fit wins, at 0.1 the cost does."""
     extra = (far_cost() - 6000.0) / 1000
     assert weight * extra != pytest.approx(0.7, abs=0.05)
@@ -159,7 +159,7 @@ def test_travel_weight_trades_a_far_visit_host_against_visit_fit(weight: float, 
 
 
 def test_the_visits_only_model_spends_what_the_teams_leave() -> None:
-    """The team's trip (H1, supplied at 5000 SEK) is paid first: a budget of 5000 + far − 1
+    """The team's trip (H1, supplied at 5000 SEK) is paid first: a budget of 5000 + far - 1
     SEK leaves G1 one SEK short, so the visit goes to G2; 0.01 SEK short of G2, none fits."""
     data = visiting().model_dump()
     data["travel_costs"] = [{"cohort": "C1", "host": "H1", "cost": 5000.0}]
@@ -182,7 +182,9 @@ def test_acceptance_rechecks_the_budget_of_a_plans_visits() -> None:
     index = ProblemIndex.build(problem)
     plan = solve(problem, workers=1, time_limit=30)
     over = plan.model_copy(
-        update={"visits": [Visit(cohort="C1", visit="V1", host="G1", day=plan.teams[0].start, fit=1.0)]}
+        update={
+            "visits": [Visit(cohort="C1", visit="V1", host="G1", day=plan.teams[0].start, fit=1.0)]
+        }
     )
     assert {v.rule for v in check(problem, over)} == {"travel_budget"}
     assert not visits_hold(index, over)
