@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import START, cohort, host, participant
 
-from icld_match import Problem, Status, check, diagnose, solve
+from icld_match import Problem, Status, check, diagnose, explain, solve
 from icld_match.analysis.check import visit_travel_cost as referee_cost
 from icld_match.engine.clock import Deadline
 from icld_match.engine.cpsat import run_visits
@@ -201,3 +201,19 @@ def test_problems_without_travel_data_are_unchanged_by_visits() -> None:
     allocation = solve(problem, workers=1, time_limit=30)
     assert "travel" not in {t.name for t in allocation.terms}
     assert visit_host(allocation) == "G1"
+
+
+def test_explain_lists_the_visit_trip_and_counts_it_per_cohort() -> None:
+    problem = visiting(budget=far_cost() + 10.0)
+    allocation = solve(problem, workers=1, time_limit=30)
+    explained = explain(problem, allocation)
+    travel = next(t for t in explained.terms if t.name == "travel")
+    assert any(
+        m.startswith("visit V1 (C1) to Host G1: ") and f"{far_cost():,.2f} SEK" in m
+        for m in travel.matches
+    )
+    assert explained.travel_by_cohort == {"C1": pytest.approx(far_cost())}
+    (report,) = explained.visits
+    assert report.travel_cost == far_cost()
+    summary = allocation.summary(problem)
+    assert f"C1: {far_cost():,.2f} (budget {far_cost() + 10.0:,.2f})" in summary

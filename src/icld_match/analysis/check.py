@@ -39,6 +39,7 @@ __all__ = [
     "objective",
     "score",
     "team_travel_cost",
+    "visit_travel_cost",
     "thematic_fit",
 ]
 
