@@ -39,8 +39,8 @@ __all__ = [
     "objective",
     "score",
     "team_travel_cost",
-    "visit_travel_cost",
     "thematic_fit",
+    "visit_travel_cost",
 ]
 
 #: Hard-rule names, in the order :func:`check` reports them (from the rule catalogue).
