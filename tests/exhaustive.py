@@ -143,6 +143,18 @@ def trip_cost(problem: Problem, cohort_id: str, host_id: str) -> float:
     for given in problem.travel_costs:
         if (given.cohort, given.host) == (cohort_id, host_id):
             return round(given.cost * 100) / 100
+    return _distance_trip(problem, cohort_id, host_id)
+
+
+def visit_trip_cost(problem: Problem, cohort_id: str, host_id: str) -> float:
+    """README: a study visit (the whole group) costs group factor x one team's
+    distance-based trip, to the öre; supplied costs are for teams only."""
+    team = _distance_trip(problem, cohort_id, host_id)
+    return round(problem.travel.group_factor * team * 100) / 100
+
+
+def _distance_trip(problem: Problem, cohort_id: str, host_id: str) -> float:
+    """One team's return trip by distance alone (0 without base or location)."""
     base = next(c for c in problem.cohorts if c.id == cohort_id).base
     where = next(h for h in problem.hosts if h.id == host_id).location
     if base is None or where is None:
@@ -155,11 +167,14 @@ def trip_cost(problem: Problem, cohort_id: str, host_id: str) -> float:
     return round((2 * km * t.road_factor * t.cost_per_km + t.cost_per_trip) * 100) / 100
 
 
-def over_budget(problem: Problem, teams: Sequence[Team]) -> bool:
-    """A cohort's or the season's teams travel for more than the budget (half an öre slack)."""
+def over_budget(problem: Problem, teams: Sequence[Team], visits: Sequence[Visit] = ()) -> bool:
+    """A cohort's or the season's trips (teams and study visits) cost more than the budget
+    (half an öre slack)."""
     spent: Counter[str] = Counter()
     for t in teams:
         spent[t.cohort] += trip_cost(problem, t.cohort, t.host)
+    for v in visits:
+        spent[v.cohort] += visit_trip_cost(problem, v.cohort, v.host)
     for c in problem.cohorts:
         if c.travel_budget is not None and spent[c.id] > c.travel_budget + 0.005:
             return True
@@ -407,7 +422,8 @@ def visit_fit(problem: Problem, cohort_id: str, visit_id: str, h: Host) -> float
 def visits_value(problem: Problem, visits: Sequence[Visit]) -> float:
     hosts = {h.id: h for h in problem.hosts}
     raw = sum(visit_fit(problem, v.cohort, v.visit, hosts[v.host]) for v in visits)
-    return problem.weights.visit_fit * raw
+    cost = sum(visit_trip_cost(problem, v.cohort, v.host) for v in visits)
+    return problem.weights.visit_fit * raw - problem.weights.travel * cost / 1000
 
 
 def visit_violations(problem: Problem, teams: Sequence[Team], visits: Sequence[Visit]) -> set[str]:
@@ -432,6 +448,8 @@ def visit_violations(problem: Problem, teams: Sequence[Team], visits: Sequence[V
             t.cohort == v.cohort and t.host == v.host and t.start <= v.day <= t.end for t in teams
         ):
             broken.add("visit_clash")
+    if over_budget(problem, teams, visits):  # the visits' trips share the travel budgets
+        broken.add("travel_budget")
     return broken
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import exhaustive
-from exhaustive import trip_cost
+from exhaustive import trip_cost, visit_trip_cost
 from hypothesis import strategies as st
 
 from icld_match import Problem
@@ -785,7 +785,47 @@ def planted_visits(
             else [{"start": v[3], "end": v[3]} for v in sorted(mine, key=lambda v: v[3])],
         }
     data["weights"]["visit_fit"] = draw(st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+    if data["cohorts"][0].get("base") is not None or draw(st.booleans()):
+        _visits_travel(draw, data, plan, hidden)
     return Problem.model_validate(data), plan, hidden
+
+
+def _visits_travel(
+    draw: st.DrawFn,
+    data: dict[str, Any],
+    plan: list[tuple[str, str, list[str]]],
+    hidden: list[tuple[str, str, str, date]],
+) -> None:
+    """Travel for the study visits: bases and locations (drawn if the problem has none,
+    then budgets exactly at the hidden plan's cost), a group factor, and every budget
+    raised by the hidden visits' trips (oracle costs): the hidden plan still fits."""
+    drawn = not any(c.get("base") for c in data["cohorts"])
+    if drawn:
+        for c in data["cohorts"]:
+            c["base"] = draw(st.sampled_from(BASES))
+        for h in data["hosts"]:
+            h["location"] = draw(st.sampled_from([*PLACES, None]))
+        data["weights"]["travel"] = draw(st.sampled_from([0.0, 0.1, 0.3]))
+    data["travel"] = {**(data.get("travel") or {}), "group_factor": draw(GROUP_FACTORS)}
+    problem = Problem.model_validate(data)
+    spent: Counter[str] = Counter()
+    for cid, hid, _ in plan if drawn else ():
+        spent[cid] += trip_cost(problem, cid, hid)
+    for cid, _, hid, _ in hidden:
+        spent[cid] += visit_trip_cost(problem, cid, hid)
+    for c in data["cohorts"]:
+        if c.get("travel_budget") is not None:
+            c["travel_budget"] += spent[c["id"]]
+        elif drawn and draw(st.booleans()):
+            c["travel_budget"] = spent[c["id"]]
+    if data.get("travel_budget") is not None:
+        data["travel_budget"] += sum(spent.values())
+    elif drawn and draw(st.booleans()):
+        data["travel_budget"] = sum(spent.values())
+
+
+#: Study-visit group factors: the default, a team's own cost, free, and one between.
+GROUP_FACTORS = st.sampled_from([6.0, 1.0, 0.0, 2.5])
 
 
 def data_day_in(data: dict[str, Any], cohort_id: str, day: date) -> bool:

@@ -56,3 +56,31 @@ def test_a_cancelled_host_has_its_visits_reassigned() -> None:
     assert change.visit_moves == [f"V1 of C1: G1 {MAY_4} -> G2 {after.visits[0].day}"]
     assert f"visit V1 of C1: G1 {MAY_4} -> G2" in change.summary()
     assert change.kept == 3
+
+
+def test_replan_keeps_the_travel_budget_for_a_moved_visit() -> None:
+    """Based in Stockholm, budget 6000 SEK: one group trip nearby (6 x 1000 SEK). When G1
+    (near, fit 1.0) cancels, the visit goes to G3 (near, fit 0.1), not to G2 in Malmö (fit
+    0.5, 30,000 SEK: over budget), although the travel weight is 0."""
+    here = {"lat": 59.33, "lon": 18.07}
+
+    def group(hid: str, strength: float, where: dict[str, float]) -> dict[str, object]:
+        offer = {"capacity": 30, "themes": {"a": strength}}
+        return host(hid, languages=["sv"], location=where, group_visits=offer)
+
+    data = problem().model_dump()
+    data["cohorts"][0]["base"] = {"name": "Stockholm", **here}
+    data["cohorts"][0]["travel_budget"] = 6000.0
+    data["hosts"][1:] = [
+        group("G1", 1.0, here),
+        group("G2", 0.5, {"lat": 55.6, "lon": 13.0}),
+        group("G3", 0.1, here),
+    ]
+    data["weights"]["travel"] = 0.0
+    budgeted = Problem.model_validate(data)
+    before = plan("G1")
+    assert check(budgeted, before) == []
+    change = replan(budgeted, before, [HostCancels(host="G1")], workers=1, time_limit=20)
+    after = change.allocation
+    assert check(change.problem, after) == []
+    assert [v.host for v in after.visits] == ["G3"]

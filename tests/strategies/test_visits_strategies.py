@@ -37,7 +37,7 @@ def test_reservations_follow_the_clash_rule() -> None:
     assert visit_reservations(ProblemIndex.build(problem()), plan) == {"C1": {"H1"}}
     assert visit_reservations(ProblemIndex.build(problem(with_teams=True)), plan) == {}
     index = ProblemIndex.build(problem())
-    sub = subproblem(index, CohortRecords.of(index), [0], [0, 1], None, reserved={"C1": {"H1"}})
+    sub = subproblem(index, CohortRecords.of(index), [0], [0, 1], reserved={"C1": {"H1"}})
     assert all(p.blocked_hosts == ["H1"] for p in sub.participants)
     assert all(c.study_visits == [] for c in sub.cohorts)  # blocks plan teams only
 

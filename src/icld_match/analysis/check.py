@@ -40,6 +40,7 @@ __all__ = [
     "score",
     "team_travel_cost",
     "thematic_fit",
+    "visit_travel_cost",
 ]
 
 #: Hard-rule names, in the order :func:`check` reports them (from the rule catalogue).
@@ -405,6 +406,27 @@ def team_travel_cost(problem: Problem, cohort: Cohort, host: Host) -> float:
     return round((2 * km * t.road_factor * t.cost_per_km + t.cost_per_trip) * 100) / 100
 
 
+def visit_travel_cost(problem: Problem, cohort: Cohort, host: Host) -> float:
+    """SEK of one study visit (the whole group's return trip), rounded to the öre:
+    group factor x the team's distance-based trip; supplied costs are for teams only."""
+    if cohort.base is None or host.location is None:
+        return 0.0
+    km = _km_between(cohort.base.lat, cohort.base.lon, host.location.lat, host.location.lon)
+    t = problem.travel
+    team_trip = round((2 * km * t.road_factor * t.cost_per_km + t.cost_per_trip) * 100) / 100
+    return round(t.group_factor * team_trip * 100) / 100
+
+
+def _visit_costs(index: _Index, problem: Problem, visits: Sequence[Visit]) -> list[float]:
+    """Each planned visit's trip cost (0 for a visit naming an unknown cohort or host)."""
+    return [
+        visit_travel_cost(problem, index.cohorts[v.cohort], index.hosts[v.host])
+        if v.cohort in index.cohorts and v.host in index.hosts
+        else 0.0
+        for v in visits
+    ]
+
+
 def _team_costs(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[float]:
     """Each team's trip cost (0 for a team naming an unknown cohort or host)."""
     return [
@@ -415,31 +437,40 @@ def _team_costs(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[
     ]
 
 
-def _check_travel_budget(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[Violation]:
-    """A cohort's teams, and all teams of the season, travel within their budgets."""
-    costs = _team_costs(index, problem, teams)
+def _check_travel_budget(
+    index: _Index, problem: Problem, teams: Sequence[Team], visits: Sequence[Visit]
+) -> list[Violation]:
+    """A cohort's teams and study visits, and all of the season's, travel within their
+    budgets."""
+    trips = [
+        (t.cohort, f"team {t.id}", cost)
+        for t, cost in zip(teams, _team_costs(index, problem, teams), strict=True)
+    ] + [
+        (v.cohort, f"visit {v.visit}", cost)
+        for v, cost in zip(visits, _visit_costs(index, problem, visits), strict=True)
+    ]
     out: list[Violation] = []
     for cohort in problem.cohorts:
         if cohort.travel_budget is None:
             continue
-        mine = [(t.id, cost) for t, cost in zip(teams, costs, strict=True) if t.cohort == cohort.id]
+        mine = [(what, cost) for owner, what, cost in trips if owner == cohort.id]
         spent = sum(cost for _, cost in mine)
         if spent > cohort.travel_budget + _BUDGET_SLACK:
             out.append(
                 Violation(
                     "travel_budget",
-                    f"cohort {cohort.id}'s teams travel for {spent:,.2f} SEK, above its budget "
-                    f"of {cohort.travel_budget:,.2f} SEK: teams {_ids(t for t, _ in mine)}",
-                    (cohort.id, *_unique(t for t, _ in mine)),
+                    f"cohort {cohort.id}'s trips cost {spent:,.2f} SEK, above its budget "
+                    f"of {cohort.travel_budget:,.2f} SEK: {_ids(w for w, _ in mine)}",
+                    (cohort.id, *_unique(w.split(" ", 1)[1] for w, _ in mine)),
                 )
             )
-    spent = sum(costs)
+    spent = sum(cost for _, _, cost in trips)
     if problem.travel_budget is not None and spent > problem.travel_budget + _BUDGET_SLACK:
         out.append(
             Violation(
                 "travel_budget",
-                f"the season's teams (cohorts {_ids(c.id for c in problem.cohorts)}) travel "
-                f"for {spent:,.2f} SEK, above the season budget of "
+                f"the season's trips (cohorts {_ids(c.id for c in problem.cohorts)}) cost "
+                f"{spent:,.2f} SEK, above the season budget of "
                 f"{problem.travel_budget:,.2f} SEK",
                 tuple(c.id for c in problem.cohorts),
             )
@@ -911,7 +942,7 @@ def check(problem: Problem, allocation: Allocation) -> list[Violation]:
         *_check_host_dates(index, teams),
         *_check_host_capacity(index, teams),
         *_check_season_cap(index, teams),
-        *_check_travel_budget(index, problem, teams),
+        *_check_travel_budget(index, problem, teams, allocation.visits),
         *_check_member_host_fit(index, teams),
         *_check_keep_together(problem, teams, where),
         *_check_keep_apart(problem, teams),
@@ -1030,7 +1061,9 @@ def score(problem: Problem, allocation: Allocation) -> list[TermValue]:
         any(c.base for c in problem.cohorts) and any(h.location for h in problem.hosts)
     )
     if priced:  # the term exists only when some trip can cost something
-        thousands = sum(_team_costs(index, problem, teams)) / 1000
+        spent = sum(_team_costs(index, problem, teams))
+        spent += sum(_visit_costs(index, problem, allocation.visits))
+        thousands = spent / 1000
         terms.append(_term("travel", "penalty", thousands, weights.travel))
     if weights.worst_fit > 0:
         # the lowest fit of any placed participant; 0 when nobody is placed

@@ -217,10 +217,12 @@ def _org(name: str | None) -> str:
 def _budget_text(problem: Problem, label: str) -> str:
     if label == "season":
         budget = problem.travel_budget
-        return f"all teams of the season travel for at most {budget:,.2f} SEK (season budget)"
+        who = "teams and study visits" if any(c.study_visits for c in problem.cohorts) else "teams"
+        return f"all {who} of the season travel for at most {budget:,.2f} SEK (season budget)"
     cohort = problem.cohort(label)
+    who = "teams and study visits" if cohort.study_visits else "teams"
     return (
-        f"the teams of cohort {cohort.id} ({cohort.name}) travel for at most "
+        f"the {who} of cohort {cohort.id} ({cohort.name}) travel for at most "
         f"{cohort.travel_budget:,.2f} SEK (its travel budget)"
     )
 

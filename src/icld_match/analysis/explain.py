@@ -29,6 +29,7 @@ from .check import (
     is_partner,
     score,
     team_travel_cost,
+    visit_travel_cost,
     visited_before,
 )
 
@@ -185,6 +186,11 @@ class VisitReport(_Report):
     why: str = Field(
         description="A sentence of facts: rank by fit, what keeps it off better hosts."
     )
+    travel_cost: float = Field(
+        default=0.0,
+        description="SEK of the whole group's return trip from its cohort's base (group "
+        "factor x one team's distance-based trip; 0 without travel data).",
+    )
 
 
 class Explanation(_Report):
@@ -214,8 +220,8 @@ class Explanation(_Report):
     )
     travel_by_cohort: dict[str, float] = Field(
         default_factory=dict,
-        description="SEK the teams of each cohort travel for (cohort id -> SEK); empty when "
-        "the problem has no travel data.",
+        description="SEK the teams and study visits of each cohort travel for (cohort id -> "
+        "SEK); empty when the problem has no travel data.",
     )
     visits: list[VisitReport] = Field(
         default_factory=list,
@@ -543,27 +549,50 @@ def _trip_source(ctx: _Context, team: Team) -> str:
     return f"from {cohort.base.name or 'the base'}, {km:,.0f} km as the crow flies"
 
 
+def _visit_trip(ctx: _Context, visit: Visit) -> float:
+    cohort, host = ctx.cohorts.get(visit.cohort), ctx.hosts.get(visit.host)
+    if cohort is None or host is None:
+        return 0.0
+    return visit_travel_cost(ctx.problem, cohort, host)
+
+
 def _travel_by_cohort(ctx: _Context) -> dict[str, float]:
+    """Per cohort what its teams' and study visits' trips cost (SEK)."""
     spent: dict[str, float] = {c.id: 0.0 for c in ctx.problem.cohorts}
     for team in ctx.allocation.teams:
         if team.cohort in spent:
             spent[team.cohort] += _trip(ctx, team)
+    for visit in ctx.allocation.visits:
+        if visit.cohort in spent:
+            spent[visit.cohort] += _visit_trip(ctx, visit)
     return spent
 
 
 def _travel_matches(ctx: _Context) -> list[str]:
-    """Per cohort the total (and budget), then each team's trip, dearest first."""
+    """Per cohort the total (and budget), then each team's and visit's trip, dearest first."""
     lines = []
     for cohort_id, spent in _travel_by_cohort(ctx).items():
         budget = ctx.cohorts[cohort_id].travel_budget
         limit = f" of a budget of {budget:,.2f} SEK" if budget is not None else ""
         lines.append(f"{cohort_id}: {spent:,.2f} SEK{limit}")
-    trips = sorted(((_trip(ctx, t), t) for t in ctx.allocation.teams), key=lambda r: -r[0])
-    lines += [
-        f"{t.id} ({t.cohort}) to {ctx.host_name(t.host) or t.host}: {cost:,.2f} SEK "
-        f"({_trip_source(ctx, t)})"
-        for cost, t in trips
+    factor = ctx.problem.travel.group_factor
+    trips = [
+        (
+            _trip(ctx, t),
+            f"{t.id} ({t.cohort}) to {ctx.host_name(t.host) or t.host}",
+            _trip_source(ctx, t),
+        )
+        for t in ctx.allocation.teams
+    ] + [
+        (
+            _visit_trip(ctx, v),
+            f"visit {v.visit} ({v.cohort}) to {ctx.host_name(v.host) or v.host}",
+            f"whole group: {factor:g} x a team's trip by distance",
+        )
+        for v in ctx.allocation.visits
     ]
+    trips.sort(key=lambda r: -r[0])
+    lines += [f"{what}: {cost:,.2f} SEK ({source})" for cost, what, source in trips]
     return lines
 
 
@@ -611,6 +640,7 @@ def _visit_report(ctx: _Context, visit: Visit, k: int | None) -> VisitReport:
         best_open_host=best_id,
         best_open_fit=best_fit,
         why=why + ".",
+        travel_cost=_visit_trip(ctx, visit),
     )
 
 

@@ -136,30 +136,44 @@ def _team_counts(n: int, low: int, high: int, slots: int) -> bool:
 
 def _travel_budgets(index: ProblemIndex) -> list[str]:
     """Each cohort needs at least ceil(n / max) teams, each at least its cheapest usable
-    trip: a budget below that sum cannot hold (in whole öre, as the model counts)."""
+    trip, and each study visit at least its cheapest open option's trip: a budget below
+    that sum cannot hold (in whole öre, as the model counts)."""
     problem, units = index.problem, index.travel_units
     usable = (candidate_counts(index) > 0) & (team_limits(index) > 0)
-    least = []
+    least = _least_visit_travel(index)
     for c, cohort in enumerate(problem.cohorts):
         teams = -(-len(index.members(c)) // cohort.team_size.max)
         cheapest = int(units[c, usable[c]].min()) if usable[c].any() else 0
-        least.append(teams * cheapest)
+        least[c] += teams * cheapest
+    visits = any(c.study_visits for c in problem.cohorts)
+    what = " and study visits at theirs" if visits else ""
     reasons = []
     for c, cohort in enumerate(problem.cohorts):
         if cohort.travel_budget is not None and least[c] > budget_units(cohort.travel_budget):
             reasons.append(
                 f"Cohort {cohort.id} needs at least {least[c] / UNITS_PER_SEK:,.2f} SEK of "
-                f"travel (its fewest teams at its cheapest hosts), more than its travel budget "
-                f"of {cohort.travel_budget:,.2f} SEK."
+                f"travel (its fewest teams at its cheapest hosts{what}), more than its travel "
+                f"budget of {cohort.travel_budget:,.2f} SEK."
             )
     season = problem.travel_budget
     if season is not None and sum(least) > budget_units(season):
         reasons.append(
             f"The cohorts need at least {sum(least) / UNITS_PER_SEK:,.2f} SEK of travel (their "
-            f"fewest teams at their cheapest hosts), more than the season travel budget of "
-            f"{season:,.2f} SEK."
+            f"fewest teams at their cheapest hosts{what}), more than the season travel budget "
+            f"of {season:,.2f} SEK."
         )
     return reasons
+
+
+def _least_visit_travel(index: ProblemIndex) -> list[int]:
+    """Per cohort: öre its study visits' trips cost at least (each at its cheapest open
+    option; a visit with none is left to the visit pre-checks)."""
+    least = [0] * len(index.problem.cohorts)
+    group = index.visit_travel_units
+    for k, (c, _) in enumerate(index.visits.keys):
+        hosts = [o.host for o in index.visits.open_options(k)]
+        least[c] += int(min((group[c, h] for h in hosts), default=0))
+    return least
 
 
 def precheck(index: ProblemIndex) -> list[str]:

@@ -384,8 +384,22 @@ def decode_visits(ctx: ModelContext, solver: cp_model.CpSolver) -> list[Visit]:
 
 #: Seconds the visits-only model gets at least, whatever the deadline says.
 VISITS_MIN_TIME = 1.0
+#: Rules about teams and visits alike: the travel term and budgets count visit trips.
+_SHARED_RULES = frozenset({"travel", "travel_budget"})
 #: Every model rule that is not about study visits (left out of the visits-only model).
-_TEAM_RULES = frozenset(name for name, _, _ in RULES if name not in VISIT_RULES)
+_TEAM_RULES = frozenset(
+    name for name, _, _ in RULES if name not in VISIT_RULES and name not in _SHARED_RULES
+)
+
+
+def _team_travel(index: ProblemIndex, teams: list[Team]) -> dict[int, int]:
+    """Cohort -> whole öre the given teams' trips cost (what the budgets have spent)."""
+    spent: dict[int, int] = {}
+    for t in teams:
+        if t.cohort in index.cohort_pos and t.host in index.host_pos:
+            c = index.cohort_pos[t.cohort]
+            spent[c] = spent.get(c, 0) + int(index.travel_units[c, index.host_pos[t.host]])
+    return spent
 
 
 def run_visits(index: ProblemIndex, teams: list[Team], *, deadline: Deadline) -> Outcome:
@@ -400,7 +414,7 @@ def run_visits(index: ProblemIndex, teams: list[Team], *, deadline: Deadline) ->
         if t.cohort in index.cohort_pos and t.host in index.host_pos
         for day in DateRange(start=t.start, end=t.end).days()
     )
-    ctx = visits_context(index, fixed)
+    ctx = visits_context(index, fixed, travel=_team_travel(index, teams))
     apply_all(ctx, _TEAM_RULES)
     offset = set_objective(ctx.model, ctx.terms)
     solver = cp_model.CpSolver()

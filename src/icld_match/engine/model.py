@@ -86,6 +86,9 @@ class ModelContext:
     #: (cohort, host) pairs known to hold a team, when the teams are given rather than
     #: decided (the visits-only model); None: the team slots decide (``used``).
     fixed_teams: frozenset[tuple[int, int, date]] | None = None
+    #: Cohort -> whole öre its given teams' trips cost, when the teams are given (the
+    #: visits-only model): what the travel budgets have already spent. None otherwise.
+    fixed_travel: dict[int, int] | None = None
 
     def guard(self, rule: str, label: str, records: tuple[str, ...]) -> list[cp_model.IntVar]:
         """Enforcement literals for one rule instance: none, or its assumption when diagnosing."""
@@ -250,10 +253,15 @@ def visit_literals(
 
 
 def visits_context(
-    index: ProblemIndex, teams: frozenset[tuple[int, int, date]], *, diagnose: bool = False
+    index: ProblemIndex,
+    teams: frozenset[tuple[int, int, date]],
+    *,
+    diagnose: bool = False,
+    travel: dict[int, int] | None = None,
 ) -> ModelContext:
     """A model of the study visits alone, the teams given as (cohort, host, day) triples:
-    each day a team of the cohort is at the host."""
+    each day a team of the cohort is at the host; ``travel``: öre the teams' trips cost
+    per cohort (the budgets left to the visits)."""
     model = cp_model.CpModel()
     return ModelContext(
         index,
@@ -267,4 +275,5 @@ def visits_context(
         assumptions={} if diagnose else None,
         visit_vars=visit_literals(index, model, diagnose),
         fixed_teams=teams,
+        fixed_travel=travel,
     )

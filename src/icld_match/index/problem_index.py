@@ -20,7 +20,12 @@ from ..records.catalogue import PAIR_RULES, entry
 from ..records.normalise import normalise_country
 from ..records.result import Allocation, Team
 from ..records.schema import DateRange, Problem
-from ..records.travel import cost_units, travel_cost_matrix, uses_travel
+from ..records.travel import (
+    cost_units,
+    travel_cost_matrix,
+    uses_travel,
+    visit_travel_cost_matrix,
+)
 from ..records.validation import latest_season_teams
 from .visits import StudyVisits
 
@@ -191,6 +196,9 @@ class ProblemIndex:
     open_starts: dict[int, BoolMatrix] = field(default_factory=dict)
     #: cohort x host: SEK of one team's trip (whole öre; 0 without travel data).
     travel_cost: FloatMatrix = field(default_factory=lambda: np.zeros((0, 0)))
+    #: cohort x host: SEK of one study visit of the whole cohort (whole öre; 0 without
+    #: a base and a location). Visits add it to the ``travel`` term and the budgets.
+    visit_travel_cost: FloatMatrix = field(default_factory=lambda: np.zeros((0, 0)))
 
     @classmethod
     def build(cls, problem: Problem) -> ProblemIndex:
@@ -266,6 +274,7 @@ class ProblemIndex:
             },
             team_terms={**season_teams, **team_terms},
             travel_cost=travel_cost,
+            visit_travel_cost=visit_travel_cost_matrix(problem),
         )
 
     @property
@@ -296,6 +305,11 @@ class ProblemIndex:
     def travel_units(self) -> IntArray:
         """cohort x host: one team's trip in whole öre (the budgets' integer units)."""
         return cost_units(self.travel_cost)
+
+    @cached_property
+    def visit_travel_units(self) -> IntArray:
+        """cohort x host: one study visit's trip in whole öre."""
+        return cost_units(self.visit_travel_cost)
 
     @cached_property
     def visits(self) -> StudyVisits:

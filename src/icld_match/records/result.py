@@ -200,8 +200,9 @@ class Allocation(Checked):
         return "\n".join(lines)
 
     def _travel_lines(self, problem: Problem) -> list[str]:
-        """Per cohort what its teams' trips cost (and its budget), when trips cost anything."""
-        from .travel import travel_cost, uses_travel
+        """Per cohort what its teams' and study visits' trips cost (and its budget), when
+        trips cost anything."""
+        from .travel import travel_cost, uses_travel, visit_travel_cost
 
         if not uses_travel(problem):
             return []
@@ -211,6 +212,11 @@ class Allocation(Checked):
                 spent[team.cohort] += travel_cost(problem, team.cohort, team.host)
             except KeyError:
                 continue  # an unknown cohort or host: a breach for check, no cost here
+        for visit in self.visits:
+            try:
+                spent[visit.cohort] += visit_travel_cost(problem, visit.cohort, visit.host)
+            except KeyError:
+                continue
         lines = ["", "travel by cohort (SEK)"]
         for cohort in problem.cohorts:
             budget = cohort.travel_budget

@@ -588,6 +588,15 @@ class TravelSettings(Record):
         le=10,
         description="Travelled km per great-circle km (default 1.3).",
     )
+    group_factor: float = Field(
+        default=6.0,
+        strict=True,
+        ge=0,
+        le=1000,
+        description="A whole-group study visit's trip costs this many times one team's "
+        "distance-based trip (default 6.0: a coach for about 25 people costs about six team "
+        "train fares). Supplied travel_costs apply to teams only.",
+    )
 
 
 class Rules(Record):

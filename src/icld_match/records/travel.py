@@ -13,8 +13,8 @@ model and to the referee.
 
 These are the definitions the index and the cost reports use; the referee
 (:mod:`icld_match.analysis.check`) and the test oracle implement them again on their own.
-Other features that need a cohort's trip to a host (e.g. whole-group study visits) call
-:func:`travel_cost` or :func:`travel_cost_matrix`.
+A whole-group study visit costs ``group_factor`` x one team's distance-based trip
+(:func:`visit_travel_cost`); a supplied cost is a team's and does not apply to visits.
 """
 
 from __future__ import annotations
@@ -78,6 +78,18 @@ def travel_cost(problem: Problem, cohort_id: str, host_id: str) -> float:
     return trip_cost(cohort.base, host.location, problem.travel)
 
 
+def visit_travel_cost(problem: Problem, cohort_id: str, host_id: str) -> float:
+    """SEK for one study visit: the whole cohort's trip from its base to ``host_id``.
+
+    ``group_factor`` x one team's distance-based :func:`trip_cost`, rounded to the öre.
+    A supplied ``travel_costs`` entry is a team's cost and does not apply to visits.
+    Raises ``KeyError`` for an unknown id.
+    """
+    cohort, host = problem.cohort(cohort_id), problem.host(host_id)
+    team_trip = trip_cost(cohort.base, host.location, problem.travel)
+    return to_ore(problem.travel.group_factor * team_trip)
+
+
 def uses_travel(problem: Problem) -> bool:
     """Whether any trip can cost something: a supplied cost, or a base and a location."""
     return bool(problem.travel_costs) or (
@@ -87,7 +99,24 @@ def uses_travel(problem: Problem) -> bool:
 
 
 def travel_cost_matrix(problem: Problem) -> npt.NDArray[np.float64]:
-    """cohort x host: SEK of one trip (:func:`travel_cost` for every pair, vectorised)."""
+    """cohort x host: SEK of one team's trip (:func:`travel_cost` for every pair, vectorised)."""
+    costs = _distance_cost_matrix(problem)
+    cohort_pos = {c.id: i for i, c in enumerate(problem.cohorts)}
+    host_pos = {h.id: j for j, h in enumerate(problem.hosts)}
+    for given in problem.travel_costs:
+        if given.cohort in cohort_pos and given.host in host_pos:
+            costs[cohort_pos[given.cohort], host_pos[given.host]] = to_ore(given.cost)
+    return costs
+
+
+def visit_travel_cost_matrix(problem: Problem) -> npt.NDArray[np.float64]:
+    """cohort x host: SEK of one study visit (:func:`visit_travel_cost`, vectorised)."""
+    group: npt.NDArray[np.float64] = problem.travel.group_factor * _distance_cost_matrix(problem)
+    return np.rint(group * UNITS_PER_SEK) / UNITS_PER_SEK
+
+
+def _distance_cost_matrix(problem: Problem) -> npt.NDArray[np.float64]:
+    """cohort x host: :func:`trip_cost` for every pair (0 without base or location)."""
     cohorts, hosts = problem.cohorts, problem.hosts
     costs = np.zeros((len(cohorts), len(hosts)))
     bases = [(i, c.base) for i, c in enumerate(cohorts) if c.base is not None]
@@ -107,11 +136,6 @@ def travel_cost_matrix(problem: Problem) -> npt.NDArray[np.float64]:
         settings = problem.travel
         raw = 2 * km * settings.road_factor * settings.cost_per_km + settings.cost_per_trip
         costs[np.ix_(rows, cols)] = np.rint(raw * UNITS_PER_SEK) / UNITS_PER_SEK
-    cohort_pos = {c.id: i for i, c in enumerate(cohorts)}
-    host_pos = {h.id: j for j, h in enumerate(hosts)}
-    for given in problem.travel_costs:
-        if given.cohort in cohort_pos and given.host in host_pos:
-            costs[cohort_pos[given.cohort], host_pos[given.host]] = to_ore(given.cost)
     return costs
 
 

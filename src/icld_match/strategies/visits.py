@@ -20,9 +20,15 @@ def needs_visits(index: ProblemIndex) -> bool:
     return len(index.visits) > 0
 
 
+#: Rules a plan's visits can break: the visit rules, and the travel budgets (visits' trips
+#: are paid from them too).
+_VISITS_BREAK = frozenset({*VISIT_RULES, "travel_budget"})
+
+
 def visits_hold(index: ProblemIndex, plan: Allocation) -> bool:
-    """Whether the plan's visits break no visit rule (with its own teams)."""
-    return not any(v.rule in VISIT_RULES for v in check(index.problem, plan))
+    """Whether the plan's visits break no visit rule and keep the travel budgets (with its
+    own teams)."""
+    return not any(v.rule in _VISITS_BREAK for v in check(index.problem, plan))
 
 
 def with_visits(index: ProblemIndex, plan: Allocation, deadline: Deadline) -> Allocation | None:

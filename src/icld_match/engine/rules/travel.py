@@ -1,7 +1,9 @@
-"""Soft penalty: the travel cost of every team's trip (thousands of SEK, weight per 1,000 SEK).
+"""Soft penalty: the travel cost of every team's trip and every study visit's trip
+(thousands of SEK, weight per 1,000 SEK).
 
-The index holds one team's cost per cohort x host (``team_terms["travel"]``); a team slot
-that is used costs it. Problems without travel data have no such term.
+The index holds one team's cost per cohort x host (``team_terms["travel"]``) and one
+whole-group visit's (``visit_travel_cost``); a team slot that is used, or a visit option
+that is chosen, costs it. Problems without travel data have no such term.
 """
 
 from ..model import ModelContext
@@ -15,3 +17,8 @@ def apply(ctx: ModelContext) -> None:
     term = ctx.new_term("travel", "penalty", index.problem.weights.travel)
     for s, slot in enumerate(ctx.slots):
         term.add(float(raw[slot.cohort, slot.host]), ctx.used[s])
+    group = index.visit_travel_cost / 1000
+    for k, (c, _) in enumerate(index.visits.keys):
+        for option, var in ctx.visit_vars[k]:
+            if group[c, option.host] > 0:
+                term.add(float(group[c, option.host]), var)

@@ -1,8 +1,8 @@
 """Soft reward: each study visit's fit with its host's group-visit themes.
 
 Added only when the problem has study visits, so that other problems report exactly the
-terms they always did. (A visit's travel cost, once there is one, is a per-visit raw
-value beside this fit: add it here as its own term.)
+terms they always did. (A visit's travel cost joins the ``travel`` term: see
+:mod:`.travel`.)
 """
 
 from ..model import ModelContext
