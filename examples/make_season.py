@@ -351,7 +351,7 @@ def _cohorts() -> list[dict[str, Any]]:
                 "internship_days": 2,
                 "team_size": {"min": 2, "max": 4},
                 "base": {"name": place, "lat": lat, "lon": lon},
-                "travel_budget": 90_000.0,
+                "travel_budget": 50_000.0,
                 "study_visits": [
                     {"id": "V1", "themes": {focus[0]: 1.0, focus[1]: 0.5}},
                     {"id": "V2", "themes": {focus[2]: 1.0}},
