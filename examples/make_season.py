@@ -22,6 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from make_example import THEMES  # the same municipal/SDG vocabulary as the cohort example
+
 from icld_match import Problem
 
 OUTPUT = Path(__file__).resolve().parent / "data" / "season-2026.json"
@@ -80,23 +82,6 @@ MUNICIPALITIES = [
     ("katrineholm", "Katrineholms kommun", "Katrineholm", "Södermanland", 58.99, 16.21),
 ]
 
-THEMES = (
-    "citizen-dialogue",
-    "gender-mainstreaming",
-    "waste-management",
-    "climate-adaptation",
-    "public-procurement",
-    "social-services",
-    "urban-planning",
-    "schools",
-    "water-sanitation",
-    "integration",
-    "anti-corruption",
-    "youth-participation",
-    "digital-services",
-    "local-economic-development",
-    "public-health",
-)
 
 #: The programmes of the season: (id, name, countries, focus themes, Swedish phase
 #: (first and last day), internship days, base).

@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from ..index.problem_index import ProblemIndex
 from ..index.visits import VisitOption
+from ..records.catalogue import entry
 
 #: Objective coefficients are weights x values rounded to 1/SCALE.
 SCALE = 1000
@@ -115,6 +116,18 @@ class ModelContext:
     def var(self, participant: int, slot: int) -> cp_model.IntVar | int:
         """The literal for (participant, slot), or 0 where the pair is not allowed."""
         return self.x.get((participant, slot), 0)
+
+    def team_term(self, name: str) -> Term | None:
+        """The named per-team term (``index.team_terms``, its sense from the catalogue):
+        every used team slot adds its cohort x host value; None when the problem has none."""
+        raw = self.index.team_terms.get(name)
+        if raw is None:
+            return None
+        sense = entry(name).sense or "penalty"
+        term = self.new_term(name, sense, float(getattr(self.index.problem.weights, name)))
+        for s, slot in enumerate(self.slots):
+            term.add(float(raw[slot.cohort, slot.host]), self.used[s])
+        return term
 
     def new_term(self, name: str, sense: Literal["reward", "penalty"], weight: float) -> Term:
         term = Term(name, sense, weight)

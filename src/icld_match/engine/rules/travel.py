@@ -11,12 +11,9 @@ from ..model import ModelContext
 
 def apply(ctx: ModelContext) -> None:
     index = ctx.index
-    raw = index.team_terms.get("travel")
-    if raw is None:
+    term = ctx.team_term("travel")
+    if term is None:
         return
-    term = ctx.new_term("travel", "penalty", index.problem.weights.travel)
-    for s, slot in enumerate(ctx.slots):
-        term.add(float(raw[slot.cohort, slot.host]), ctx.used[s])
     group = index.visit_travel_cost / 1000
     for k, (c, _) in enumerate(index.visits.keys):
         for option, var in ctx.visit_vars[k]:
