@@ -32,7 +32,7 @@ from ..engine.clock import Deadline, StopFlag
 from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status, Team
-from ..records.schema import Affinity, Capacity, Participant, PastVisit, Pin, Problem
+from ..records.schema import Affinity, Capacity, Host, Participant, PastVisit, Pin, Problem
 from ..records.travel import UNITS_PER_SEK, budget_units
 from .context import Context
 from .exact import solve_block
@@ -119,29 +119,11 @@ def subproblem(
     """
     problem = index.problem
     participants = [p for c in block for p in records.participants[c]]
-    extra = {index.host_pos[w] for p in participants for w in p.wished_hosts()}
-    if problem.rules.partnership == "hard" and "partnership" in index.pair_terms:
-        rows = [index.participant_pos[p.id] for p in participants]
-        extra |= set(np.flatnonzero(index.pair_terms["partnership"][rows].any(axis=0)).tolist())
-    kept_hosts = sorted(set(hosts) | extra)
+    kept_hosts = _kept_hosts(index, participants, hosts)
     kept = {problem.hosts[h].id for h in kept_hosts}
     sub_hosts = [problem.hosts[h] for h in kept_hosts]
     if left is not None:
-        teams_left, people_left, season_left = left
-        sub_hosts = [
-            host.model_copy(
-                update={
-                    "capacity": Capacity(
-                        max_teams=max(0, int(teams_left[h])),
-                        max_participants=max(0, int(people_left[h])),
-                    ),
-                    "season_max_teams": None
-                    if host.season_max_teams is None
-                    else max(0, int(season_left[h])),
-                }
-            )
-            for h, host in zip(kept_hosts, sub_hosts, strict=True)
-        ]
+        sub_hosts = _with_capacity_left(sub_hosts, kept_hosts, left)
     ids = {p.id for p in participants}
     cohort_ids = {problem.cohorts[c].id for c in block}
 
@@ -185,6 +167,39 @@ def subproblem(
         travel_costs=[t for t in problem.travel_costs if t.host in kept and t.cohort in cohort_ids],
         travel_budget=problem.travel_budget if travel_left is None else max(0.0, travel_left),
     )
+
+
+def _kept_hosts(
+    index: ProblemIndex, participants: list[Participant], hosts: Iterable[int]
+) -> list[int]:
+    """The block's hosts, every host a member wishes for and, under a hard partnership
+    rule, every partner host of a member (so the rule means the same in the block)."""
+    extra = {index.host_pos[w] for p in participants for w in p.wished_hosts()}
+    if index.problem.rules.partnership == "hard" and "partnership" in index.pair_terms:
+        rows = [index.participant_pos[p.id] for p in participants]
+        extra |= set(np.flatnonzero(index.pair_terms["partnership"][rows].any(axis=0)).tolist())
+    return sorted(set(hosts) | extra)
+
+
+def _with_capacity_left(
+    hosts: list[Host], positions: list[int], left: tuple[IntArray, IntArray, IntArray]
+) -> list[Host]:
+    """The hosts with what other cohorts leave of their capacity and season cap."""
+    teams_left, people_left, season_left = left
+    return [
+        host.model_copy(
+            update={
+                "capacity": Capacity(
+                    max_teams=max(0, int(teams_left[h])),
+                    max_participants=max(0, int(people_left[h])),
+                ),
+                "season_max_teams": None
+                if host.season_max_teams is None
+                else max(0, int(season_left[h])),
+            }
+        )
+        for h, host in zip(positions, hosts, strict=True)
+    ]
 
 
 def _kept_history(problem: Problem, kept_hosts: list[int], kept: set[str]) -> list[PastVisit]:
