@@ -1079,8 +1079,9 @@ def _season_full(seed: int) -> Instance:
     its proven optima) stay unchanged. Every host is closed on Saturdays and Sundays: with
     only most hosts closed, the library's window day-pick (``strategies/calendar.py``
     ``fixed_days``, capped place count, earliest start on ties) chose weekend starts that
-    the few open hosts could not hold, and seeds 0 and 2 found no plan in 20 s. Travel budgets are 1.5 x the cost of the most teams
-    the cohort can form (ceil(n / min team size)) at the average host, so they stay loose.
+    the few open hosts could not hold, and seeds 0 and 2 found no plan in 20 s.
+    Travel budgets are 1.5 x the cost of the most teams the cohort can form
+    (ceil(n / min team size)) at the average host, so they stay loose.
     """
     base = _season(seed)
     rng = random.Random(f"season-full:{seed}")
