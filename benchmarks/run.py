@@ -278,7 +278,7 @@ def _run_instance(
     if same:
         instance["rows"] = dict(same[0].get("rows", {}))
     if spec.family in PEERLESS:
-        instance["notes"] = PEERLESS[spec.family]
+        instance["peers_na"] = PEERLESS[spec.family]
     print(
         f"{instance['name']}: {instance['participants']} participants, "
         f"{instance['hosts']} hosts, {instance['cohorts']} cohorts",

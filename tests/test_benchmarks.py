@@ -229,3 +229,17 @@ def test_season_full_is_deterministic_validates_and_extends_season(seed: int) ->
         assert 1 <= len(cohort.study_visits) <= 2
     assert all(h.location is not None and h.closed_weekdays for h in problem.hosts)
     assert any(h.group_visits is not None for h in problem.hosts)
+
+
+def test_season_full_runs_icld_only_and_is_in_the_final_suite() -> None:
+    import argparse
+
+    from benchmarks.run import FINAL, PEERLESS, Spec, tasks
+
+    args = argparse.Namespace(max_binaries=4_000_000, load=False)
+    spec = Spec("season-full", None, (0,), (1.0, 10.0), (1, 2))
+    assert {t.peer for t in tasks(spec, 0, args)} == {"icld"}
+    assert "n/a" in PEERLESS["season-full"]
+    full = [s for s in FINAL if s.family == "season-full"]
+    assert full and full[0].seeds == (0, 1, 2) and full[0].budgets == (1.0, 10.0)
+    assert full[0].workers == (1, 2)
