@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from icld_match import Problem, Team, fit_matrix
+from icld_match import Cohort, Host, Problem, Team, fit_matrix
 
 BoolMatrix = npt.NDArray[np.bool_]
 FloatMatrix = npt.NDArray[np.float64]
@@ -38,13 +38,20 @@ def _vocabulary(*groups: list[Iterable[str]]) -> dict[str, int]:
     return vocabulary
 
 
+def _open_for(host: Host, cohort: Cohort) -> bool:
+    """Open on the cohort's fixed dates, or (a window) on some start within it."""
+    if cohort.internship is not None:
+        return host.is_available(cohort.internship)
+    return any(host.is_available(cohort.dates_from(s)) for s in cohort.starts())
+
+
 def open_hosts(problem: Problem, *, pins: bool = True, blocked: bool = True) -> BoolMatrix:
     """participants x hosts: True where dates, language, access, blocked hosts and pins allow."""
     participants, hosts, cohorts = problem.participants, problem.hosts, problem.cohorts
     cohort_pos = {c.id: i for i, c in enumerate(cohorts)}
     host_pos = {h.id: i for i, h in enumerate(hosts)}
     cohort_of = np.asarray([cohort_pos[p.cohort] for p in participants], dtype=np.int64)
-    dates = np.asarray([[h.is_available(c.internship) for h in hosts] for c in cohorts])
+    dates = np.asarray([[_open_for(h, c) for h in hosts] for c in cohorts])
     allowed: BoolMatrix = dates[cohort_of]
     langs = _vocabulary([p.languages for p in participants], [h.languages for h in hosts])
     speaks = _incidence([p.languages for p in participants], langs).astype(np.int32)

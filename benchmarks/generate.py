@@ -1,4 +1,5 @@
-"""Seeded benchmark instances for icld-match: ``cohort``, ``season``, ``scarce``, ``stress``.
+"""Seeded benchmark instances for icld-match: ``cohort``, ``season``, ``scarce``, ``stress``,
+``season-full``.
 
 Every instance is a plain :class:`icld_match.Problem` and depends only on its family,
 size and seed (``random.Random(f"{family}:{size}:{seed}")``), so the same call gives the
@@ -46,6 +47,23 @@ Families
     in the field, so hosts are shared between many cohorts. Otherwise like ``season``
     (lighter on pins and pair rules).
 
+``season-full``
+    The ``season`` instance of the same seed (unchanged records otherwise) with the
+    season-planning features: each fixed internship becomes a window from two days before
+    to two days after (``internship_days`` 2, per_cohort), every host is closed Saturdays
+    and Sundays and has a location (uniform in lat 55.5-63.5, lon 12-19.5), about 30 %
+    offer group visits (capacity 30, three themes, one group a day, ``with_teams`` at
+    random), each cohort is based in Stockholm or Visby, makes 1-2 study visits (themes from
+    its participants', any day) and has a travel budget of 1.5 x the most teams it can
+    form at the average host's trip cost. Drawn from ``random.Random(f"season-full:{seed}")``.
+    The peers model none of this: the harness reports them as n/a on this family.
+
+    Best known (icld, every plan accepted by ``check``; measured 2026-11-29 on the shared
+    2-core machine under load): s0 218.375 (60 s, 2 workers; no bound: the exact model
+    did not run), s1 145.602 (20 s, 1 worker; best bound 147.623 from a 60 s run, gap
+    1.4 %), s2 194.520 (10 s, 1 worker; the 60 s / 2-worker run found only 189.152 and
+    a useless bound 2,124.71). Not proven optima: lower bounds for the % figures.
+
 Feasible by construction
 ========================
 
@@ -87,7 +105,7 @@ from icld_match import Allocation, Problem, Status, check, fit_matrix
 
 from .common import BoolMatrix, IntArray, build_teams, open_hosts
 
-FAMILIES: tuple[str, ...] = ("cohort", "season", "scarce", "stress")
+FAMILIES: tuple[str, ...] = ("cohort", "season", "scarce", "stress", "season-full")
 #: Stress sizes (participants) and their host counts.
 STRESS_HOSTS: dict[int, int] = {1000: 200, 2500: 500, 10000: 2000}
 #: Scarce sizes (participants) and their host counts (before any host the plan adds).
@@ -340,6 +358,8 @@ def generate_instance(family: str, seed: int = 0, size: int | None = None) -> In
         return _season(seed)
     if family == "stress":
         return _stress(seed, size or 1000)
+    if family == "season-full":
+        return _season_full(seed)
     if family == "scarce":
         return _scarce(seed, size or 500)
     raise ValueError(f"unknown family {family!r}; expected one of {', '.join(FAMILIES)}")
@@ -1037,3 +1057,91 @@ def _together_failures(problem: Problem, allowed: BoolMatrix) -> list[str]:
         if len(rows) > largest or not np.logical_and.reduce(allowed[rows], axis=0).any():
             failed.append(f"keep_together[{i}] cannot travel as one team")
     return failed
+
+
+# --------------------------------------------------------------------------------------
+# season-full: the season instance with windows, calendars, study visits and travel
+# --------------------------------------------------------------------------------------
+
+#: Where season-full cohorts are housed: (name, latitude, longitude).
+FULL_BASES: tuple[tuple[str, float, float], ...] = (
+    ("Stockholm", 59.33, 18.07),
+    ("Visby", 57.64, 18.30),
+)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine), for the travel budget estimate."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def _season_full(seed: int) -> Instance:
+    """The ``season`` instance of the same seed with every season-planning feature added.
+
+    Uses its own ``random.Random(f"season-full:{seed}")`` so the ``season`` instance (and
+    its proven optima) stay unchanged. Every host is closed on Saturdays and Sundays: with
+    only most hosts closed, the library's window day-pick (``strategies/calendar.py``
+    ``fixed_days``, capped place count, earliest start on ties) chose weekend starts that
+    the few open hosts could not hold, and seeds 0 and 2 found no plan in 20 s.
+    Travel budgets are 1.5 x the cost of the most teams the cohort can form
+    (ceil(n / min team size)) at the average host, so they stay loose.
+    """
+    base = _season(seed)
+    rng = random.Random(f"season-full:{seed}")
+    hosts = []
+    for h in base.problem.hosts:
+        update: dict[str, Any] = {
+            "location": {
+                "lat": round(rng.uniform(55.5, 63.5), 3),
+                "lon": round(rng.uniform(12.0, 19.5), 3),
+            },
+            "closed_weekdays": ["sat", "sun"],  # all: see _season_full docstring
+        }
+        if rng.random() < 0.3:
+            update["group_visits"] = {
+                "capacity": 30,
+                "themes": dict.fromkeys(rng.sample(THEMES, 3), 1.0),
+                "max_per_day": 1,
+                "with_teams": rng.random() < 0.5,
+            }
+        hosts.append(h.model_dump(mode="json", exclude_none=True) | update)
+    settings = base.problem.travel
+    cohorts = []
+    for c in base.problem.cohorts:
+        assert c.internship is not None
+        name, lat, lon = rng.choice(FULL_BASES)
+        members = [p for p in base.problem.participants if p.cohort == c.id]
+        km = [_km(lat, lon, h["location"]["lat"], h["location"]["lon"]) for h in hosts]
+        trip = settings.cost_per_trip + settings.cost_per_km * settings.road_factor * 2 * (
+            sum(km) / len(km)
+        )
+        teams = math.ceil(len(members) / c.team_size.min)
+        themes = sorted({t for p in members for t in p.themes})
+        visits = [
+            {
+                "id": f"visit-{k + 1}",
+                "themes": dict.fromkeys(rng.sample(themes, min(3, len(themes))), 1.0),
+            }
+            for k in range(rng.randint(1, 2))
+        ]
+        record = c.model_dump(mode="json", exclude_none=True)
+        del record["internship"]
+        record |= {
+            "window": {
+                "start": (c.internship.start - timedelta(days=2)).isoformat(),
+                "end": (c.internship.end + timedelta(days=2)).isoformat(),
+            },
+            "internship_days": 2,
+            "base": {"name": name, "lat": lat, "lon": lon},
+            "travel_budget": round(1.5 * teams * trip),
+            "study_visits": visits,
+        }
+        cohorts.append(record)
+    data = base.problem.model_dump(mode="json", exclude_none=True)
+    data |= {"cohorts": cohorts, "hosts": hosts}
+    data["rules"] = dict(data.get("rules", {})) | {"internship_dates": "per_cohort"}
+    problem = Problem.model_validate(data)
+    return Instance("season-full", 0, seed, problem, base.repaired)

@@ -326,6 +326,7 @@ def markdown(meta: dict[str, Any], instances: list[Instance]) -> str:
         if r.get("notes")
     ]
     notes += [(i["name"], "instance", i["notes"]) for i in instances if i.get("notes")]
+    notes += [(i["name"], "peers", i["peers_na"]) for i in instances if i.get("peers_na")]
     if notes:
         lines += ["", "Notes:", ""]
         lines += [f"- {n} / {k}: {str(t).strip().splitlines()[0][:240]}" for n, k, t in notes]

@@ -210,3 +210,36 @@ def test_gap_to_best_bound_and_overshoot() -> None:
     assert share_of_best(99.0, 100.0) == pytest.approx(0.99)
     assert overshoot(10.4, 10.0) == pytest.approx(0.4)
     assert overshoot_ok(10.9, 10.0) and not overshoot_ok(11.1, 10.0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_season_full_is_deterministic_validates_and_extends_season(seed: int) -> None:
+    from icld_match.records.validation import problem_issues
+
+    problem = generate("season-full", seed)
+    assert problem.to_json() == generate("season-full", seed).to_json()
+    assert problem_issues(problem) == []
+    assert problem_from_json(problem.to_json()).to_json() == problem.to_json()
+    season = generate("season", seed)
+    assert [p.id for p in problem.participants] == [p.id for p in season.participants]
+    for cohort, plain in zip(problem.cohorts, season.cohorts, strict=True):
+        assert plain.internship is not None and cohort.window is not None
+        assert cohort.window.covers(plain.internship) and cohort.internship_days == 2
+        assert cohort.base is not None and cohort.travel_budget is not None
+        assert 1 <= len(cohort.study_visits) <= 2
+    assert all(h.location is not None and h.closed_weekdays for h in problem.hosts)
+    assert any(h.group_visits is not None for h in problem.hosts)
+
+
+def test_season_full_runs_icld_only_and_is_in_the_final_suite() -> None:
+    import argparse
+
+    from benchmarks.run import FINAL, PEERLESS, Spec, tasks
+
+    args = argparse.Namespace(max_binaries=4_000_000, load=False)
+    spec = Spec("season-full", None, (0,), (1.0, 10.0), (1, 2))
+    assert {t.peer for t in tasks(spec, 0, args)} == {"icld"}
+    assert "n/a" in PEERLESS["season-full"]
+    full = [s for s in FINAL if s.family == "season-full"]
+    assert full and full[0].seeds == (0, 1, 2) and full[0].budgets == (1.0, 10.0)
+    assert full[0].workers == (1, 2)
