@@ -33,14 +33,21 @@ def fixed_days(index: ProblemIndex) -> Problem:
         cohort = problem.cohorts[c]
         members = index.members(c)
         usable = index.allowed[members].any(axis=0)
-        best: tuple[float, date] | None = None
+        smallest = cohort.team_size.min
+        needed = -(-len(members) // cohort.team_size.max)  # the fewest teams it can form
+        best: tuple[tuple[int, int, int], date] | None = None
         for row, start in enumerate(cohort.starts()):
             days = cohort.dates_from(start).days()
-            places = 0
+            places = teams = 0
             for h in np.flatnonzero(usable & index.open_starts[c][row]).tolist():
-                room = problem.hosts[h].capacity.max_participants
-                places += max(0, room - max(people_left[(h, d)] for d in days))
-            score = float(min(places, len(members))) - 1e-3 * row  # earliest start on ties
+                host = problem.hosts[h]
+                room = max(
+                    0, host.capacity.max_participants - max(people_left[(h, d)] for d in days)
+                )
+                places += room
+                teams += min(host.capacity.max_teams, room // smallest)
+            # room for twice the teams and people it needs counts as ample; then earliest
+            score = (min(teams, 2 * needed), min(places, 2 * len(members)), -row)
             if best is None or score > best[0]:
                 best = (score, start)
         assert best is not None  # a validated window holds at least one start
