@@ -58,11 +58,10 @@ Families
     form at the average host's trip cost. Drawn from ``random.Random(f"season-full:{seed}")``.
     The peers model none of this: the harness reports them as n/a on this family.
 
-    Best known (icld, every plan accepted by ``check``; measured 2026-11-29 on the shared
-    2-core machine under load): s0 218.375 (60 s, 2 workers; no bound: the exact model
-    did not run), s1 145.602 (20 s, 1 worker; best bound 147.623 from a 60 s run, gap
-    1.4 %), s2 194.520 (10 s, 1 worker; the 60 s / 2-worker run found only 189.152 and
-    a useless bound 2,124.71). Not proven optima: lower bounds for the % figures.
+    Best known (icld, every plan accepted by ``check``; 60 s, 2 workers, measured
+    2026-11-29 on the quiet 2-core machine, with study visits' group trips in the travel
+    cost): s0 203.608 (bound 206.778), s1 136.309 (proven optimal), s2 180.250 (bound
+    183.508). Lower bounds on the optima for the % figures, except s1.
 
 Feasible by construction
 ========================
