@@ -29,13 +29,55 @@ def _duplicates(ids: Iterable[str]) -> set[str]:
     return {i for i, n in Counter(ids).items() if n > 1}
 
 
+class _Issues:
+    """The issues found so far, and the id look-ups every check shares."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.found: list[ProblemIssue] = []
+        self.cohort_ids = {c.id for c in problem.cohorts}
+        self.host_ids = {h.id for h in problem.hosts}
+        self.participant_cohort = {p.id: p.cohort for p in problem.participants}
+
+    def add(self, record: str, field: str, message: str) -> None:
+        self.found.append(ProblemIssue(record, field, message))
+
+    def unknown_hosts(self, record: str, field: str, ids: Sequence[str]) -> None:
+        for h in ids:
+            if h not in self.host_ids:
+                self.add(record, field, f"unknown host {h!r}")
+        for h in _duplicates(ids):
+            self.add(record, field, f"host {h!r} listed twice")
+
+    def unknown_participants(self, record: str, field: str, ids: Sequence[str]) -> None:
+        for p in ids:
+            if p not in self.participant_cohort:
+                self.add(record, field, f"unknown participant {p!r}")
+        for p in _duplicates(ids):
+            self.add(record, field, f"participant {p!r} listed twice")
+
+
 def problem_issues(problem: Problem) -> list[ProblemIssue]:
     """Every cross-record problem: unknown or duplicate ids, empty cohorts, double pins."""
-    issues: list[ProblemIssue] = []
+    issues = _Issues(problem)
+    _duplicate_ids(issues)
+    _participant_issues(issues)
+    _host_tag_issues(issues)
+    _cohort_issues(issues)
+    issues.found += study_visit_issues(problem)
+    _pin_issues(issues)
+    _group_issues(issues)
+    _rule_issues(issues)
+    _affinity_issues(issues)
+    for i, visit in enumerate(problem.history):
+        issues.unknown_hosts(_label("history", i), "host", [visit.host])
+    issues.unknown_hosts("problem", "hosts_in_use", problem.hosts_in_use)
+    issues.found += _travel_cost_issues(problem, issues.cohort_ids, issues.host_ids)
+    return issues.found
 
-    def add(record: str, field: str, message: str) -> None:
-        issues.append(ProblemIssue(record, field, message))
 
+def _duplicate_ids(issues: _Issues) -> None:
+    problem = issues.problem
     id_lists: dict[str, list[str]] = {
         "cohorts": [c.id for c in problem.cohorts],
         "participants": [p.id for p in problem.participants],
@@ -45,106 +87,92 @@ def problem_issues(problem: Problem) -> list[ProblemIssue]:
         dup = _duplicates(ids)
         for i, record_id in enumerate(ids):
             if record_id in dup:
-                add(_label(name, i, record_id), "id", f"duplicate id {record_id!r}")
+                issues.add(_label(name, i, record_id), "id", f"duplicate id {record_id!r}")
 
-    cohort_ids = {c.id for c in problem.cohorts}
-    host_ids = {h.id for h in problem.hosts}
-    participant_cohort = {p.id: p.cohort for p in problem.participants}
 
-    def unknown_hosts(record: str, field: str, ids: Sequence[str]) -> None:
-        for h in ids:
-            if h not in host_ids:
-                add(record, field, f"unknown host {h!r}")
-        for h in _duplicates(ids):
-            add(record, field, f"host {h!r} listed twice")
-
-    def unknown_participants(record: str, field: str, ids: Sequence[str]) -> None:
-        for p in ids:
-            if p not in participant_cohort:
-                add(record, field, f"unknown participant {p!r}")
-        for p in _duplicates(ids):
-            add(record, field, f"participant {p!r} listed twice")
-
-    for i, p in enumerate(problem.participants):
+def _participant_issues(issues: _Issues) -> None:
+    for i, p in enumerate(issues.problem.participants):
         label = _label("participants", i, p.id)
-        if p.cohort not in cohort_ids:
-            add(label, "cohort", f"unknown cohort {p.cohort!r}")
+        if p.cohort not in issues.cohort_ids:
+            issues.add(label, "cohort", f"unknown cohort {p.cohort!r}")
         wished = [h for entry in p.wishes for h in ([entry] if isinstance(entry, str) else entry)]
-        unknown_hosts(label, "wishes", wished)
-        unknown_hosts(label, "blocked_hosts", p.blocked_hosts)
+        issues.unknown_hosts(label, "wishes", wished)
+        issues.unknown_hosts(label, "blocked_hosts", p.blocked_hosts)
         for h in sorted(set(wished) & set(p.blocked_hosts)):
-            add(label, "wishes", f"host {h!r} is both wished for and blocked")
+            issues.add(label, "wishes", f"host {h!r} is both wished for and blocked")
         for field in ("languages", "themes", "access_needs"):
             for tag in _duplicates(t.casefold() for t in getattr(p, field)):
-                add(label, field, f"tag {tag!r} listed twice (tags ignore case)")
+                issues.add(label, field, f"tag {tag!r} listed twice (tags ignore case)")
 
-    for i, host in enumerate(problem.hosts):
+
+def _host_tag_issues(issues: _Issues) -> None:
+    for i, host in enumerate(issues.problem.hosts):
         for field in ("languages", "themes", "accessibility"):
             for tag in _duplicates(t.casefold() for t in getattr(host, field)):
-                add(
-                    _label("hosts", i, host.id),
-                    field,
-                    f"tag {tag!r} listed twice (tags ignore case)",
-                )
+                message = f"tag {tag!r} listed twice (tags ignore case)"
+                issues.add(_label("hosts", i, host.id), field, message)
 
-    head_count = Counter(p.cohort for p in problem.participants)
-    for i, c in enumerate(problem.cohorts):
+
+def _cohort_issues(issues: _Issues) -> None:
+    head_count = Counter(p.cohort for p in issues.problem.participants)
+    for i, c in enumerate(issues.problem.cohorts):
         if head_count[c.id] == 0:
-            add(_label("cohorts", i, c.id), "id", "cohort has no participants")
-    issues += study_visit_issues(problem)
+            issues.add(_label("cohorts", i, c.id), "id", "cohort has no participants")
 
+
+def _pin_issues(issues: _Issues) -> None:
     pinned: dict[str, str] = {}
-    for i, pin in enumerate(problem.pins):
+    for i, pin in enumerate(issues.problem.pins):
         label = _label("pins", i)
-        unknown_participants(label, "participant", [pin.participant])
-        unknown_hosts(label, "host", [pin.host])
+        issues.unknown_participants(label, "participant", [pin.participant])
+        issues.unknown_hosts(label, "host", [pin.host])
         earlier = pinned.setdefault(pin.participant, pin.host)
         if earlier != pin.host:
-            add(
-                label,
-                "participant",
-                f"{pin.participant!r} is pinned to both {earlier!r} and {pin.host!r}",
-            )
+            message = f"{pin.participant!r} is pinned to both {earlier!r} and {pin.host!r}"
+            issues.add(label, "participant", message)
 
+
+def _group_issues(issues: _Issues) -> None:
+    problem = issues.problem
     for name, member_lists in (
         ("keep_together", [g.members for g in problem.keep_together]),
         ("keep_apart", [g.members for g in problem.keep_apart]),
     ):
         for i, members in enumerate(member_lists):
             label = _label(name, i)
-            unknown_participants(label, "members", members)
-            cohorts = {participant_cohort[m] for m in members if m in participant_cohort}
+            issues.unknown_participants(label, "members", members)
+            known = issues.participant_cohort
+            cohorts = {known[m] for m in members if m in known}
             if name == "keep_together" and len(cohorts) > 1:
-                add(
+                issues.add(
                     label,
                     "members",
                     "members come from different cohorts "
                     f"({', '.join(sorted(cohorts))}); a team holds one cohort only",
                 )
 
-    rules = problem.rules
+
+def _rule_issues(issues: _Issues) -> None:
+    rules = issues.problem.rules
     soft_floor = rules.fit_floor is not None and rules.fit_floor_strictness == "soft"
     if rules.objective == "lexicographic" and soft_floor:
-        add(
+        issues.add(
             "rules",
             "objective",
             "'lexicographic' holds the best lowest fit as a hard floor, which replaces a "
             "soft fit_floor; make the floor hard or use objective 'sum'",
         )
-    seen_pairs: set[tuple[str, str]] = set()
-    for i, a in enumerate(problem.affinities):
-        label = _label("affinities", i)
-        unknown_participants(label, "participant", [a.participant])
-        unknown_hosts(label, "host", [a.host])
-        if (a.participant, a.host) in seen_pairs:
-            add(label, "host", f"second affinity for ({a.participant!r}, {a.host!r})")
-        seen_pairs.add((a.participant, a.host))
 
-    for i, visit in enumerate(problem.history):
-        unknown_hosts(_label("history", i), "host", [visit.host])
-    unknown_hosts("problem", "hosts_in_use", problem.hosts_in_use)
-    issues += _travel_cost_issues(problem, cohort_ids, host_ids)
-    return issues
+
+def _affinity_issues(issues: _Issues) -> None:
+    seen_pairs: set[tuple[str, str]] = set()
+    for i, a in enumerate(issues.problem.affinities):
+        label = _label("affinities", i)
+        issues.unknown_participants(label, "participant", [a.participant])
+        issues.unknown_hosts(label, "host", [a.host])
+        if (a.participant, a.host) in seen_pairs:
+            issues.add(label, "host", f"second affinity for ({a.participant!r}, {a.host!r})")
+        seen_pairs.add((a.participant, a.host))
 
 
 def _travel_cost_issues(
