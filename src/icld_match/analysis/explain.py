@@ -22,6 +22,7 @@ from ..records.catalogue import PAIR_RULES, binding
 from ..records.result import Allocation, Status, Team, TermValue, Visit
 from ..records.schema import Host, Participant, Problem
 from ..records.travel import great_circle_km, uses_travel
+from ..records.validation import latest_season_teams
 from .check import (
     RULES,
     by_organisation,
@@ -279,6 +280,9 @@ class _Context:
         for team in allocation.teams:
             for m in team.members:
                 self.teams_of[m].append(team)
+        #: Host id -> teams it received in the latest season of the history (host relief).
+        self.last_season = latest_season_teams(problem)
+        self.latest = max((v.season for v in problem.history), default="")
 
     def known(self, team: Team) -> list[Participant]:
         """Members the problem knows; unknown ids are a placement breach, not explained."""
@@ -515,20 +519,19 @@ def _season_spread_matches(ctx: _Context) -> list[str]:
 
 def _relief_matches(ctx: _Context) -> list[str]:
     """Teams at hosts that were busy in the latest season of the history."""
-    history = ctx.problem.history
-    if not history:
-        return []
-    latest = max(v.season for v in history)
-    last: dict[str, int] = defaultdict(int)
-    for v in history:
-        if v.season == latest:
-            last[v.host] += v.teams
     return [
-        f"{team.id} at {team.host}: {ctx.host_name(team.host)} received {last[team.host]} "
-        f"team(s) in season {latest} (+{last[team.host]})"
+        f"{team.id} at {team.host}: {reason}"
         for team in ctx.allocation.teams
-        if last.get(team.host)
+        if (reason := _relief_reason(ctx, team)) is not None
     ]
+
+
+def _relief_reason(ctx: _Context, team: Team) -> str | None:
+    """Why one team costs host relief, or None when its host was not busy last season."""
+    load = ctx.last_season.get(team.host, 0)
+    if not load:
+        return None
+    return f"{ctx.host_name(team.host)} received {load} team(s) in season {ctx.latest} (+{load})"
 
 
 def _trip(ctx: _Context, team: Team) -> float:
@@ -780,9 +783,9 @@ def _season_costs(ctx: _Context, team: Team, members: Sequence[Participant]) -> 
                     f"revisit: {p.organisation} ({p.id}) visited {host.name} in "
                     f"{', '.join(seasons)}"
                 )
-    relief = [line for line in _relief_matches(ctx) if line.startswith(f"{team.id} ")]
-    if relief and weights.host_relief > 0:
-        costs.append("host_relief: " + relief[0].split(": ", 1)[1])
+    relief = _relief_reason(ctx, team)
+    if relief is not None and weights.host_relief > 0:
+        costs.append(f"host_relief: {relief}")
     return costs
 
 
