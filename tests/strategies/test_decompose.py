@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import exhaustive
+import pytest
 from conftest import examples
 from generators import feasible_problems, hidden_teams, planted, problems
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from icld_match import Allocation, Problem, Status, check, solve
+from icld_match.engine.clock import Deadline
 from icld_match.index.problem_index import ProblemIndex
 from icld_match.io.json_files import load_problem
-from icld_match.strategies.decompose import CohortSweep, improve_by_cohort, independent_parts
+from icld_match.strategies.decompose import (
+    BlockRunner,
+    CohortSweep,
+    Verdict,
+    improve_by_cohort,
+    independent_parts,
+)
 from icld_match.strategies.greedy import greedy_allocation
 
 Planted = tuple[Problem, list[tuple[str, str, list[str]]]]
@@ -239,10 +249,13 @@ def test_a_block_answer_that_no_longer_fits_is_not_adopted() -> None:
     job = sweep.prepare([1])  # B, while A holds H's only team place on 5 May
     b_at_h = plan(problem, [("B", "H", ["B0", "B1"])])
     better = b_at_h.model_copy(update={"objective": job.before + 1.0})
-    assert not sweep.commit(job, better)
+    assert sweep.commit(job, better) is Verdict.STALE  # solved again, not dropped
     assert [t.host for t in sweep.teams_of[1]] == ["G"]
     b_at_g = plan(problem, [("B", "G", ["B0", "B1"])])
-    assert sweep.commit(job, b_at_g.model_copy(update={"objective": job.before + 1.0}))
+    same = b_at_g.model_copy(update={"objective": job.before})
+    assert sweep.commit(job, same) is Verdict.NO_GAIN
+    adopted = sweep.commit(job, b_at_g.model_copy(update={"objective": job.before + 1.0}))
+    assert adopted is Verdict.ADOPTED
     assert abs(sweep.total - (total(problem, sweep.plan(b_at_g)) + 1.0)) < 1e-9
 
 
@@ -324,3 +337,34 @@ def test_decompose_keeps_the_season_budget() -> None:
     assert allocation.is_feasible()
     assert check(problem, allocation) == []
     assert {(t.cohort, t.host) for t in allocation.teams} == {("A", "G"), ("B", "H")}
+
+
+class _StaleOnce:
+    """A sweep stand-in: every block gains, block 1's first answer comes back stale."""
+
+    def __init__(self) -> None:
+        self.solved: list[int] = []
+        self.total = 0.0
+
+    def prepare(self, block: list[int]) -> SimpleNamespace:
+        return SimpleNamespace(block=block)
+
+    def solve(self, job: SimpleNamespace, limit: float) -> list[int]:
+        self.solved.append(job.block[0])
+        return list(job.block)
+
+    def commit(self, job: SimpleNamespace, found: list[int]) -> Verdict:
+        if job.block == [1] and self.solved.count(1) == 1:
+            return Verdict.STALE
+        return Verdict.ADOPTED
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_stale_block_is_solved_again_even_in_a_single_pass(threads: int) -> None:
+    """A better answer solved against places another block has since taken is not lost:
+    the block is solved again (also in the coarse pass, where each block runs once)."""
+    sweep = _StaleOnce()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        runner = BlockRunner(sweep, pool, Deadline(30.0), threads, None)  # type: ignore[arg-type]
+        assert runner.run([[0], [1], [2]], once=True) is True
+    assert sorted(sweep.solved) == [0, 1, 1, 2]

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from enum import Enum
 from itertools import combinations
 
 import numpy as np
@@ -257,6 +258,15 @@ def independent_parts(index: ProblemIndex) -> list[list[int]]:
     return list(parts.values())
 
 
+class Verdict(Enum):
+    """What became of a block's answer."""
+
+    ADOPTED = "adopted"
+    NO_GAIN = "no gain"
+    #: better, but solved against capacities another block has since taken: solve again
+    STALE = "stale"
+
+
 @dataclass(frozen=True)
 class Job:
     """One block's problem, its current teams and their objective, ready to solve."""
@@ -388,24 +398,24 @@ class CohortSweep:
             allow_unplaced=self.relaxed,
         )
 
-    def commit(self, job: Job, found: Allocation) -> bool:
+    def commit(self, job: Job, found: Allocation) -> Verdict:
         """Adopt a block's answer if strictly better and still within what the other
-        cohorts leave (they may have changed while it was solved in parallel)."""
+        cohorts leave (they may have changed while it was solved in parallel: STALE)."""
         self.solve_time += found.solve_time
         if found.objective is None or not found.is_feasible():
-            return False
+            return Verdict.NO_GAIN
         placed = sum(len(t.members) for t in found.teams)
         if (placed, found.objective) <= (job.placed, job.before + 1e-6):
-            return False
+            return Verdict.NO_GAIN
         index = self.index
         if not self._fits(job.block, found.teams):
-            return False
+            return Verdict.STALE
         for c in job.block:
             self._count(c, self.teams_of[c], -1)
             self.teams_of[c] = [t for t in found.teams if index.cohort_pos[t.cohort] == c]
             self._count(c, self.teams_of[c], +1)
         self.total += found.objective - job.before
-        return True
+        return Verdict.ADOPTED
 
     def _fits(self, block: list[int], found: list[Team]) -> bool:
         """Whether a block's new teams fit with the other cohorts' teams, per set of
@@ -506,7 +516,8 @@ class BlockRunner:
 
     def run(self, blocks: list[list[int]], *, once: bool = False) -> bool | None:
         """Re-solve blocks cyclically until none improves (``once``: each block once);
-        None when time is up."""
+        None when time is up. A block whose gain went stale (solved in parallel with one
+        that took the same places) is solved again before any other."""
         gained, unchanged = False, 0  # blocks re-solved in a row without a gain
         left = len(blocks) if once else -1  # blocks still to submit when ``once``
         pending: dict[Future[Allocation], tuple[int, Job]] = {}
@@ -517,10 +528,10 @@ class BlockRunner:
             while not out_of_time and len(pending) < self.threads and unchanged < len(blocks):
                 if left == 0:
                     break
-                left -= 1
                 step = self._next(blocks, turn, busy)
                 if step is None:
                     break
+                left -= 1
                 position, turn = (turn + step) % len(blocks), (turn + step + 1) % len(blocks)
                 job = self.sweep.prepare(blocks[position])
                 limit = max(0.01, min(self.block_limit, self.deadline.remaining()))
@@ -530,12 +541,15 @@ class BlockRunner:
                 return None if out_of_time else gained
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: pending[f][0]):
-                job = pending.pop(future)[1]
+                position, job = pending.pop(future)
                 busy.difference_update(job.block)
-                if self.sweep.commit(job, future.result()):
+                verdict = self.sweep.commit(job, future.result())
+                if verdict is Verdict.ADOPTED:
                     gained, unchanged = True, 0
                     if self.on_improvement is not None:
                         self.on_improvement(self.sweep.total)
+                elif verdict is Verdict.STALE:
+                    turn, left = position, left + 1 if once else left
                 else:
                     unchanged += 1
 
