@@ -11,6 +11,7 @@ from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation
 from .context import Context
 from .greedy import greedy_allocation
+from .polish import polish
 
 
 def placed(plan: Allocation) -> int:
@@ -18,7 +19,8 @@ def placed(plan: Allocation) -> int:
 
 
 class Construct:
-    """Strategy: the greedy plan (relaxed when people may stay unplaced)."""
+    """Strategy: the greedy plan (relaxed when people may stay unplaced), polished by
+    swapping members between teams (:mod:`.polish`)."""
 
     name = "greedy"
 
@@ -28,6 +30,10 @@ class Construct:
         plan = greedy_allocation(
             index, allow_unplaced=ctx.options.allow_unplaced, deadline=ctx.deadline
         )
-        if plan is not None:
-            ctx.report_plan(index, plan, self.name)
-        return plan
+        if plan is None:
+            return None
+        ctx.report_plan(index, plan, self.name)  # the first plan, before the swaps
+        polished = polish(index, plan, ctx.deadline)
+        if polished is not plan:
+            ctx.report_plan(index, polished, self.name)
+        return polished

@@ -1,0 +1,187 @@
+"""Swaps between teams of a cohort after the greedy plan (``strategies.polish``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import exhaustive
+import pytest
+from conftest import examples, host, participant
+from generators import feasible_problems, planted
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from icld_match import Allocation, Problem, Status, Team, check
+from icld_match.index.problem_index import ProblemIndex
+from icld_match.strategies.greedy import greedy_allocation
+from icld_match.strategies.polish import _Rules, _Teams, polish, polishable
+
+START, END = date(2026, 5, 13), date(2026, 5, 14)
+
+
+def two_hosts(**extra: Any) -> Problem:
+    """Four participants: A* suit host HA, B* suit HB; each host takes one team of two."""
+    people = [
+        participant("A1", country="Kenya", themes={"water": 1.0}),
+        participant("A2", country="Tanzania", themes={"water": 1.0}),
+        participant("B1", country="Kenya", themes={"schools": 1.0}),
+        participant("B2", country="Tanzania", themes={"schools": 1.0}),
+    ]
+    return Problem.model_validate(
+        {
+            "cohorts": [
+                {
+                    "id": "C1",
+                    "name": "C1",
+                    "internship": {"start": START, "end": END},
+                    "team_size": {"min": 2, "max": 2},
+                }
+            ],
+            "participants": people,
+            "hosts": [
+                host("HA", themes={"water": 1.0}, capacity={"max_teams": 1, "max_participants": 2}),
+                host(
+                    "HB", themes={"schools": 1.0}, capacity={"max_teams": 1, "max_participants": 2}
+                ),
+            ],
+            **extra,
+        }
+    )
+
+
+def crossed(problem: Problem) -> Allocation:
+    """The plan with every team at the wrong host: A1+B2 at HB, B1+A2 at HA."""
+    teams = [
+        Team(
+            id="T1",
+            cohort="C1",
+            host="HB",
+            members=["A1", "B2"],
+            start=START,
+            end=END,
+            fit=0.5,
+        ),
+        Team(
+            id="T2",
+            cohort="C1",
+            host="HA",
+            members=["A2", "B1"],
+            start=START,
+            end=END,
+            fit=0.5,
+        ),
+    ]
+    plan = Allocation(status=Status.FEASIBLE, teams=teams)
+    assert check(problem, plan) == []
+    return plan
+
+
+def members_at(plan: Allocation) -> dict[str, list[str]]:
+    return {t.host: sorted(t.members) for t in plan.teams}
+
+
+def test_a_swap_that_raises_the_fit_is_made() -> None:
+    problem = two_hosts()
+    plan = crossed(problem)
+    polished = polish(ProblemIndex.build(problem), plan)
+    assert check(problem, polished) == []
+    assert exhaustive.value(problem, polished.teams) > exhaustive.value(problem, plan.teams)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # A1 and A2 may not share a team: only the swap B2<->A2 would put them together
+        {"keep_apart": [{"members": ["A1", "A2"]}]},
+        # A2 is pinned to HA where it already is; B2 to HB
+        {"pins": [{"participant": "A2", "host": "HA"}, {"participant": "B2", "host": "HB"}]},
+        # the crossed teams are keep-together units: nobody may leave them
+        {"keep_together": [{"members": ["A1", "B2"]}, {"members": ["A2", "B1"]}]},
+    ],
+)
+def test_a_swap_never_breaks_a_hard_rule(extra: dict[str, Any]) -> None:
+    problem = two_hosts(**extra)
+    plan = crossed(problem)
+    polished = polish(ProblemIndex.build(problem), plan)
+    assert check(problem, polished) == []
+    assert exhaustive.violations(problem, polished.teams) == []
+
+
+def test_hard_country_mixing_holds_through_the_swaps() -> None:
+    """A swap that raises the fit but leaves a team of one country is not made."""
+    problem = two_hosts(rules={"mixed_countries": "hard"})
+    problem = problem.model_copy(
+        update={
+            "participants": [
+                p.model_copy(update={"country": "Kenya" if p.id in ("A1", "A2") else "Tanzania"})
+                for p in problem.participants
+            ]
+        }
+    )
+    plan = crossed(problem)
+    polished = polish(ProblemIndex.build(problem), plan)
+    assert polished is plan  # A1+A2 at HA would be one country
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        # the worst-fit term is a minimum over everyone: swaps are not judged for it
+        {"weights": {"worst_fit": 1.0}},
+        # colleagues kept together is a term over several teams
+        {"rules": {"organisation": "together"}},
+    ],
+)
+def test_terms_over_several_teams_leave_the_plan_alone(extra: dict[str, Any]) -> None:
+    problem = two_hosts(**extra)
+    plan = crossed(problem)
+    assert polish(ProblemIndex.build(problem), plan) is plan
+
+
+@settings(max_examples=examples(80), deadline=None)
+@given(st.one_of(planted(max_participants=12, max_hosts=4, max_cohorts=2), feasible_problems()))
+def test_each_swap_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
+    """The gain a swap is judged by equals the independent oracle's change in value."""
+    problem = drawn[0] if isinstance(drawn, tuple) else drawn
+    index = ProblemIndex.build(problem)
+    plan = greedy_allocation(index)
+    if plan is None or not polishable(problem):
+        return
+    rules = _Rules(index)
+    teams = plan.teams
+    pairs = [(a, b) for a in range(len(teams)) for b in range(a + 1, len(teams))]
+    pairs = [(a, b) for a, b in pairs if teams[a].cohort == teams[b].cohort]
+    event(f"{len(pairs)} team pairs")
+    before = exhaustive.separable_value(problem, teams)
+    for a, b in pairs:
+        rows = [
+            (index.host_pos[t.host], [index.participant_pos[m] for m in t.members])
+            for t in (teams[a], teams[b])
+        ]
+        cohort = _Teams(rules, rows)
+        p, q = rows[0][1][0], rows[1][1][0]
+        swapped = list(teams)
+        ids = [problem.participants[p].id, problem.participants[q].id]
+        swapped[a] = teams[a].model_copy(
+            update={"members": sorted([ids[1], *[m for m in teams[a].members if m != ids[0]]])}
+        )
+        swapped[b] = teams[b].model_copy(
+            update={"members": sorted([ids[0], *[m for m in teams[b].members if m != ids[1]]])}
+        )
+        change = exhaustive.separable_value(problem, swapped) - before
+        assert cohort.gain(0, 1, p, q) == pytest.approx(change, abs=1e-6)
+
+
+@settings(max_examples=examples(80), deadline=None)
+@given(st.one_of(planted(max_participants=14, max_hosts=5, max_cohorts=3), feasible_problems()))
+def test_polished_plans_are_valid_and_never_worse(drawn: Any) -> None:
+    problem = drawn[0] if isinstance(drawn, tuple) else drawn
+    index = ProblemIndex.build(problem)
+    plan = greedy_allocation(index)
+    if plan is None:
+        return
+    polished = polish(index, plan)
+    event("swapped" if polished is not plan else "unchanged")
+    assert exhaustive.violations(problem, polished.teams) == []
+    assert exhaustive.value(problem, polished.teams) >= exhaustive.value(problem, plan.teams) - 1e-9
