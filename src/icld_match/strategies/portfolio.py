@@ -301,13 +301,14 @@ def _run_strategy(
 
 
 #: Share of the time the fixed-days portfolio gets before the joint exact model.
-FIXED_DAYS_SHARE = 0.3
+FIXED_DAYS_SHARE = 0.5
 #: Seconds the joint exact model (choosing the days) needs at least on a problem above
 #: SMALL_EXACT; with less, the fixed-days portfolio gets the whole budget. Measured on
-#: ``season-full`` (1 worker): building that model alone takes about 1 s, and at 10 s
-#: the fixed-days portfolio given all the time ended 2-5 % higher than 3 s of it
-#: followed by 7 s of the joint model.
-WINDOWS_EXACT_MIN_TIME = 20.0
+#: ``season-full`` (1 worker): building that model alone takes about 1 s; at 10 s the
+#: fixed-days portfolio given all the time ended 2-5 % higher than 3 s of it followed
+#: by 7 s of the joint model, and at 30 s 0.1-3 % higher than 9 s + 21 s. With a minute
+#: the joint model pays (it proved season-full-s1 optimal in 52 s at 2 workers).
+WINDOWS_EXACT_MIN_TIME = 40.0
 
 
 def _joint_time(index: ProblemIndex, remaining: float) -> bool:
