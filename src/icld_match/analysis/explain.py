@@ -1039,6 +1039,23 @@ def _cut(lines: Sequence[str], limit: int, indent: str) -> list[str]:
 
 
 def _render(e: Explanation, limit: int) -> str:
+    """The report as text: a headline, then one section per part of the explanation."""
+    lines = _headline(e)
+    lines += _rule_section(e, limit)
+    lines += _term_section(e, limit)
+    if e.travel_by_cohort:
+        lines += ["", "Travel by cohort"]
+        lines += [f"  {c}: {sek:,.2f} SEK" for c, sek in e.travel_by_cohort.items()]
+    lines += _team_section(e)
+    if e.fairness:
+        lines += ["", "Fairness", *(f"  {line}" for line in e.fairness)]
+    lines += _visit_section(e)
+    lines += _participant_section(e)
+    return "\n".join(lines)
+
+
+def _headline(e: Explanation) -> list[str]:
+    """Status, objective (and the solver's own figure), validity and the solver's reasons."""
     solver = (
         f" (solver reported {e.solver_objective:.3f})" if e.solver_objective is not None else ""
     )
@@ -1047,9 +1064,12 @@ def _render(e: Explanation, limit: int) -> str:
         f"status: {e.status.value}  objective {e.objective:.3f}{solver}",
         "every hard rule holds" if e.valid else f"INVALID: {broken} hard-rule breaches",
     ]
-    lines += [f"reason: {r}" for r in e.reasons]
+    return lines + [f"reason: {r}" for r in e.reasons]
 
-    lines += ["", "Hard rules"]
+
+def _rule_section(e: Explanation, limit: int) -> list[str]:
+    """One line per hard rule with its state, then its first ``limit`` breaches."""
+    lines = ["", "Hard rules"]
     width = max(len(r.name) for r in e.rules) + 2
     for rule in e.rules:
         if not rule.applies:
@@ -1060,21 +1080,25 @@ def _render(e: Explanation, limit: int) -> str:
             state = f"BROKEN ({len(rule.violations)})"
         lines.append(f"  {rule.name:<{width}}{state}")
         lines += _cut(rule.violations, limit, "    - ")
+    return lines
 
-    lines += ["", "Objective by term"]
+
+def _term_section(e: Explanation, limit: int) -> list[str]:
+    """One line per objective term (value x weight = contribution), then its first matches."""
+    lines = ["", "Objective by term"]
     for term in e.terms:
         lines.append(
             f"  {term.name:<14}{term.sense:<8}{term.value:>9.3f} x {term.weight:.2f} = "
             f"{term.contribution:+.3f}"
         )
         lines += _cut(term.matches, limit, "    ")
+    return lines
 
-    if e.travel_by_cohort:
-        lines += ["", "Travel by cohort"]
-        lines += [f"  {c}: {sek:,.2f} SEK" for c, sek in e.travel_by_cohort.items()]
 
+def _team_section(e: Explanation) -> list[str]:
+    """Every team: host, members, themes, languages, wishes, travel and why."""
     people = {p.id: p for p in e.participants}
-    lines += ["", "Teams"]
+    lines = ["", "Teams"]
     for team in e.teams:
         host = f"{team.host_name} ({team.host})" if team.host_name else f"unknown host {team.host}"
         lines.append(f"  {team.id}  {team.cohort}  {host}  mean fit {team.fit:.2f}")
@@ -1083,43 +1107,54 @@ def _render(e: Explanation, limit: int) -> str:
             for m in team.members
         ]
         lines.append(f"    members: {', '.join(members)}")
-        offered = [
-            f"{t.theme} {t.strength:.2f} x {t.share:.2f} = {t.contribution:.2f}"
-            for t in team.themes
-            if t.contribution > 0
-        ]
-        missing = [t.theme for t in team.themes if t.contribution <= 0]
-        lines.append(f"    themes (strength x share = fit): {', '.join(offered) or 'none'}")
-        if missing:
-            lines.append(f"    not offered: {', '.join(missing)}")
-        if team.affinity_members:
-            lines.append(f"    fit set by affinity: {', '.join(team.affinity_members)}")
-        if team.shared_languages or not team.member_languages:
-            lines.append(
-                f"    languages shared by all: {', '.join(team.shared_languages) or 'none'}"
-            )
-        else:
-            each = [
-                f"{m} {'/'.join(langs) or 'none'}" for m, langs in team.member_languages.items()
-            ]
-            lines.append(f"    no language shared by all; with the host: {', '.join(each)}")
+        lines += _team_theme_lines(team)
+        lines.append(_team_language_line(team))
         if team.wishes_honoured:
             lines.append(f"    wishes honoured: {', '.join(team.wishes_honoured)}")
         if e.travel_by_cohort:
             lines.append(f"    travel: {team.travel_cost:,.2f} SEK")
         lines += [f"    pays for {cost}" for cost in team.pays_for]
         lines.append(f"    why: {team.why}")
+    return lines
 
-    if e.fairness:
-        lines += ["", "Fairness", *(f"  {line}" for line in e.fairness)]
-    if e.visits:
-        lines += ["", "Study visits"]
+
+def _team_theme_lines(team: TeamReport) -> list[str]:
+    """How the host's themes make up the team's fit, what it lacks, and any affinity."""
+    offered = [
+        f"{t.theme} {t.strength:.2f} x {t.share:.2f} = {t.contribution:.2f}"
+        for t in team.themes
+        if t.contribution > 0
+    ]
+    missing = [t.theme for t in team.themes if t.contribution <= 0]
+    lines = [f"    themes (strength x share = fit): {', '.join(offered) or 'none'}"]
+    if missing:
+        lines.append(f"    not offered: {', '.join(missing)}")
+    if team.affinity_members:
+        lines.append(f"    fit set by affinity: {', '.join(team.affinity_members)}")
+    return lines
+
+
+def _team_language_line(team: TeamReport) -> str:
+    """The languages the whole team shares or, if none, what each member shares with the host."""
+    if team.shared_languages or not team.member_languages:
+        return f"    languages shared by all: {', '.join(team.shared_languages) or 'none'}"
+    each = [f"{m} {'/'.join(langs) or 'none'}" for m, langs in team.member_languages.items()]
+    return f"    no language shared by all; with the host: {', '.join(each)}"
+
+
+def _visit_section(e: Explanation) -> list[str]:
+    """Every study visit: host, day, fit and why (nothing when the problem has none)."""
+    lines = ["", "Study visits"] if e.visits else []
     for visit in e.visits:
         host = f"{visit.host_name} ({visit.host})" if visit.host_name else visit.host
         lines.append(f"  {visit.visit}  {visit.cohort}  {host}  {visit.day}  fit {visit.fit:.2f}")
         lines.append(f"    why: {visit.why}")
+    return lines
 
-    lines += ["", "Participants"]
+
+def _participant_section(e: Explanation) -> list[str]:
+    """Every participant: where they go, how that host ranks for them, and why."""
+    lines = ["", "Participants"]
     for p in e.participants:
         if p.team is None:
             where = "unplaced"
@@ -1132,4 +1167,4 @@ def _render(e: Explanation, limit: int) -> str:
                 where += f", rank {p.host_rank} of {p.open_hosts} open host{plural}"
         lines.append(f"  {p.id} {p.name} ({p.country}): {where}")
         lines.append(f"    {p.why}")
-    return "\n".join(lines)
+    return lines
