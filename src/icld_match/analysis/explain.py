@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..index.problem_index import ProblemIndex
@@ -907,77 +909,51 @@ def _rule_facts(ctx: _Context, p: Participant) -> list[str]:
     return facts
 
 
-def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
-    index = ctx.index
-    row = index.participant_pos[p.id]
-    open_row = index.allowed[row]
-    open_count = int(open_row.sum())
-    fits = index.fit[row]
-    excluded = _exclusions(ctx, row)
-    placed = ctx.teams_of.get(p.id, [])
-    team = placed[0] if placed else None
-    best_row = int(np.argmax(np.where(open_row, fits, -np.inf))) if open_count else None
+@dataclass(frozen=True)
+class _Options:
+    """The hosts open to one participant, their fits, and the best-fitting open one."""
 
+    open_row: npt.NDArray[np.bool_]
+    fits: npt.NDArray[np.float64]
+    count: int
+    best_row: int | None
+
+
+@dataclass
+class _Standing:
+    """Where a participant's host stands among their options: the report's figures and
+    the sentences of its ``why``."""
+
+    sentences: list[str]
     fit: float | None = None
     rank: int | None = None
     best_id: str | None = None
     best_fit: float | None = None
     wish_rank: int | None = None
-    sentences: list[str] = []
+
+
+def _options(index: ProblemIndex, row: int) -> _Options:
+    open_row = index.allowed[row]
+    count = int(open_row.sum())
+    fits = index.fit[row]
+    best_row = int(np.argmax(np.where(open_row, fits, -np.inf))) if count else None
+    return _Options(open_row, fits, count, best_row)
+
+
+def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
+    """Where the participant goes, how that host ranks among those open to them, and why."""
+    row = ctx.index.participant_pos[p.id]
+    options = _options(ctx.index, row)
+    excluded = _exclusions(ctx, row)
+    placed = ctx.teams_of.get(p.id, [])
+    team = placed[0] if placed else None
     if team is None:
-        sentences.append("Not placed in any team")
-        if best_row is not None:
-            best_host = ctx.problem.hosts[best_row]
-            sentences.append(
-                f"{open_count} host{'s are' if open_count != 1 else ' is'} open to them "
-                f"(best fit {best_host.name}, {float(fits[best_row]):.2f})"
-            )
-        else:
-            sentences.append("no host is open to them")
-        sentences.append(_exclusion_text(ctx, p.id, excluded))
-    elif team.host not in index.host_pos:
-        sentences.append(f"Their team {team.id} goes to unknown host {team.host}")
+        standing = _Standing(_unplaced_sentences(ctx, p, options, excluded))
+    elif team.host not in ctx.index.host_pos:
+        standing = _Standing([f"Their team {team.id} goes to unknown host {team.host}"])
     else:
-        col = index.host_pos[team.host]
-        fit = float(fits[col])
-        name = ctx.host_name(team.host)
-        wish_rank = p.wish_ranks().get(team.host)
-        if not open_row[col]:
-            closing = [rule for rule, hosts in excluded.items() if team.host in hosts]
-            sentences.append(
-                f"{name} (fit {fit:.2f}) is closed to them by {_and(closing)}: "
-                "the allocation breaks a hard rule"
-            )
-        else:
-            better = open_row & (fits > fit + _TIE)
-            ties = int((open_row & (np.abs(fits - fit) <= _TIE)).sum()) - 1
-            rank = 1 + int(better.sum())
-            if open_count == 1:
-                pin = "pinned to " if ctx.pinned_to(p.id) == team.host else ""
-                sentences.append(
-                    f"{pin.capitalize()}{name}, the only host open to them (fit {fit:.2f})"
-                )
-            elif rank == 1 and ties:
-                sentences.append(
-                    f"{name} ties for best fit ({fit:.2f}) with {ties} other of their "
-                    f"{open_count} open hosts"
-                )
-            elif rank == 1:
-                sentences.append(
-                    f"{name} is the best fit ({fit:.2f}) of their {open_count} open hosts"
-                )
-            else:
-                assert best_row is not None
-                best = ctx.problem.hosts[best_row]
-                best_id, best_fit = best.id, float(fits[best_row])
-                sentences.append(
-                    f"Ranked {rank} of {open_count} open hosts by fit ({fit:.2f}); "
-                    f"the best-fit open host is {best.name} ({best_fit:.2f})"
-                )
-        if wish_rank is not None:
-            sentences.append(f"it is their wish {wish_rank}")
-        elif p.wishes:
-            sentences.append(f"none of their wishes ({_wish_text(p)}) was met")
+        standing = _placed_standing(ctx, p, team.host, options, excluded)
+    sentences = standing.sentences
     if len(placed) > 1:
         sentences.append(f"they are also listed in {', '.join(t.id for t in placed[1:])}")
     sentences += _rule_facts(ctx, p)
@@ -989,16 +965,95 @@ def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
         team=team.id if team else None,
         host=team.host if team else None,
         host_name=ctx.host_name(team.host) if team else None,
-        fit=fit,
-        host_rank=rank,
-        open_hosts=open_count,
-        best_open_host=best_id,
-        best_open_host_name=ctx.host_name(best_id),
-        best_open_fit=best_fit,
-        wish_rank=wish_rank,
+        fit=standing.fit,
+        host_rank=standing.rank,
+        open_hosts=options.count,
+        best_open_host=standing.best_id,
+        best_open_host_name=ctx.host_name(standing.best_id),
+        best_open_fit=standing.best_fit,
+        wish_rank=standing.wish_rank,
         excluded_by=excluded,
         why="; ".join(sentences) + ".",
     )
+
+
+def _unplaced_sentences(
+    ctx: _Context, p: Participant, options: _Options, excluded: dict[str, list[str]]
+) -> list[str]:
+    """An unplaced participant: how many hosts were open to them and which rules close the rest."""
+    sentences = ["Not placed in any team"]
+    if options.best_row is not None:
+        best_host = ctx.problem.hosts[options.best_row]
+        sentences.append(
+            f"{options.count} host{'s are' if options.count != 1 else ' is'} open to them "
+            f"(best fit {best_host.name}, {float(options.fits[options.best_row]):.2f})"
+        )
+    else:
+        sentences.append("no host is open to them")
+    sentences.append(_exclusion_text(ctx, p.id, excluded))
+    return sentences
+
+
+def _placed_standing(
+    ctx: _Context,
+    p: Participant,
+    host_id: str,
+    options: _Options,
+    excluded: dict[str, list[str]],
+) -> _Standing:
+    """A known host: its rank by fit among the open hosts (or the rules that close it to
+    the participant), then whether it was one of their wishes."""
+    col = ctx.index.host_pos[host_id]
+    fit = float(options.fits[col])
+    if options.open_row[col]:
+        standing = _ranked(ctx, p, host_id, fit, options)
+    else:
+        closing = [rule for rule, hosts in excluded.items() if host_id in hosts]
+        standing = _Standing(
+            [
+                f"{ctx.host_name(host_id)} (fit {fit:.2f}) is closed to them by "
+                f"{_and(closing)}: the allocation breaks a hard rule"
+            ],
+            fit=fit,
+        )
+    standing.wish_rank = p.wish_ranks().get(host_id)
+    if standing.wish_rank is not None:
+        standing.sentences.append(f"it is their wish {standing.wish_rank}")
+    elif p.wishes:
+        standing.sentences.append(f"none of their wishes ({_wish_text(p)}) was met")
+    return standing
+
+
+def _ranked(
+    ctx: _Context, p: Participant, host_id: str, fit: float, options: _Options
+) -> _Standing:
+    """An open host ranked by fit among the participant's open hosts: the only one, a tie
+    for best, the best, or behind the best-fit open host (named)."""
+    name = ctx.host_name(host_id)
+    open_row, fits, open_count = options.open_row, options.fits, options.count
+    better = open_row & (fits > fit + _TIE)
+    ties = int((open_row & (np.abs(fits - fit) <= _TIE)).sum()) - 1
+    standing = _Standing([], fit=fit, rank=1 + int(better.sum()))
+    if open_count == 1:
+        pin = "pinned to " if ctx.pinned_to(p.id) == host_id else ""
+        sentence = f"{pin.capitalize()}{name}, the only host open to them (fit {fit:.2f})"
+    elif standing.rank == 1 and ties:
+        sentence = (
+            f"{name} ties for best fit ({fit:.2f}) with {ties} other of their "
+            f"{open_count} open hosts"
+        )
+    elif standing.rank == 1:
+        sentence = f"{name} is the best fit ({fit:.2f}) of their {open_count} open hosts"
+    else:
+        assert options.best_row is not None
+        best = ctx.problem.hosts[options.best_row]
+        standing.best_id, standing.best_fit = best.id, float(fits[options.best_row])
+        sentence = (
+            f"Ranked {standing.rank} of {open_count} open hosts by fit ({fit:.2f}); "
+            f"the best-fit open host is {best.name} ({standing.best_fit:.2f})"
+        )
+    standing.sentences.append(sentence)
+    return standing
 
 
 # --------------------------------------------------------------------------------------
