@@ -272,6 +272,15 @@ def _schema_parser(commands: Any) -> None:
 
 
 def _workflow_parsers(commands: Any) -> None:
+    """The coordinators' verbs: spreadsheets in, rosters and a printable report out."""
+    _template_parser(commands)
+    _import_parser(commands)
+    _export_parser(commands)
+    _report_parser(commands)
+
+
+def _template_parser(commands: Any) -> None:
+    """``template``: an empty workbook and CSVs to fill in."""
     template = _verb(
         commands,
         "template",
@@ -284,6 +293,9 @@ def _workflow_parsers(commands: Any) -> None:
     template.add_argument("dir", help="Folder for problem.xlsx and problem-csv/.")
     template.add_argument("--force", action="store_true", help="Overwrite existing files.")
 
+
+def _import_parser(commands: Any) -> None:
+    """``import``: a problem JSON from the filled-in workbook or CSVs."""
     imp = _verb(
         commands,
         "import",
@@ -299,6 +311,9 @@ def _workflow_parsers(commands: Any) -> None:
     imp.add_argument("source", help="Workbook (.xlsx) or folder of CSV files.")
     imp.add_argument("-o", "--out", required=True, help="Problem JSON to write.")
 
+
+def _export_parser(commands: Any) -> None:
+    """``export``: rosters of a plan, or the problem itself, as sheets."""
     export = _verb(
         commands,
         "export",
@@ -333,6 +348,9 @@ def _workflow_parsers(commands: Any) -> None:
         help="participants: no scores or fit.",
     )
 
+
+def _report_parser(commands: Any) -> None:
+    """``report``: the plan as one printable HTML file."""
     report = _verb(
         commands,
         "report",
