@@ -181,6 +181,16 @@ def _replan_parsers(commands: Any) -> None:
 
 
 def _check_parsers(commands: Any) -> None:
+    """The verbs that read a problem or a plan without solving it: why no plan exists,
+    whether a plan holds, why it looks as it does, and the file formats."""
+    _diagnose_parser(commands)
+    _validate_parser(commands)
+    _explain_parser(commands)
+    _schema_parser(commands)
+
+
+def _diagnose_parser(commands: Any) -> None:
+    """``diagnose``: the pre-checks, then a smallest set of conflicting rules."""
     diagnose_cmd = _verb(
         commands,
         "diagnose",
@@ -200,6 +210,9 @@ def _check_parsers(commands: Any) -> None:
         help="Seconds for the search, as icld_match.diagnose()",
     )
 
+
+def _validate_parser(commands: Any) -> None:
+    """``validate``: every hard rule re-checked independently of the solver."""
     validate = _verb(
         commands,
         "validate",
@@ -212,6 +225,9 @@ def _check_parsers(commands: Any) -> None:
     validate.add_argument("problem", help="Problem JSON file, workbook or CSV folder.")
     validate.add_argument("allocation", help="Allocation JSON file.")
 
+
+def _explain_parser(commands: Any) -> None:
+    """``explain``: every team, participant and term, as text or JSON."""
     why = _verb(
         commands,
         "explain",
@@ -229,6 +245,9 @@ def _check_parsers(commands: Any) -> None:
     why.add_argument("allocation", help="Allocation JSON file.")
     why.add_argument("--json", action="store_true", help="Print the explanation as JSON.")
 
+
+def _schema_parser(commands: Any) -> None:
+    """``schema``: the JSON Schema of one file format, or of problem and allocation together."""
     schema = _verb(
         commands,
         "schema",
@@ -253,6 +272,15 @@ def _check_parsers(commands: Any) -> None:
 
 
 def _workflow_parsers(commands: Any) -> None:
+    """The coordinators' verbs: spreadsheets in, rosters and a printable report out."""
+    _template_parser(commands)
+    _import_parser(commands)
+    _export_parser(commands)
+    _report_parser(commands)
+
+
+def _template_parser(commands: Any) -> None:
+    """``template``: an empty workbook and CSVs to fill in."""
     template = _verb(
         commands,
         "template",
@@ -265,6 +293,9 @@ def _workflow_parsers(commands: Any) -> None:
     template.add_argument("dir", help="Folder for problem.xlsx and problem-csv/.")
     template.add_argument("--force", action="store_true", help="Overwrite existing files.")
 
+
+def _import_parser(commands: Any) -> None:
+    """``import``: a problem JSON from the filled-in workbook or CSVs."""
     imp = _verb(
         commands,
         "import",
@@ -280,6 +311,9 @@ def _workflow_parsers(commands: Any) -> None:
     imp.add_argument("source", help="Workbook (.xlsx) or folder of CSV files.")
     imp.add_argument("-o", "--out", required=True, help="Problem JSON to write.")
 
+
+def _export_parser(commands: Any) -> None:
+    """``export``: rosters of a plan, or the problem itself, as sheets."""
     export = _verb(
         commands,
         "export",
@@ -314,6 +348,9 @@ def _workflow_parsers(commands: Any) -> None:
         help="participants: no scores or fit.",
     )
 
+
+def _report_parser(commands: Any) -> None:
+    """``report``: the plan as one printable HTML file."""
     report = _verb(
         commands,
         "report",

@@ -68,12 +68,35 @@ class Diagnosis(BaseModel):
 
 def describe(index: ProblemIndex, item: Assumption) -> str:
     """A rule instance as a coordinator would state it."""
+    match item.rule:
+        case "placement" | "pin" | "fit_floor":
+            return _describe_participant_rule(index, item)
+        case "host_capacity" | "host_dates" | "season_cap":
+            return _describe_host_rule(index.problem, item)
+        case (
+            "team_dates"
+            | "team_size"
+            | "keep_together"
+            | "keep_apart"
+            | "mixed_countries"
+            | "organisation"
+        ):
+            return _describe_team_rule(index.problem, item)
+        case "travel_budget":
+            return _budget_text(index.problem, item.label)
+        case "partnership" | "revisit":
+            return _describe_season_rule(index, item)
+    if item.rule.startswith("visit_"):
+        return describe_visit_rule(index, item)
+    return f"{item.rule}: {item.label}"
+
+
+def _describe_participant_rule(index: ProblemIndex, item: Assumption) -> str:
+    """One participant's placement (naming their few open hosts), pin or fit floor."""
     problem = index.problem
-    people = {p.id: p for p in problem.participants}
-    hosts = {h.id: h for h in problem.hosts}
+    p = problem.participant(item.records[0])
     match item.rule:
         case "placement":
-            p = people[item.records[0]]
             row = index.participant_pos[p.id]
             open_hosts = [problem.hosts[h].name for h in index.allowed[row].nonzero()[0]]
             where = ""
@@ -83,8 +106,20 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
                 f"{p.name} ({p.id}, {p.country}, languages {', '.join(p.languages)}) "
                 f"must be placed{where}"
             )
+        case "pin":
+            host = problem.host(item.records[1])
+            return f"{p.name} ({p.id}) is pinned to {host.name} ({item.label})"
+    return (  # fit_floor
+        f"{p.name} ({p.id}) goes only to a host whose thematic fit with them is at "
+        f"least the floor {problem.rules.fit_floor:g} (fit_floor, hard rule)"
+    )
+
+
+def _describe_host_rule(problem: Problem, item: Assumption) -> str:
+    """One host's capacity (per day with windows), open dates or season cap."""
+    h = problem.host(item.records[0])
+    match item.rule:
         case "host_capacity":
-            h = hosts[item.records[0]]
             cohorts = ", ".join(item.records[1:])
             day = item.label.partition(" on ")[2]  # windows: capacity is counted per day
             return (
@@ -93,23 +128,24 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
                 + (f" on {day}" if day else "")
                 + f" (cohorts {cohorts})"
             )
+        case "host_dates":
+            c = problem.cohort(item.records[1])
+            return (
+                f"a team of cohort {c.id} at {h.name} goes on days {h.name} is open, within "
+                f"{c.window}"
+            )
+    return f"{h.name} takes at most {h.season_max_teams} team(s) in the season"  # season_cap
+
+
+def _describe_team_rule(problem: Problem, item: Assumption) -> str:
+    """A rule on how teams are formed: dates, size, groups, country mix, colleagues."""
+    match item.rule:
         case "team_dates":
             c = problem.cohort(item.records[0])
             return (
                 f"all teams of cohort {c.id} go on the same {c.internship_days} day(s) within "
                 f"{c.window} (rules.internship_dates = per_cohort)"
             )
-        case "host_dates":
-            h, c = hosts[item.records[0]], problem.cohort(item.records[1])
-            return (
-                f"a team of cohort {c.id} at {h.name} goes on days {h.name} is open, within "
-                f"{c.window}"
-            )
-        case "season_cap":
-            h = hosts[item.records[0]]
-            return f"{h.name} takes at most {h.season_max_teams} team(s) in the season"
-        case "travel_budget":
-            return _budget_text(problem, item.label)
         case "team_size":
             size = problem.cohort(item.records[0]).team_size
             return f"teams of cohort {item.records[0]} have {size.min} to {size.max} members"
@@ -117,28 +153,10 @@ def describe(index: ProblemIndex, item: Assumption) -> str:
             return f"{', '.join(item.records)} travel in one team ({item.label})"
         case "keep_apart":
             return f"no two of {', '.join(item.records)} share a team ({item.label})"
-        case "pin":
-            pid, hid = item.records
-            return f"{people[pid].name} ({pid}) is pinned to {hosts[hid].name} ({item.label})"
-        case "partnership" | "revisit":
-            return _describe_season_rule(index, item)
-        case "fit_floor":
-            p = people[item.records[0]]
-            floor = problem.rules.fit_floor
-            return (
-                f"{p.name} ({p.id}) goes only to a host whose thematic fit with them is at "
-                f"least the floor {floor:g} (fit_floor, hard rule)"
-            )
         case "mixed_countries":
             return f"every team of cohort {item.label} mixes countries (hard rule)"
-        case "organisation":
-            policy = problem.rules.organisation
-            return f"colleagues from {item.label} are kept {policy} (hard rule): " + ", ".join(
-                item.records
-            )
-    if item.rule.startswith("visit_"):
-        return describe_visit_rule(index, item)
-    return f"{item.rule}: {item.label}"
+    policy = problem.rules.organisation  # organisation
+    return f"colleagues from {item.label} are kept {policy} (hard rule): " + ", ".join(item.records)
 
 
 def describe_visit_rule(index: ProblemIndex, item: Assumption) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..index.problem_index import ProblemIndex
@@ -907,77 +909,51 @@ def _rule_facts(ctx: _Context, p: Participant) -> list[str]:
     return facts
 
 
-def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
-    index = ctx.index
-    row = index.participant_pos[p.id]
-    open_row = index.allowed[row]
-    open_count = int(open_row.sum())
-    fits = index.fit[row]
-    excluded = _exclusions(ctx, row)
-    placed = ctx.teams_of.get(p.id, [])
-    team = placed[0] if placed else None
-    best_row = int(np.argmax(np.where(open_row, fits, -np.inf))) if open_count else None
+@dataclass(frozen=True)
+class _Options:
+    """The hosts open to one participant, their fits, and the best-fitting open one."""
 
+    open_row: npt.NDArray[np.bool_]
+    fits: npt.NDArray[np.float64]
+    count: int
+    best_row: int | None
+
+
+@dataclass
+class _Standing:
+    """Where a participant's host stands among their options: the report's figures and
+    the sentences of its ``why``."""
+
+    sentences: list[str]
     fit: float | None = None
     rank: int | None = None
     best_id: str | None = None
     best_fit: float | None = None
     wish_rank: int | None = None
-    sentences: list[str] = []
+
+
+def _options(index: ProblemIndex, row: int) -> _Options:
+    open_row = index.allowed[row]
+    count = int(open_row.sum())
+    fits = index.fit[row]
+    best_row = int(np.argmax(np.where(open_row, fits, -np.inf))) if count else None
+    return _Options(open_row, fits, count, best_row)
+
+
+def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
+    """Where the participant goes, how that host ranks among those open to them, and why."""
+    row = ctx.index.participant_pos[p.id]
+    options = _options(ctx.index, row)
+    excluded = _exclusions(ctx, row)
+    placed = ctx.teams_of.get(p.id, [])
+    team = placed[0] if placed else None
     if team is None:
-        sentences.append("Not placed in any team")
-        if best_row is not None:
-            best_host = ctx.problem.hosts[best_row]
-            sentences.append(
-                f"{open_count} host{'s are' if open_count != 1 else ' is'} open to them "
-                f"(best fit {best_host.name}, {float(fits[best_row]):.2f})"
-            )
-        else:
-            sentences.append("no host is open to them")
-        sentences.append(_exclusion_text(ctx, p.id, excluded))
-    elif team.host not in index.host_pos:
-        sentences.append(f"Their team {team.id} goes to unknown host {team.host}")
+        standing = _Standing(_unplaced_sentences(ctx, p, options, excluded))
+    elif team.host not in ctx.index.host_pos:
+        standing = _Standing([f"Their team {team.id} goes to unknown host {team.host}"])
     else:
-        col = index.host_pos[team.host]
-        fit = float(fits[col])
-        name = ctx.host_name(team.host)
-        wish_rank = p.wish_ranks().get(team.host)
-        if not open_row[col]:
-            closing = [rule for rule, hosts in excluded.items() if team.host in hosts]
-            sentences.append(
-                f"{name} (fit {fit:.2f}) is closed to them by {_and(closing)}: "
-                "the allocation breaks a hard rule"
-            )
-        else:
-            better = open_row & (fits > fit + _TIE)
-            ties = int((open_row & (np.abs(fits - fit) <= _TIE)).sum()) - 1
-            rank = 1 + int(better.sum())
-            if open_count == 1:
-                pin = "pinned to " if ctx.pinned_to(p.id) == team.host else ""
-                sentences.append(
-                    f"{pin.capitalize()}{name}, the only host open to them (fit {fit:.2f})"
-                )
-            elif rank == 1 and ties:
-                sentences.append(
-                    f"{name} ties for best fit ({fit:.2f}) with {ties} other of their "
-                    f"{open_count} open hosts"
-                )
-            elif rank == 1:
-                sentences.append(
-                    f"{name} is the best fit ({fit:.2f}) of their {open_count} open hosts"
-                )
-            else:
-                assert best_row is not None
-                best = ctx.problem.hosts[best_row]
-                best_id, best_fit = best.id, float(fits[best_row])
-                sentences.append(
-                    f"Ranked {rank} of {open_count} open hosts by fit ({fit:.2f}); "
-                    f"the best-fit open host is {best.name} ({best_fit:.2f})"
-                )
-        if wish_rank is not None:
-            sentences.append(f"it is their wish {wish_rank}")
-        elif p.wishes:
-            sentences.append(f"none of their wishes ({_wish_text(p)}) was met")
+        standing = _placed_standing(ctx, p, team.host, options, excluded)
+    sentences = standing.sentences
     if len(placed) > 1:
         sentences.append(f"they are also listed in {', '.join(t.id for t in placed[1:])}")
     sentences += _rule_facts(ctx, p)
@@ -989,16 +965,95 @@ def _participant_report(ctx: _Context, p: Participant) -> ParticipantReport:
         team=team.id if team else None,
         host=team.host if team else None,
         host_name=ctx.host_name(team.host) if team else None,
-        fit=fit,
-        host_rank=rank,
-        open_hosts=open_count,
-        best_open_host=best_id,
-        best_open_host_name=ctx.host_name(best_id),
-        best_open_fit=best_fit,
-        wish_rank=wish_rank,
+        fit=standing.fit,
+        host_rank=standing.rank,
+        open_hosts=options.count,
+        best_open_host=standing.best_id,
+        best_open_host_name=ctx.host_name(standing.best_id),
+        best_open_fit=standing.best_fit,
+        wish_rank=standing.wish_rank,
         excluded_by=excluded,
         why="; ".join(sentences) + ".",
     )
+
+
+def _unplaced_sentences(
+    ctx: _Context, p: Participant, options: _Options, excluded: dict[str, list[str]]
+) -> list[str]:
+    """An unplaced participant: how many hosts were open to them and which rules close the rest."""
+    sentences = ["Not placed in any team"]
+    if options.best_row is not None:
+        best_host = ctx.problem.hosts[options.best_row]
+        sentences.append(
+            f"{options.count} host{'s are' if options.count != 1 else ' is'} open to them "
+            f"(best fit {best_host.name}, {float(options.fits[options.best_row]):.2f})"
+        )
+    else:
+        sentences.append("no host is open to them")
+    sentences.append(_exclusion_text(ctx, p.id, excluded))
+    return sentences
+
+
+def _placed_standing(
+    ctx: _Context,
+    p: Participant,
+    host_id: str,
+    options: _Options,
+    excluded: dict[str, list[str]],
+) -> _Standing:
+    """A known host: its rank by fit among the open hosts (or the rules that close it to
+    the participant), then whether it was one of their wishes."""
+    col = ctx.index.host_pos[host_id]
+    fit = float(options.fits[col])
+    if options.open_row[col]:
+        standing = _ranked(ctx, p, host_id, fit, options)
+    else:
+        closing = [rule for rule, hosts in excluded.items() if host_id in hosts]
+        standing = _Standing(
+            [
+                f"{ctx.host_name(host_id)} (fit {fit:.2f}) is closed to them by "
+                f"{_and(closing)}: the allocation breaks a hard rule"
+            ],
+            fit=fit,
+        )
+    standing.wish_rank = p.wish_ranks().get(host_id)
+    if standing.wish_rank is not None:
+        standing.sentences.append(f"it is their wish {standing.wish_rank}")
+    elif p.wishes:
+        standing.sentences.append(f"none of their wishes ({_wish_text(p)}) was met")
+    return standing
+
+
+def _ranked(
+    ctx: _Context, p: Participant, host_id: str, fit: float, options: _Options
+) -> _Standing:
+    """An open host ranked by fit among the participant's open hosts: the only one, a tie
+    for best, the best, or behind the best-fit open host (named)."""
+    name = ctx.host_name(host_id)
+    open_row, fits, open_count = options.open_row, options.fits, options.count
+    better = open_row & (fits > fit + _TIE)
+    ties = int((open_row & (np.abs(fits - fit) <= _TIE)).sum()) - 1
+    standing = _Standing([], fit=fit, rank=1 + int(better.sum()))
+    if open_count == 1:
+        pin = "pinned to " if ctx.pinned_to(p.id) == host_id else ""
+        sentence = f"{pin.capitalize()}{name}, the only host open to them (fit {fit:.2f})"
+    elif standing.rank == 1 and ties:
+        sentence = (
+            f"{name} ties for best fit ({fit:.2f}) with {ties} other of their "
+            f"{open_count} open hosts"
+        )
+    elif standing.rank == 1:
+        sentence = f"{name} is the best fit ({fit:.2f}) of their {open_count} open hosts"
+    else:
+        assert options.best_row is not None
+        best = ctx.problem.hosts[options.best_row]
+        standing.best_id, standing.best_fit = best.id, float(fits[options.best_row])
+        sentence = (
+            f"Ranked {standing.rank} of {open_count} open hosts by fit ({fit:.2f}); "
+            f"the best-fit open host is {best.name} ({standing.best_fit:.2f})"
+        )
+    standing.sentences.append(sentence)
+    return standing
 
 
 # --------------------------------------------------------------------------------------
@@ -1039,6 +1094,23 @@ def _cut(lines: Sequence[str], limit: int, indent: str) -> list[str]:
 
 
 def _render(e: Explanation, limit: int) -> str:
+    """The report as text: a headline, then one section per part of the explanation."""
+    lines = _headline(e)
+    lines += _rule_section(e, limit)
+    lines += _term_section(e, limit)
+    if e.travel_by_cohort:
+        lines += ["", "Travel by cohort"]
+        lines += [f"  {c}: {sek:,.2f} SEK" for c, sek in e.travel_by_cohort.items()]
+    lines += _team_section(e)
+    if e.fairness:
+        lines += ["", "Fairness", *(f"  {line}" for line in e.fairness)]
+    lines += _visit_section(e)
+    lines += _participant_section(e)
+    return "\n".join(lines)
+
+
+def _headline(e: Explanation) -> list[str]:
+    """Status, objective (and the solver's own figure), validity and the solver's reasons."""
     solver = (
         f" (solver reported {e.solver_objective:.3f})" if e.solver_objective is not None else ""
     )
@@ -1047,9 +1119,12 @@ def _render(e: Explanation, limit: int) -> str:
         f"status: {e.status.value}  objective {e.objective:.3f}{solver}",
         "every hard rule holds" if e.valid else f"INVALID: {broken} hard-rule breaches",
     ]
-    lines += [f"reason: {r}" for r in e.reasons]
+    return lines + [f"reason: {r}" for r in e.reasons]
 
-    lines += ["", "Hard rules"]
+
+def _rule_section(e: Explanation, limit: int) -> list[str]:
+    """One line per hard rule with its state, then its first ``limit`` breaches."""
+    lines = ["", "Hard rules"]
     width = max(len(r.name) for r in e.rules) + 2
     for rule in e.rules:
         if not rule.applies:
@@ -1060,21 +1135,25 @@ def _render(e: Explanation, limit: int) -> str:
             state = f"BROKEN ({len(rule.violations)})"
         lines.append(f"  {rule.name:<{width}}{state}")
         lines += _cut(rule.violations, limit, "    - ")
+    return lines
 
-    lines += ["", "Objective by term"]
+
+def _term_section(e: Explanation, limit: int) -> list[str]:
+    """One line per objective term (value x weight = contribution), then its first matches."""
+    lines = ["", "Objective by term"]
     for term in e.terms:
         lines.append(
             f"  {term.name:<14}{term.sense:<8}{term.value:>9.3f} x {term.weight:.2f} = "
             f"{term.contribution:+.3f}"
         )
         lines += _cut(term.matches, limit, "    ")
+    return lines
 
-    if e.travel_by_cohort:
-        lines += ["", "Travel by cohort"]
-        lines += [f"  {c}: {sek:,.2f} SEK" for c, sek in e.travel_by_cohort.items()]
 
+def _team_section(e: Explanation) -> list[str]:
+    """Every team: host, members, themes, languages, wishes, travel and why."""
     people = {p.id: p for p in e.participants}
-    lines += ["", "Teams"]
+    lines = ["", "Teams"]
     for team in e.teams:
         host = f"{team.host_name} ({team.host})" if team.host_name else f"unknown host {team.host}"
         lines.append(f"  {team.id}  {team.cohort}  {host}  mean fit {team.fit:.2f}")
@@ -1083,43 +1162,54 @@ def _render(e: Explanation, limit: int) -> str:
             for m in team.members
         ]
         lines.append(f"    members: {', '.join(members)}")
-        offered = [
-            f"{t.theme} {t.strength:.2f} x {t.share:.2f} = {t.contribution:.2f}"
-            for t in team.themes
-            if t.contribution > 0
-        ]
-        missing = [t.theme for t in team.themes if t.contribution <= 0]
-        lines.append(f"    themes (strength x share = fit): {', '.join(offered) or 'none'}")
-        if missing:
-            lines.append(f"    not offered: {', '.join(missing)}")
-        if team.affinity_members:
-            lines.append(f"    fit set by affinity: {', '.join(team.affinity_members)}")
-        if team.shared_languages or not team.member_languages:
-            lines.append(
-                f"    languages shared by all: {', '.join(team.shared_languages) or 'none'}"
-            )
-        else:
-            each = [
-                f"{m} {'/'.join(langs) or 'none'}" for m, langs in team.member_languages.items()
-            ]
-            lines.append(f"    no language shared by all; with the host: {', '.join(each)}")
+        lines += _team_theme_lines(team)
+        lines.append(_team_language_line(team))
         if team.wishes_honoured:
             lines.append(f"    wishes honoured: {', '.join(team.wishes_honoured)}")
         if e.travel_by_cohort:
             lines.append(f"    travel: {team.travel_cost:,.2f} SEK")
         lines += [f"    pays for {cost}" for cost in team.pays_for]
         lines.append(f"    why: {team.why}")
+    return lines
 
-    if e.fairness:
-        lines += ["", "Fairness", *(f"  {line}" for line in e.fairness)]
-    if e.visits:
-        lines += ["", "Study visits"]
+
+def _team_theme_lines(team: TeamReport) -> list[str]:
+    """How the host's themes make up the team's fit, what it lacks, and any affinity."""
+    offered = [
+        f"{t.theme} {t.strength:.2f} x {t.share:.2f} = {t.contribution:.2f}"
+        for t in team.themes
+        if t.contribution > 0
+    ]
+    missing = [t.theme for t in team.themes if t.contribution <= 0]
+    lines = [f"    themes (strength x share = fit): {', '.join(offered) or 'none'}"]
+    if missing:
+        lines.append(f"    not offered: {', '.join(missing)}")
+    if team.affinity_members:
+        lines.append(f"    fit set by affinity: {', '.join(team.affinity_members)}")
+    return lines
+
+
+def _team_language_line(team: TeamReport) -> str:
+    """The languages the whole team shares or, if none, what each member shares with the host."""
+    if team.shared_languages or not team.member_languages:
+        return f"    languages shared by all: {', '.join(team.shared_languages) or 'none'}"
+    each = [f"{m} {'/'.join(langs) or 'none'}" for m, langs in team.member_languages.items()]
+    return f"    no language shared by all; with the host: {', '.join(each)}"
+
+
+def _visit_section(e: Explanation) -> list[str]:
+    """Every study visit: host, day, fit and why (nothing when the problem has none)."""
+    lines = ["", "Study visits"] if e.visits else []
     for visit in e.visits:
         host = f"{visit.host_name} ({visit.host})" if visit.host_name else visit.host
         lines.append(f"  {visit.visit}  {visit.cohort}  {host}  {visit.day}  fit {visit.fit:.2f}")
         lines.append(f"    why: {visit.why}")
+    return lines
 
-    lines += ["", "Participants"]
+
+def _participant_section(e: Explanation) -> list[str]:
+    """Every participant: where they go, how that host ranks for them, and why."""
+    lines = ["", "Participants"]
     for p in e.participants:
         if p.team is None:
             where = "unplaced"
@@ -1132,4 +1222,4 @@ def _render(e: Explanation, limit: int) -> str:
                 where += f", rank {p.host_rank} of {p.open_hosts} open host{plural}"
         lines.append(f"  {p.id} {p.name} ({p.country}): {where}")
         lines.append(f"    {p.why}")
-    return "\n".join(lines)
+    return lines

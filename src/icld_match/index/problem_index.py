@@ -136,6 +136,58 @@ def visited_matrix(problem: Problem) -> BoolMatrix:
     return out
 
 
+def _language_mask(problem: Problem) -> BoolMatrix:
+    """participants x hosts: the participant speaks a language the host works in."""
+    participants, hosts = problem.participants, problem.hosts
+    languages = _vocabulary((p.languages for p in participants), (h.languages for h in hosts))
+    speaks = _incidence([p.languages for p in participants], languages)
+    works_in = _incidence([h.languages for h in hosts], languages)
+    # float products use BLAS (integer ones do not: 1 s at 10,000 x 2,000); the counts
+    # are small integers, exact in float64
+    mask: BoolMatrix = (speaks.astype(np.float64) @ works_in.T.astype(np.float64)) > 0
+    return mask
+
+
+def _access_mask(problem: Problem) -> BoolMatrix:
+    """participants x hosts: the host offers every access need of the participant."""
+    participants, hosts = problem.participants, problem.hosts
+    access = _vocabulary((p.access_needs for p in participants), (h.accessibility for h in hosts))
+    needs = _incidence([p.access_needs for p in participants], access)
+    offers = _incidence([h.accessibility for h in hosts], access)
+    mask: BoolMatrix = (needs.astype(np.float64) @ (~offers).T.astype(np.float64)) == 0
+    return mask
+
+
+def _unblocked_mask(problem: Problem, host_pos: dict[str, int]) -> BoolMatrix:
+    """participants x hosts: False where the participant blocks the host."""
+    blocked = np.zeros((len(problem.participants), len(problem.hosts)), dtype=np.bool_)
+    for row, p in enumerate(problem.participants):
+        for host_id in p.blocked_hosts:
+            blocked[row, host_pos[host_id]] = True
+    return ~blocked
+
+
+def _wish_values(problem: Problem, host_pos: dict[str, int]) -> FloatMatrix:
+    """participants x hosts: 1 / rank for a host the participant wishes for, else 0."""
+    wish_value = np.zeros((len(problem.participants), len(problem.hosts)))
+    for row, p in enumerate(problem.participants):
+        for host_id, rank in p.wish_ranks().items():
+            wish_value[row, host_pos[host_id]] = 1.0 / rank
+    return wish_value
+
+
+def _pin_mask(
+    problem: Problem, participant_pos: dict[str, int], host_pos: dict[str, int]
+) -> BoolMatrix:
+    """participants x hosts: a pinned participant is allowed only their pin's host."""
+    pinned_ok = np.ones((len(problem.participants), len(problem.hosts)), dtype=np.bool_)
+    for pin in problem.pins:
+        row = participant_pos[pin.participant]
+        pinned_ok[row, :] = False
+        pinned_ok[row, host_pos[pin.host]] = True
+    return pinned_ok
+
+
 def _season_terms(
     problem: Problem, n_participants: int, n_hosts: int
 ) -> tuple[dict[str, BoolMatrix], dict[str, FloatMatrix], dict[str, FloatMatrix]]:
@@ -202,6 +254,8 @@ class ProblemIndex:
 
     @classmethod
     def build(cls, problem: Problem) -> ProblemIndex:
+        """Index a problem: positions and codes, the fit matrix, one mask per pair rule (in
+        catalogue order) and the raw per-pair and per-team terms."""
         participants, hosts, cohorts = problem.participants, problem.hosts, problem.cohorts
         participant_pos = _positions(p.id for p in participants)
         host_pos = _positions(h.id for h in hosts)
@@ -209,44 +263,21 @@ class ProblemIndex:
         cohort_of = np.asarray([cohort_pos[p.cohort] for p in participants], dtype=np.int64)
         country_of, countries = _codes([p.country for p in participants])
         organisation_of, organisations = _codes([p.organisation for p in participants])
-
         host_open, open_starts = _host_calendars(problem)
-        languages = _vocabulary((p.languages for p in participants), (h.languages for h in hosts))
-        speaks = _incidence([p.languages for p in participants], languages)
-        works_in = _incidence([h.languages for h in hosts], languages)
-        access = _vocabulary(
-            (p.access_needs for p in participants), (h.accessibility for h in hosts)
-        )
-        needs = _incidence([p.access_needs for p in participants], access)
-        offers = _incidence([h.accessibility for h in hosts], access)
-
-        n, m = len(participants), len(hosts)
         fit = fit_matrix(problem)
-        blocked = np.zeros((n, m), dtype=np.bool_)
-        wish_value = np.zeros((n, m))
-        for row, p in enumerate(participants):
-            for host_id in p.blocked_hosts:
-                blocked[row, host_pos[host_id]] = True
-            for host_id, rank in p.wish_ranks().items():
-                wish_value[row, host_pos[host_id]] = 1.0 / rank
-        pinned_ok = np.ones((n, m), dtype=np.bool_)
-        for pin in problem.pins:
-            row = participant_pos[pin.participant]
-            pinned_ok[row, :] = False
-            pinned_ok[row, host_pos[pin.host]] = True
-
+        wish_value = _wish_values(problem, host_pos)
+        season_masks, season_pairs, season_teams = _season_terms(
+            problem, len(participants), len(hosts)
+        )
         pair_masks = {
             "host_dates": host_open[cohort_of],
-            # float products use BLAS (integer ones do not: 1 s at 10,000 x 2,000); the
-            # counts are small integers, exact in float64
-            "language": (speaks.astype(np.float64) @ works_in.T.astype(np.float64)) > 0,
-            "access": (needs.astype(np.float64) @ (~offers).T.astype(np.float64)) == 0,
-            "blocked": ~blocked,
-            "pin": pinned_ok,
+            "language": _language_mask(problem),
+            "access": _access_mask(problem),
+            "blocked": _unblocked_mask(problem, host_pos),
+            "pin": _pin_mask(problem, participant_pos, host_pos),
             "fit_floor": _floor_mask(problem, fit),
+            **season_masks,
         }
-        season_masks, season_pairs, season_teams = _season_terms(problem, n, m)
-        pair_masks.update(season_masks)
         assert tuple(pair_masks) == PAIR_RULES
         travel_cost = travel_cost_matrix(problem)
         # raw value in thousands of SEK; no term at all without travel data
