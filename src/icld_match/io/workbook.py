@@ -603,7 +603,7 @@ class _Reader:
         for record, origin in zip(records, self.origins[sheet.name], strict=True):
             table, number, positions = origin
             if key not in positions:
-                self.issue(table.source, f"no column '{key}' (it says whose row each one is)")
+                self.issue(table.source, f"no column '{key}' (the {key} of each row)")
                 return
             where = self.cell(table, number, positions[key])
             parent_id = record.pop(key, None)
@@ -723,7 +723,6 @@ class _Reader:
             )
         return ProblemIssue(issue.record, issue.field, message)
 
-
     def in_row(
         self, sheet: Sheet, origin: tuple[Table, int, dict[str, int]], field: str, message: str
     ) -> ProblemIssue:
@@ -780,7 +779,7 @@ def _coordinator_message(message: str, data: dict[str, Any]) -> str:
     """pydantic's wording where a coordinator needs another, and 'did you mean' for ids."""
     if message.startswith("Field required"):
         return "must be filled in"
-    if message.startswith("List should have at least 1 item"):
+    if message.startswith(("List should have at least 1 item", "should have at least 1 item")):
         return "must hold at least one value"
     unknown = re.fullmatch(r"unknown (host|participant|cohort) '(.*)'", message)
     if unknown:
