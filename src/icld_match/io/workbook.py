@@ -597,7 +597,8 @@ class _Reader:
             return
         index: dict[Any, int] = {}
         for i, parent in enumerate(parents):
-            index.setdefault(parent.get("id"), i)
+            if parent.get("id") is not None:  # a parent without an id takes no rows
+                index.setdefault(parent["id"], i)
             parent[sheet.name] = []
         key = sheet.parent_column
         for record, origin in zip(records, self.origins[sheet.name], strict=True):
