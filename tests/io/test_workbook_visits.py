@@ -32,6 +32,10 @@ from icld_match.io.workbook import (
 )
 
 SEASON = Path(__file__).parents[2] / "examples" / "data" / "season-2026.json"
+EXAMPLE = SEASON.with_name("itp-local-democracy-2026.json")
+#: The bundled workbook as exported before the season fields (no calendars, windows,
+#: travel, history, visits or hosts in use): kept to show older workbooks still read.
+BEFORE_SEASON = Path(__file__).parent / "data" / "itp-local-democracy-2026-before-season.xlsx"
 
 
 def _round_trips(problem: Problem, folder: Path) -> tuple[Problem, Problem]:
@@ -189,6 +193,14 @@ def test_template_shows_a_visit_and_a_group_offer(tmp_path: Path) -> None:
     assert offer is not None and offer.capacity == 30 and offer.with_teams
     readme = next(t for t in template_tables() if t.name == "README")
     assert any(row[:2] == ["study_visits", "days"] for _, row in readme.rows)
+
+
+def test_the_bundled_workbook_is_regenerated_and_the_older_one_still_reads() -> None:
+    assert load_problem_any(EXAMPLE.with_suffix(".xlsx")) == load_problem(EXAMPLE)
+    assert load_problem_any(BEFORE_SEASON) == load_problem(EXAMPLE)
+    book = openpyxl.load_workbook(EXAMPLE.with_suffix(".xlsx"), read_only=True)
+    assert "study_visits" in book.sheetnames
+    book.close()
 
 
 def test_workbooks_without_the_new_sheet_and_columns_still_read(tmp_path: Path) -> None:
