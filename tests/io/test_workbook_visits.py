@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from icld_match import Problem, ProblemError, load_problem
 from icld_match.cli import main
 from icld_match.io import cells
+from icld_match.io.json_files import load_allocation
 from icld_match.io.problem_files import load_problem_any
 from icld_match.io.tables import SEP, Table, write_csv_tables, write_xlsx_tables
 from icld_match.io.workbook import (
@@ -183,6 +184,17 @@ def test_drawn_problems_with_visits_round_trip(
     from_xlsx, from_csv = _round_trips(problem, tmp_path_factory.mktemp("rt"))
     assert from_xlsx == problem
     assert from_csv == problem
+
+
+def test_a_workbook_with_visits_solves_and_validates(tmp_path: Path) -> None:
+    """The visits read from the sheets reach the planner and the referee."""
+    path = tmp_path / "problem.xlsx"
+    write_problem_workbook(path, _visiting_problem())
+    out = tmp_path / "plan.json"
+    assert main(["solve", str(path), "--out", str(out), "--workers", "1"]) == 0
+    plan = load_allocation(out)
+    assert sorted((v.visit, v.host) for v in plan.visits) == [("V1", "G1"), ("V2", "G1")]
+    assert main(["validate", str(path), str(out)]) == 0
 
 
 def test_template_shows_a_visit_and_a_group_offer(tmp_path: Path) -> None:
