@@ -147,7 +147,7 @@ def problems(
         name: draw(st.sampled_from([0.0, 0.3, 1.0]))
         for name in ("thematic_fit", "country_mix", "organisation", "wishes", "host_spread")
     }
-    if not core_only and _season_fields(draw, data, {}, in_use=False):
+    if not core_only and _season_fields(draw, data, {}):
         data["rules"]["partnership"] = draw(st.sampled_from(["off", "soft", "hard"]))
         data["rules"]["revisit"] = draw(st.sampled_from(["off", "soft", "hard"]))
     if fairness:
@@ -198,12 +198,10 @@ PARTNERS = ["town a", "TOWN B", "KE", "serbia", "Indonesia"]
 PAST_ORGANISATIONS = ["city a", "City  B"]
 
 
-def _season_fields(
-    draw: st.DrawFn, data: dict[str, Any], host_of: dict[str, str], in_use: bool = True
-) -> bool:
+def _season_fields(draw: st.DrawFn, data: dict[str, Any], host_of: dict[str, str]) -> bool:
     """Half of the time: home municipalities, host partners, a history of two seasons,
-    hosts in use elsewhere (with ``in_use``; workbooks have no sheet for them) and the
-    four weights. Returns whether it drew them.
+    hosts in use elsewhere (a workbook holds them in its settings sheet) and the four
+    weights. Returns whether it drew them.
 
     With a hidden plan (``host_of``), half of the draws are *clean*: each partnered
     participant's home town is a partner of their hidden host only, and past visits
@@ -235,7 +233,7 @@ def _season_fields(
             here = {_plain(p["organisation"]) for p in people if host_of[p["id"]] == v["host"]}
             v["organisations"] = [o for o in v["organisations"] if _plain(o) not in here]
     data["history"] = history
-    if in_use and draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 0:
         data["hosts_in_use"] = [draw(st.sampled_from(host_ids))]
     for name in ("partnership", "season_spread", "host_relief", "revisit"):
         data["weights"][name] = draw(st.sampled_from([0.0, 0.3, 1.0]))

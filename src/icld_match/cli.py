@@ -413,14 +413,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
         tables = roster_tables(problem, allocation, args.audience)
     else:
         tables = problem_to_tables(problem)
-        if any(c.study_visits for c in problem.cohorts) or any(
-            h.group_visits for h in problem.hosts
-        ):
-            print(
-                "warning: study visits and group visits have no spreadsheet columns yet; "
-                f"they are not in {args.out} (keep the JSON)",
-                file=sys.stderr,
-            )
     fmt = args.format or ("xlsx" if args.out.lower().endswith(".xlsx") else "csv")
     if fmt == "xlsx":
         write_xlsx_tables(args.out, tables)

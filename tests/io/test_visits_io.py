@@ -46,13 +46,13 @@ def test_report_lists_the_cohort_visits() -> None:
     assert "Study visits (whole group)" in html and "Host G1" in html and "2026-05-04" in html
 
 
-def test_exporting_a_problem_with_visits_warns_that_the_sheets_lack_them(
+def test_exporting_a_problem_with_visits_keeps_them_without_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     problem, _ = planned()
     source = tmp_path / "problem.json"
     source.write_text(problem.to_json(), encoding="utf-8")
     assert main(["export", str(source), "-o", str(tmp_path / "problem.xlsx")]) == 0
-    assert (
-        "study visits and group visits have no spreadsheet columns yet" in capsys.readouterr().err
-    )
+    assert "warning" not in capsys.readouterr().err
+    assert main(["import", str(tmp_path / "problem.xlsx"), "-o", str(tmp_path / "back.json")]) == 0
+    assert Problem.model_validate_json((tmp_path / "back.json").read_text()) == problem

@@ -16,12 +16,16 @@ from typing import Any
 
 __all__ = [
     "CellError",
+    "format_bool",
     "format_date",
+    "format_days",
     "format_list",
     "format_ranges",
     "format_weights",
     "is_blank",
+    "parse_bool",
     "parse_date",
+    "parse_days",
     "parse_float",
     "parse_int",
     "parse_list",
@@ -37,6 +41,11 @@ _ITEM_SPLIT = re.compile(r"[;\n]|,(?!\d)")
 #: Separators between the two dates of a range: ``..``, an en dash, `` to ``, `` - ``.
 _RANGE_SPLIT = re.compile(r"\s*(?:\.\.|\u2013|\u2014|\bto\b|\s-\s)\s*")
 _NEVER = {"none", "never", "-"}
+#: Yes/no cells as people type them (English and Swedish); Excel's TRUE/FALSE arrive as bools.
+_YES = {"yes", "y", "true", "x", "1", "ja", "j", "sant"}
+_NO = {"no", "n", "false", "0", "nej", "falskt"}
+#: Most days one cell of single days may expand to (a range typed by mistake over years).
+_MAX_DAYS = 366
 
 
 class CellError(ValueError):
@@ -174,6 +183,32 @@ def parse_ranges(value: Any) -> list[tuple[date, date]]:
     return ranges
 
 
+def parse_days(value: Any) -> list[date]:
+    """Single days ``2026-05-13; 2026-05-15``; a range ``2026-05-13..2026-05-15`` stands
+    for each of its days, in order."""
+    days: list[date] = []
+    for start, end in parse_ranges(value):
+        count = (end - start).days + 1
+        if count > _MAX_DAYS:
+            raise CellError(f"the range {start}..{end} holds {count} days; at most {_MAX_DAYS}")
+        days += [start + timedelta(n) for n in range(count)]
+    return days
+
+
+def parse_bool(value: Any) -> bool:
+    """Yes or no: ``yes``/``no`` (or ``true``/``false``, ``ja``/``nej``, ``x``, 1/0)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = parse_text(value).casefold()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CellError(f"expected yes or no, got {_shown(value)}")
+
+
 # --------------------------------------------------------------------------------------
 # Writers: the canonical form each reader takes back unchanged
 # --------------------------------------------------------------------------------------
@@ -181,6 +216,15 @@ def parse_ranges(value: Any) -> list[tuple[date, date]]:
 
 def format_date(day: date | datetime) -> str:
     return (day.date() if isinstance(day, datetime) else day).isoformat()
+
+
+def format_days(days: list[date]) -> str:
+    """The inverse of :func:`parse_days`: each day on its own, in the order given."""
+    return "; ".join(format_date(day) for day in days)
+
+
+def format_bool(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def format_list(items: list[str]) -> str:

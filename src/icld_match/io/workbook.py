@@ -27,6 +27,7 @@ from ..records.schema import (
     Capacity,
     Cohort,
     DateRange,
+    GroupVisits,
     Host,
     KeepApart,
     KeepTogether,
@@ -36,6 +37,7 @@ from ..records.schema import (
     Pin,
     Problem,
     Rules,
+    StudyVisit,
     TeamSize,
     TravelCost,
     TravelSettings,
@@ -66,6 +68,12 @@ _FORMATS = {
     "Blank: none.",
     "weekdays": "Weekdays separated by ';': mon, tue, wed, thu, fri, sat, sun (or full names), "
     "e.g. 'sat; sun'.",
+    "days": "Days separated by ';', e.g. '2026-05-13; 2026-05-15' (a range "
+    "'2026-05-13..2026-05-15' stands for each of its days). Blank: any day of the cohort's "
+    "window.",
+    "group_days": "Date ranges separated by ';', e.g. '2026-05-01..2026-05-31'. Blank: any "
+    "day the host is available. 'none': never.",
+    "bool": "yes or no (blank: no).",
     "int": "A whole number.",
     "float": "A number (0.8 or 0,8).",
 }
@@ -80,6 +88,19 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "ranges": lambda v: [{"start": a, "end": b} for a, b in cells.parse_ranges(v)],
     "day_ranges": lambda v: [{"start": a, "end": b} for a, b in cells.parse_ranges(v)],
     "weekdays": cells.parse_list,
+    "days": cells.parse_days,
+    "group_days": lambda v: [{"start": a, "end": b} for a, b in cells.parse_ranges(v)],
+    "bool": cells.parse_bool,
+}
+#: Column prefixes that say which part of the record a column fills ("Capacity: ...").
+_PART_NAMES = {
+    "internship": "Internship",
+    "window": "Window",
+    "team_size": "Team size",
+    "capacity": "Capacity",
+    "base": "Base",
+    "location": "Location",
+    "group_visits": "Group visits",
 }
 
 
@@ -92,25 +113,35 @@ class Column:
     kind: str
     model: type[BaseModel]
     example: Any = None
+    #: For a column that fills no field of ``model`` (a parent's id): what it holds.
+    note: str = ""
 
     @property
     def description(self) -> str:
         """The field's own description, plus how to type a value of this kind."""
-        text = self.model.model_fields[self.path[-1]].description or ""
-        if self.path[0] in ("internship", "window", "team_size", "capacity", "base", "location"):
-            text = f"{self.path[0].replace('_', ' ').capitalize()}: {text}"
-        required = self.model.model_fields[self.path[-1]].is_required()
+        info = self.model.model_fields.get(self.path[-1])
+        text = self.note or (info.description if info else "") or ""
+        if self.path[0] in _PART_NAMES:
+            text = f"{_PART_NAMES[self.path[0]]}: {text}"
+        required = info.is_required() if info else bool(self.note)
         extra = _FORMATS.get(self.kind, "")
         return " ".join(p for p in (text, extra, "Required." if required else "") if p)
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One record type: its sheet name, the problem's list it fills, its columns."""
+    """One record type: its sheet name, the problem's list it fills, its columns.
+
+    A sheet of records nested in another sheet's records (a cohort's study visits) names
+    the ``parent`` list and the ``parent_column`` holding the parent's id; its rows go to
+    the parent's field of the sheet's name.
+    """
 
     name: str
     columns: tuple[Column, ...]
     required: bool = False
+    parent: str = ""
+    parent_column: str = ""
 
 
 def _c(
@@ -121,6 +152,12 @@ def _c(
     path: tuple[str, ...] | None = None,
 ) -> Column:
     return Column(name, path or (name,), kind, model, example)
+
+
+def _group(name: str, kind: str, example: Any) -> Column:
+    """A hosts-sheet column filling ``group_visits.<name>``; blank in every group column:
+    the host receives no groups."""
+    return Column(f"group_{name}", ("group_visits", name), kind, GroupVisits, example)
 
 
 SHEETS: tuple[Sheet, ...] = (
@@ -181,8 +218,31 @@ SHEETS: tuple[Sheet, ...] = (
             _c("partners", Host, "list", "Kisumu; Kenya"),
             _c("lat", Location, "float", 63.83, ("location", "lat")),
             _c("lon", Location, "float", 20.26, ("location", "lon")),
+            _group("capacity", "int", 30),
+            _group("themes", "weights", "citizen-dialogue: 1"),
+            _group("days", "group_days", ""),
+            _group("max_per_day", "int", 1),
+            _group("with_teams", "bool", "yes"),
         ),
         required=True,
+    ),
+    Sheet(
+        "study_visits",
+        (
+            Column(
+                "cohort",
+                ("cohort",),
+                "text",
+                StudyVisit,
+                "ITP-LD-2026",
+                note="Id of the cohort that makes the visit (all its participants together).",
+            ),
+            _c("id", StudyVisit, example="council"),
+            _c("themes", StudyVisit, "weights", "citizen-dialogue: 1; gender-mainstreaming: 0.5"),
+            _c("days", StudyVisit, "days", "2026-05-13"),
+        ),
+        parent="cohorts",
+        parent_column="cohort",
     ),
     Sheet("pins", (_c("participant", Pin, example="p01"), _c("host", Pin, example="umea"))),
     Sheet(
@@ -265,8 +325,10 @@ _SETTING_MODELS: dict[str, type[BaseModel]] = {
 }
 #: Settings that are numbers (the others are words such as 'soft').
 _NUMERIC_SETTINGS: tuple[type[BaseModel], ...] = (Weights, TravelSettings)
-#: The one top-level setting: the season's travel budget (SEK; blank: none).
+#: The top-level settings: the season's travel budget (SEK; blank: none) and the hosts
+#: that already receive teams this season outside the problem (host ids; blank: none).
 _SEASON_BUDGET = "travel_budget"
+_HOSTS_IN_USE = "hosts_in_use"
 _IGNORED_SHEETS = {"readme", "read me", "instructions"}
 
 
@@ -293,13 +355,17 @@ def _to_cell(kind: str, value: Any) -> Any:
         return "" if kind == "ranges" else None
     if kind in ("list", "weekdays"):
         return cells.format_list(value)
+    if kind == "days":
+        return cells.format_days(value)
+    if kind == "bool":
+        return cells.format_bool(value)
     if kind == "day_ranges":  # no blackout is a blank cell, not 'none'
         return cells.format_ranges([(r["start"], r["end"]) for r in value]) if value else ""
     if kind == "weights":
         return cells.format_weights(value)
     if kind == "wishes":
         return cells.format_wishes(value)
-    if kind == "ranges":
+    if kind in ("ranges", "group_days"):
         return cells.format_ranges([(r["start"], r["end"]) for r in value])
     return value
 
@@ -325,7 +391,27 @@ def _settings_table(problem: Problem | None) -> Table:
             table.add([f"{group}.{name}", getattr(current, name), info.description or ""])
     budget = problem.travel_budget if problem else None
     table.add([_SEASON_BUDGET, budget, Problem.model_fields[_SEASON_BUDGET].description or ""])
+    in_use = cells.format_list(problem.hosts_in_use) if problem else ""
+    table.add([_HOSTS_IN_USE, in_use, _HOSTS_IN_USE_NOTE])
     return table
+
+
+_HOSTS_IN_USE_NOTE = (
+    f"{Problem.model_fields[_HOSTS_IN_USE].description} Host ids separated by ';', "
+    "e.g. 'umea; lund'; blank: none."
+)
+
+
+def _sheet_records(sheet: Sheet, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records of one sheet; nested ones with their parent's id in front."""
+    if not sheet.parent:
+        records: list[dict[str, Any]] = data[sheet.name]
+        return records
+    return [
+        {sheet.parent_column: parent["id"], **child}
+        for parent in data[sheet.parent]
+        for child in parent[sheet.name]
+    ]
 
 
 def problem_to_tables(problem: Problem) -> list[Table]:
@@ -334,7 +420,7 @@ def problem_to_tables(problem: Problem) -> list[Table]:
     tables = []
     for sheet in SHEETS:
         table = _empty_table(sheet)
-        for record in data[sheet.name]:
+        for record in _sheet_records(sheet, data):
             table.add([_to_cell(c.kind, _get(record, c.path)) for c in sheet.columns])
         tables.append(table)
     tables.append(_settings_table(problem))
@@ -423,6 +509,9 @@ class _Reader:
         self.origins: dict[str, list[tuple[Table, int, dict[str, int]]]] = {}
         #: "rules.organisation" -> (settings table, row number)
         self.setting_rows: dict[str, tuple[Table, int]] = {}
+        #: (parent list, parent index, field, child index) -> where a nested record came from
+        self.nested_origins: dict[tuple[str, int, str, int], tuple[Table, int, dict[str, int]]]
+        self.nested_origins = {}
 
     def issue(self, where: str, message: str) -> None:
         self.issues.append(ProblemIssue(where, "", message))
@@ -438,7 +527,11 @@ class _Reader:
                 if sheet.required:
                     self.issue(sheet.name, f"no sheet (or CSV file) named '{sheet.name}'")
                 continue
-            data[sheet.name] = self.read_sheet(sheet, table)
+            records = self.read_sheet(sheet, table)
+            if sheet.parent:
+                self.attach(sheet, records, data)
+            else:
+                data[sheet.name] = records
         if _SETTINGS in self.tables:
             data.update(self.read_settings(self.tables[_SETTINGS]))
         return data
@@ -497,6 +590,36 @@ class _Reader:
             origins.append((table, number, positions))
         return records
 
+    def attach(self, sheet: Sheet, records: list[dict[str, Any]], data: dict[str, Any]) -> None:
+        """Give each nested record (a study visit) to the parent its id column names."""
+        parents = data.get(sheet.parent)
+        if parents is None:  # the parent sheet is missing: that error is already reported
+            return
+        index: dict[Any, int] = {}
+        for i, parent in enumerate(parents):
+            if parent.get("id") is not None:  # a parent without an id takes no rows
+                index.setdefault(parent["id"], i)
+            parent[sheet.name] = []
+        key = sheet.parent_column
+        for record, origin in zip(records, self.origins[sheet.name], strict=True):
+            table, number, positions = origin
+            if key not in positions:
+                self.issue(table.source, f"no column '{key}' (the {key} of each row)")
+                return
+            where = self.cell(table, number, positions[key])
+            parent_id = record.pop(key, None)
+            if parent_id not in index:
+                if where not in self.failed_cells:
+                    message = "must be filled in"
+                    if parent_id is not None:
+                        message = f"unknown {key} '{parent_id}'"
+                    self.issue(where, _coordinator_message(message, data))
+                continue
+            children = parents[index[parent_id]][sheet.name]
+            place = (sheet.parent, index[parent_id], sheet.name, len(children))
+            self.nested_origins[place] = origin
+            children.append(record)
+
     def tidy(self, record: dict[str, Any], where: str) -> None:
         """One spelling per country and language; unknown languages are kept, with a warning."""
         if isinstance(record.get("country"), str):
@@ -518,10 +641,14 @@ class _Reader:
             if key == _SEASON_BUDGET:
                 self.read_season_budget(table, number, values, settings)
                 continue
+            if key == _HOSTS_IN_USE:
+                self.read_hosts_in_use(table, number, values, settings)
+                continue
             group, _, name = key.partition(".")
             model = _SETTING_MODELS.get(group)
             if model is None or name not in model.model_fields:
                 options = [f"{g}.{n}" for g, m in _SETTING_MODELS.items() for n in m.model_fields]
+                options += [_SEASON_BUDGET, _HOSTS_IN_USE]
                 hint = did_you_mean(key, options)
                 self.issue(
                     self.cell(table, number, 0),
@@ -554,6 +681,14 @@ class _Reader:
         except cells.CellError as error:
             self.issue(self.cell(table, number, 1), str(error))
 
+    def read_hosts_in_use(
+        self, table: Table, number: int, values: list[Any], settings: dict[str, Any]
+    ) -> None:
+        value = values[1] if len(values) > 1 else None
+        self.setting_rows[_HOSTS_IN_USE] = (table, number)
+        if not cells.is_blank(value):
+            settings[_HOSTS_IN_USE] = cells.parse_list(value)
+
     @staticmethod
     def cell(table: Table, row: int, col: int) -> str:
         name = table.header[col] if col < len(table.header) else ""
@@ -563,15 +698,19 @@ class _Reader:
         """Turn ``participants[3] (id 'p04').languages`` into the cell the value came from."""
         message = _coordinator_message(issue.message, data)
         found = re.match(r"(\w+)\[(\d+)\]", issue.record)
+        nested = self.nested_origin(found, issue.field)
+        if nested is not None:
+            sheet, origin, field = nested
+            return self.in_row(sheet, origin, field, message)
         if found and found[1] in self.origins:
-            table, number, positions = self.origins[found[1]][int(found[2])]
             sheet = next(s for s in SHEETS if s.name == found[1])
-            column = _column_for(sheet, issue.field.split(".") if issue.field else [])
-            if column is not None and column.name in positions:
-                return ProblemIssue(self.cell(table, number, positions[column.name]), "", message)
-            if column is not None:  # the whole column is missing: say so once, for the sheet
-                return ProblemIssue(table.source, "", f"no column '{column.name}' ({message})")
-            return ProblemIssue(f"{table.source}{SEP}row {number}", "", message)
+            origin = self.origins[found[1]][int(found[2])]
+            return self.in_row(sheet, origin, issue.field, message)
+        if _HOSTS_IN_USE in (issue.field, issue.record.partition("[")[0]):
+            row = self.setting_rows.get(_HOSTS_IN_USE)
+            if row is not None:
+                return ProblemIssue(self.cell(row[0], row[1], 1), "", message)
+            return ProblemIssue(f"{_SETTINGS}{SEP}{_HOSTS_IN_USE}", "", message)
         if issue.record in _SETTING_MODELS:
             key = f"{issue.record}.{issue.field}"
             row = self.setting_rows.get(key)
@@ -584,6 +723,39 @@ class _Reader:
                 sheet_table.source, "", "the sheet has no rows; at least one is needed"
             )
         return ProblemIssue(issue.record, issue.field, message)
+
+    def in_row(
+        self, sheet: Sheet, origin: tuple[Table, int, dict[str, int]], field: str, message: str
+    ) -> ProblemIssue:
+        """The cell of ``field`` in the row a record came from (the row if no column fits)."""
+        table, number, positions = origin
+        column = _column_for(sheet, _field_names(field))
+        if column is not None and column.name in positions:
+            return ProblemIssue(self.cell(table, number, positions[column.name]), "", message)
+        if column is not None:  # the whole column is missing: say so once, for the sheet
+            return ProblemIssue(table.source, "", f"no column '{column.name}' ({message})")
+        return ProblemIssue(f"{table.source}{SEP}row {number}", "", message)
+
+    def nested_origin(
+        self, found: re.Match[str] | None, field: str
+    ) -> tuple[Sheet, tuple[Table, int, dict[str, int]], str] | None:
+        """For ``cohorts[2].study_visits[1].themes``: the visit's sheet, row and field."""
+        child = re.match(r"(\w+)\[(\d+)\]\.?", field)
+        if found is None or child is None:
+            return None
+        place = (found[1], int(found[2]), child[1], int(child[2]))
+        origin = self.nested_origins.get(place)
+        if origin is None:
+            return None
+        sheet = next(s for s in SHEETS if s.name == child[1] and s.parent == found[1])
+        return sheet, origin, field[child.end() :]
+
+
+def _field_names(field: str) -> list[str]:
+    """``group_visits.themes['a.b']`` -> ``['group_visits', 'themes']``: dict keys and list
+    positions dropped, so the field names the column."""
+    plain = re.sub(r"\[(?:'[^']*'|\"[^\"]*\"|[^\]]*)\]", "", field)
+    return [part for part in re.split(r"[.\s]", plain) if part][:2] if plain else []
 
 
 def _put(record: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -608,7 +780,7 @@ def _coordinator_message(message: str, data: dict[str, Any]) -> str:
     """pydantic's wording where a coordinator needs another, and 'did you mean' for ids."""
     if message.startswith("Field required"):
         return "must be filled in"
-    if message.startswith("List should have at least 1 item"):
+    if message.startswith(("List should have at least 1 item", "should have at least 1 item")):
         return "must hold at least one value"
     unknown = re.fullmatch(r"unknown (host|participant|cohort) '(.*)'", message)
     if unknown:
