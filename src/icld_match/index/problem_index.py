@@ -364,6 +364,19 @@ class ProblemIndex:
         }
         return replace(self, pair_masks=masks)
 
+    def days_apart(self) -> ProblemIndex:
+        """A copy in which no cohort with a window shares a day with another cohort.
+
+        For upper bounds: day-by-day capacity couples only cohorts with fixed dates here,
+        and a windowed cohort may use a host at every start it is open on (``allowed``),
+        so every valid plan stays valid and the bound of the copy bounds the original.
+        """
+        fixed = frozenset(range(len(self.problem.cohorts))) - frozenset(self.open_starts)
+        groups = {g & fixed for g in self.concurrent_cohorts}
+        maximal = sorted((g for g in groups if g and not any(g < o for o in groups)), key=sorted)
+        alone = [frozenset([c]) for c in sorted(self.open_starts)]
+        return replace(self, concurrent_cohorts=maximal + alone)
+
     def shortlisted(self, keep: int, anchor: BoolMatrix | None = None) -> ProblemIndex:
         """A copy that allows each participant only their ``keep`` best open hosts.
 

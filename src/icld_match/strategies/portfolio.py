@@ -238,8 +238,13 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
     whole = ctx.deadline
     # the bound is on the weighted objective with everybody placed: not for relaxed mode
     provider = None if ctx.options.allow_unplaced else BOUND_PROVIDER
-    if index.has_windows:  # the bound module shares capacity over whole windows: too tight
-        provider = None
+    bounded = index
+    if index.has_windows:
+        # a relaxation: windowed cohorts share no day with others (any start they may
+        # take is open to them); per team, the bound's cohort models would count a host's
+        # people over every round at once, which is too tight: no bound then
+        per_cohort = index.problem.rules.internship_dates == "per_cohort"
+        provider, bounded = (provider, index.days_apart()) if per_cohort else (None, index)
     if whole.remaining() < BOUND_MIN_TIME:
         provider = None
     if provider is not None:
@@ -257,7 +262,7 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
     # the proof holds for the plan kept only if it is as good as the exact optimum
     proven = proven and exact is not None and value >= (exact.objective or value) - 1e-6
     if provider is not None and not proven and not whole.expired():
-        extra = provider(index, whole.at, ctx.options.seed, value, ctx.options.workers)
+        extra = provider(bounded, whole.at, ctx.options.seed, value, ctx.options.workers)
         if extra is not None:
             bound = extra if bound is None else min(bound, extra)
             proven = extra <= value + 1e-6

@@ -32,6 +32,16 @@ How each bound is obtained (``upper_bound`` reports each better one to ``on_boun
 
 ``SLACK`` (1e-3) is added to every bound for float error in the sums.
 
+Per-team penalties (travel, host relief: ``ProblemIndex.team_value``) are priced: each
+team pays its own cost at its host (``Setup.team_cost``, added to the team's shared
+price; at OUT the cheapest unlisted host's). Each study visit adds at most its best
+open option's fit less that trip's travel (``visit_ceiling``). Problems with internship
+windows are bounded through ``ProblemIndex.days_apart()`` (windowed cohorts share no day
+with others; per_cohort policy only). On ``season-full`` (3 s, one worker) this took
+the bound from 253.4 / 164.9 / 223.2 (travel left out, no bound at all with windows in
+the portfolio) to 212.4 / 140.0 / 186.0, against best known 203.6 / 136.3 (proven) /
+180.3.
+
 Measured (2 cores shared with other jobs, one CP-SAT worker; budget = the bound's own
 deadline, ~1/3 of the engine's; gap = bound / best known plan - 1)::
 

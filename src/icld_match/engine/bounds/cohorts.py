@@ -168,21 +168,29 @@ class Setup:
     members: list[IntArray]
     capacities: Capacities
     seed: int
+    #: cohort x host: what one team costs there by itself (per-team penalties, e.g. travel)
+    team_cost: FloatArray
 
     @classmethod
     def of(cls, index: ProblemIndex, seed: int) -> Setup:
         limits = slot_matrix(index)
         usable = index.allowed & (limits[index.cohort_of] > 0)
-        value = index.pair_value  # per-team penalties are left out: the bound stays valid
         members = [index.members(c) for c in range(len(index.problem.cohorts))]
         return cls(
             index,
             limits,
-            np.where(usable, value, -np.inf),
+            np.where(usable, index.pair_value, -np.inf),
             members,
             Capacities.of(index, limits),
             seed,
+            -index.team_value,
         )
+
+    def prices(self, lam: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(per team, per person) price of each cohort x host under the row prices ``lam``,
+        a team's price with what the team itself costs there (``team_cost``)."""
+        team_price, person_price = self.capacities.prices(lam, self.shape)
+        return team_price + self.team_cost, person_price
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -477,7 +485,7 @@ class Lagrangian:
         cohort counts with the lesser of its own bound and ``ceiling(lam)[c]`` (another
         valid bound of the same cohort term, e.g. its share of the LP's dual bound)."""
         setup, capacities = self.setup, self.setup.capacities
-        team_price, person_price = capacities.prices(lam, setup.shape)
+        team_price, person_price = setup.prices(lam)
         teams, people = np.zeros(setup.shape), np.zeros(setup.shape)
         caps = ceiling(lam)
         order = sorted(range(len(setup.members)), key=lambda c: -caps[c])
@@ -538,11 +546,21 @@ def plan_wide_ceiling(setup: Setup) -> float:
 
 
 def visit_ceiling(index: ProblemIndex) -> float:
-    """weight x Σ over study visits of its best fit at an open (host, day): no plan's
-    visit_fit contribution is larger."""
-    if not len(index.visits):
+    """Σ over study visits of the most one visit can add at an open (host, day): its fit
+    reward less its trip's travel penalty there. Every visit takes one open option, so no
+    plan's visits add more."""
+    visits = index.visits
+    if not len(visits):
         return 0.0
-    return float(index.problem.weights.visit_fit) * index.visits.best_fit()
+    weights = index.problem.weights
+    trip = index.visit_travel_cost * (weights.travel / 1000)
+    fit = visits.fit * weights.visit_fit
+    return float(
+        sum(
+            max((fit[k, o.host] - trip[c, o.host] for o in visits.open_options(k)), default=0.0)
+            for k, (c, _) in enumerate(visits.keys)
+        )
+    )
 
 
 def worst_fit_ceiling(setup: Setup) -> float:
@@ -570,8 +588,10 @@ def _separable_bound(
 ) -> Bound | None:
     """The bound on every term that is a sum over cohorts."""
     started = time.perf_counter()
-    zero = np.zeros(setup.shape)
-    value = sum(closed_form(setup, c, zero[c], zero[c]) for c in range(setup.shape[0]))
+    team_price, person_price = setup.prices(np.zeros(len(setup.capacities.limit)))
+    value = sum(
+        closed_form(setup, c, team_price[c], person_price[c]) for c in range(setup.shape[0])
+    )
     if value == -math.inf:
         return None
     search = Search(setup, started, on_bound, target)

@@ -172,7 +172,8 @@ def _new_coo() -> Coo:
 class Columns:
     """The (unit, host) columns of one LP (host = n_hosts for OUT) and their pairs
     (cohort, host): ``pair`` per column, ``pairs`` encoded ``cohort * (H + 1) + host``.
-    ``out_teams``/``out_hosts`` per cohort: teams and hosts its unlisted hosts can hold."""
+    ``out_teams``/``out_hosts`` per cohort: teams and hosts its unlisted hosts can hold;
+    ``out_cost``: the least a team pays at one of them (per-team penalties)."""
 
     unit: IntArray
     host: IntArray
@@ -181,11 +182,13 @@ class Columns:
     pairs: IntArray
     out_teams: FloatArray
     out_hosts: FloatArray
+    out_cost: FloatArray
 
     @classmethod
-    def of(cls, units: Units, lists: BoolArray, limits: IntArray) -> Columns:
+    def of(cls, units: Units, lists: BoolArray, limits: IntArray, team_cost: FloatArray) -> Columns:
         """Columns of cohort lists ``lists`` (cohort x host): every unit of a cohort at
-        every listed host it may use, and at OUT with its best unlisted value."""
+        every listed host it may use, and at OUT with its best unlisted value (and the
+        cheapest team cost among unlisted hosts, ``out_cost``)."""
         n_hosts = lists.shape[1]
         mine = lists[units.cohort] & np.isfinite(units.value)
         unit, host = np.nonzero(mine)
@@ -198,6 +201,7 @@ class Columns:
         unit, host, value = unit[order], host[order], value[order]
         pairs, pair = np.unique(units.cohort[unit] * (n_hosts + 1) + host, return_inverse=True)
         unlisted = np.where(lists, 0, limits).astype(np.float64)
+        cheapest = np.where(unlisted > 0, team_cost, np.inf).min(axis=1, initial=np.inf)
         return cls(
             unit,
             host,
@@ -206,6 +210,7 @@ class Columns:
             pairs.astype(np.int64),
             unlisted.sum(axis=1),
             (unlisted > 0).sum(axis=1).astype(np.float64),
+            np.where(np.isfinite(cheapest), cheapest, 0.0),
         )
 
 
@@ -243,7 +248,10 @@ def _build(setup: Setup, units: Units, cols: Columns) -> Built:
     smax = np.array([c.team_size.max for c in sizes], dtype=np.float64)[pair_cohort]
     t_ub = cols.out_teams[pair_cohort]  # OUT: the teams all unlisted hosts can hold
     t_ub[real] = setup.limits[pair_cohort[real], pair_host[real]]
-    t = coo.vars(t_ub, -mix, pair_cohort)
+    # a team pays its per-team penalties (travel, ...): the cheapest unlisted one at OUT
+    cost = cols.out_cost[pair_cohort]
+    cost[real] = setup.team_cost[pair_cohort[real], pair_host[real]]
+    t = coo.vars(t_ub, -mix - cost, pair_cohort)
     v = coo.vars(np.where(real, 1.0, cols.out_hosts[pair_cohort]), weights.host_spread, pair_cohort)
     visit = coo.rows(-math.inf, 0.0, pair_cohort)
     coo.add(visit, v, 1.0)
@@ -476,7 +484,7 @@ def _priced(
     pc, ph = cols.pairs[real] // (n_hosts + 1), cols.pairs[real] % (n_hosts + 1)
     per_person[pc, ph] = d[built.people_rows[real]].sum(axis=1)
     lam = np.maximum(d[built.first_shared : -1], 0.0)
-    team_price, person_price = setup.capacities.prices(lam, setup.shape)
+    team_price, person_price = setup.prices(lam)
     largest = np.array([c.team_size.max for c in problem.cohorts], dtype=np.float64)
     per_person += person_price + team_price / largest[:, None]
     mix = problem.weights.country_mix if problem.rules.mixed_countries != "off" else 0.0
@@ -506,7 +514,7 @@ def build_and_solve(setup: Setup, deadline: float) -> tuple[LinearBound, FloatAr
     for _ in range(ROUNDS):
         if time.perf_counter() >= deadline:
             break
-        cols = Columns.of(units, lists, setup.limits)
+        cols = Columns.of(units, lists, setup.limits, setup.team_cost)
         built = _build(setup, units, cols)
         if time.perf_counter() >= deadline:
             break
