@@ -159,7 +159,7 @@ def test_each_swap_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
             (index.host_pos[t.host], [index.participant_pos[m] for m in t.members])
             for t in (teams[a], teams[b])
         ]
-        cohort = _Teams(rules, rows)
+        cohort = _Teams(rules, [h for h, _ in rows], [m for _, m in rows])
         p, q = rows[0][1][0], rows[1][1][0]
         swapped = list(teams)
         ids = [problem.participants[p].id, problem.participants[q].id]

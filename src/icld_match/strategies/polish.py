@@ -26,9 +26,12 @@ from ..index.problem_index import ProblemIndex
 from ..records.catalogue import VISIT_RULES
 from ..records.result import Allocation
 from ..records.schema import Problem
+from .relocate import Teams, relocate
 
 #: Passes over all pairs of teams of a cohort; most gains come in the first two.
 MAX_PASSES = 4
+#: Rounds of team moves then swaps (each round stops early when nothing changed).
+ROUNDS = 4
 
 
 def polishable(problem: Problem) -> bool:
@@ -64,11 +67,10 @@ class _Teams:
     swap's change in country mix and organisation penalty is a few look-ups.
     """
 
-    def __init__(self, rules: _Rules, teams: list[tuple[int, list[int]]]) -> None:
+    def __init__(self, rules: _Rules, hosts: list[int], members: list[list[int]]) -> None:
         self.rules, self.value = rules, rules.index.pair_value
         self.country, self.org = rules.country, rules.org
-        self.hosts = [h for h, _ in teams]
-        self.members = [list(m) for _, m in teams]
+        self.hosts, self.members = hosts, members  # changed in place
         self.countries = [dict(Counter(self.country[p] for p in m)) for m in self.members]
         self.orgs = [
             dict(Counter(self.org[p] for p in m if self.org[p] >= 0)) for m in self.members
@@ -123,14 +125,18 @@ class _Teams:
             if self.org[into] >= 0:
                 _add(self.orgs[t], self.org[into], +1)
 
-    def improve(self, movable: set[int]) -> None:
+    def improve(self, movable: set[int]) -> bool:
+        """Every gaining swap of ``movable`` members; True if any was made."""
+        swapped = False
         for _ in range(MAX_PASSES):
             changed = False
             for a in range(len(self.members)):
                 for b in range(a + 1, len(self.members)):
                     changed |= self._improve_pair(a, b, movable)
+            swapped |= changed
             if not changed:
-                return
+                break
+        return swapped
 
     def _improve_pair(self, a: int, b: int, movable: set[int]) -> bool:
         changed = False
@@ -150,28 +156,38 @@ def _add(counts: dict[int, int], key: int, step: int) -> None:
 
 
 def polish(index: ProblemIndex, plan: Allocation, deadline: Deadline | None = None) -> Allocation:
-    """The plan after every gaining swap; the plan itself when none holds or gains.
-    Stops between cohorts when ``deadline`` expires (the swaps so far are kept)."""
+    """The plan after every gaining move and swap, in rounds; the plan itself when the
+    result breaks a rule or does not gain. Stops when ``deadline`` expires (the moves so
+    far are kept)."""
     problem = index.problem
-    if not polishable(problem) or not plan.teams:
+    if not polishable(problem) or not plan.teams or index.has_windows:
         return plan
-    by_cohort: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
+    teams: Teams = defaultdict(lambda: ([], []))
     for team in plan.teams:
-        rows = [index.participant_pos[m] for m in team.members]
-        by_cohort[index.cohort_pos[team.cohort]].append((index.host_pos[team.host], rows))
+        hosts, members = teams[index.cohort_pos[team.cohort]]
+        hosts.append(index.host_pos[team.host])
+        members.append([index.participant_pos[m] for m in team.members])
     rules = _Rules(index)
-    dated: list[tuple[int, int, list[int]]] = []
-    for c, teams in sorted(by_cohort.items()):
-        cohort = _Teams(rules, teams)
-        if deadline is None or not deadline.expired():
-            cohort.improve({u[0] for u in index.units(c) if len(u) == 1})
-        dated += [(c, h, sorted(m)) for h, m in zip(cohort.hosts, cohort.members, strict=True)]
-    swapped = plan.model_copy(update={"teams": index.teams(dated), "visits": []})
-    # swaps move nobody in or out of a team, and study visits are planned afterwards
-    broken = [v for v in check(problem, swapped) if v.rule not in _NOT_SWAPPED]
-    if broken or objective_of(problem, swapped) <= objective_of(problem, plan) + 1e-9:
+    movable = {c: {u[0] for u in index.units(c) if len(u) == 1} for c in teams}
+    for _ in range(ROUNDS):
+        changed = relocate(index, teams)
+        for c, (hosts, members) in sorted(teams.items()):
+            if deadline is not None and deadline.expired():
+                break
+            changed |= _Teams(rules, hosts, members).improve(movable[c])
+        if not changed or (deadline is not None and deadline.expired()):
+            break
+    dated = [
+        (c, h, sorted(m))
+        for c, (hs, ms) in sorted(teams.items())
+        for h, m in zip(hs, ms, strict=True)
+    ]
+    polished = plan.model_copy(update={"teams": index.teams(dated), "visits": []})
+    # nobody moves in or out of a team, and study visits are planned afterwards
+    broken = [v for v in check(problem, polished) if v.rule not in _NOT_SWAPPED]
+    if broken or objective_of(problem, polished) <= objective_of(problem, plan) + 1e-9:
         return plan
-    return swapped
+    return polished
 
 
 _NOT_SWAPPED = frozenset({*VISIT_RULES, "placement"})
