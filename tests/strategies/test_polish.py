@@ -185,3 +185,86 @@ def test_polished_plans_are_valid_and_never_worse(drawn: Any) -> None:
     event("swapped" if polished is not plan else "unchanged")
     assert exhaustive.violations(problem, polished.teams) == []
     assert exhaustive.value(problem, polished.teams) >= exhaustive.value(problem, plan.teams) - 1e-9
+
+
+def three_and_one(capacity_b: int) -> Problem:
+    """Teams of 1-3: W1, W2, S1 at HA (water) and S2 alone at HB (schools); HB takes
+    ``capacity_b`` people. S1 gains by joining S2 at HB if HB has room for one more."""
+    people = [
+        participant("W1", country="Kenya", themes={"water": 1.0}),
+        participant("W2", country="Tanzania", themes={"water": 1.0}),
+        participant("S1", country="Kenya", themes={"schools": 1.0}),
+        participant("S2", country="Tanzania", themes={"schools": 1.0}),
+    ]
+    return Problem.model_validate(
+        {
+            "cohorts": [
+                {
+                    "id": "C1",
+                    "name": "C1",
+                    "internship": {"start": START, "end": END},
+                    "team_size": {"min": 1, "max": 3},
+                }
+            ],
+            "participants": people,
+            "hosts": [
+                host("HA", themes={"water": 1.0}, capacity={"max_teams": 1, "max_participants": 3}),
+                host(
+                    "HB",
+                    themes={"schools": 1.0},
+                    capacity={"max_teams": 1, "max_participants": capacity_b},
+                ),
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(("capacity_b", "shifted"), [(1, False), (2, True)])
+def test_a_member_changes_team_only_where_the_host_has_room(capacity_b: int, shifted: bool) -> None:
+    problem = three_and_one(capacity_b)
+    teams = [
+        Team(
+            id="T1",
+            cohort="C1",
+            host="HA",
+            members=["S1", "W1", "W2"],
+            start=START,
+            end=END,
+            fit=0.7,
+        ),
+        Team(id="T2", cohort="C1", host="HB", members=["S2"], start=START, end=END, fit=1.0),
+    ]
+    plan = Allocation(status=Status.FEASIBLE, teams=teams)
+    assert check(problem, plan) == []
+    polished = polish(ProblemIndex.build(problem), plan)
+    assert check(problem, polished) == []
+    assert (members_at(polished)["HB"] == ["S1", "S2"]) is shifted
+
+
+@settings(max_examples=examples(80), deadline=None)
+@given(st.one_of(planted(max_participants=12, max_hosts=4, max_cohorts=2), feasible_problems()))
+def test_each_shift_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
+    """The gain a member's move to another team of the cohort is judged by equals the
+    independent oracle's change in value."""
+    problem = drawn[0] if isinstance(drawn, tuple) else drawn
+    index = ProblemIndex.build(problem)
+    plan = greedy_allocation(index)
+    if plan is None or not polishable(problem):
+        return
+    rules, teams = _Rules(index), plan.teams
+    before = exhaustive.separable_value(problem, teams)
+    for a, b in [(a, b) for a in range(len(teams)) for b in range(len(teams)) if a != b]:
+        # an emptied team leaves its host: host spread is the team's, not the member's
+        if teams[a].cohort != teams[b].cohort or len(teams[a].members) == 1:
+            continue
+        rows = [[index.participant_pos[m] for m in t.members] for t in (teams[a], teams[b])]
+        cohort = _Teams(rules, [index.host_pos[t.host] for t in (teams[a], teams[b])], rows)
+        p = rows[0][0]
+        mover = problem.participants[p].id
+        moved = list(teams)
+        moved[a] = teams[a].model_copy(
+            update={"members": [m for m in teams[a].members if m != mover]}
+        )
+        moved[b] = teams[b].model_copy(update={"members": sorted([*teams[b].members, mover])})
+        change = exhaustive.separable_value(problem, moved) - before
+        assert cohort.shift_gain(0, 1, p) == pytest.approx(change, abs=1e-6)

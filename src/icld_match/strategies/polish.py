@@ -26,7 +26,7 @@ from ..index.problem_index import ProblemIndex
 from ..records.catalogue import VISIT_RULES
 from ..records.result import Allocation
 from ..records.schema import Problem
-from .relocate import Teams, relocate
+from .relocate import Load, Teams, relocate
 
 #: Passes over all pairs of teams of a cohort; most gains come in the first two.
 MAX_PASSES = 4
@@ -67,10 +67,19 @@ class _Teams:
     swap's change in country mix and organisation penalty is a few look-ups.
     """
 
-    def __init__(self, rules: _Rules, hosts: list[int], members: list[list[int]]) -> None:
+    def __init__(
+        self,
+        rules: _Rules,
+        hosts: list[int],
+        members: list[list[int]],
+        shifts: tuple[int, Load] | None = None,
+    ) -> None:
         self.rules, self.value = rules, rules.index.pair_value
         self.country, self.org = rules.country, rules.org
         self.hosts, self.members = hosts, members  # changed in place
+        #: (cohort, load): members may also change teams alone, within team sizes and
+        #: the people each host can take (the load follows them)
+        self.shifts = shifts
         self.countries = [dict(Counter(self.country[p] for p in m)) for m in self.members]
         self.orgs = [
             dict(Counter(self.org[p] for p in m if self.org[p] >= 0)) for m in self.members
@@ -125,18 +134,73 @@ class _Teams:
             if self.org[into] >= 0:
                 _add(self.orgs[t], self.org[into], +1)
 
+    def shift_gain(self, a: int, b: int, p: int) -> float:
+        """Objective change if p leaves team a for team b."""
+        ha, hb, value = self.hosts[a], self.hosts[b], self.value.item
+        gain = value(p, hb) - value(p, ha)
+        country, org, rules = self.country[p], self.org[p], self.rules
+        gain += rules.mix * (
+            (self.countries[b].get(country, 0) == 0) - (self.countries[a].get(country, 0) == 1)
+        )
+        if org >= 0:
+            extra = (self.orgs[b].get(org, 0) >= 1) - (self.orgs[a].get(org, 0) >= 2)
+            gain -= rules.org_weight * extra
+        return gain
+
+    def may_shift(self, a: int, b: int, p: int) -> bool:
+        """Whether p may leave team a for team b: sizes, b's host's room, hard rules."""
+        assert self.shifts is not None
+        c, load = self.shifts
+        size = self.rules.index.problem.cohorts[c].team_size
+        if len(self.members[a]) <= size.min or len(self.members[b]) >= size.max:
+            return False
+        ha, hb = self.hosts[a], self.hosts[b]
+        if ha != hb and not load.room_for_one(c, hb):
+            return False
+        if not self.allowed(b, -1, p):
+            return False
+        rest = [m for m in self.members[a] if m != p]
+        return not self.rules.hard_mix or len({self.country[m] for m in rest}) >= 2
+
+    def shift(self, a: int, b: int, p: int) -> None:
+        assert self.shifts is not None
+        c, load = self.shifts
+        self.members[a].remove(p)
+        self.members[b].append(p)
+        load.people[c, self.hosts[a]] -= 1
+        load.people[c, self.hosts[b]] += 1
+        _add(self.countries[a], self.country[p], -1)
+        _add(self.countries[b], self.country[p], +1)
+        if self.org[p] >= 0:
+            _add(self.orgs[a], self.org[p], -1)
+            _add(self.orgs[b], self.org[p], +1)
+
     def improve(self, movable: set[int]) -> bool:
-        """Every gaining swap of ``movable`` members; True if any was made."""
-        swapped = False
+        """Every gaining swap (and shift) of ``movable`` members; True if any was made."""
+        improved = False
         for _ in range(MAX_PASSES):
             changed = False
             for a in range(len(self.members)):
                 for b in range(a + 1, len(self.members)):
                     changed |= self._improve_pair(a, b, movable)
-            swapped |= changed
+            if self.shifts is not None:
+                changed |= self._shift_all(movable)
+            improved |= changed
             if not changed:
                 break
-        return swapped
+        return improved
+
+    def _shift_all(self, movable: set[int]) -> bool:
+        changed = False
+        for a in range(len(self.members)):
+            for b in range(len(self.members)):
+                for p in list(self.members[a]) if a != b else []:
+                    if p not in movable or self.shift_gain(a, b, p) <= 1e-9:
+                        continue
+                    if self.may_shift(a, b, p):
+                        self.shift(a, b, p)
+                        changed = True
+        return changed
 
     def _improve_pair(self, a: int, b: int, movable: set[int]) -> bool:
         changed = False
@@ -171,10 +235,11 @@ def polish(index: ProblemIndex, plan: Allocation, deadline: Deadline | None = No
     movable = {c: {u[0] for u in index.units(c) if len(u) == 1} for c in teams}
     for _ in range(ROUNDS):
         changed = relocate(index, teams)
+        load = Load(index, teams)
         for c, (hosts, members) in sorted(teams.items()):
             if deadline is not None and deadline.expired():
                 break
-            changed |= _Teams(rules, hosts, members).improve(movable[c])
+            changed |= _Teams(rules, hosts, members, (c, load)).improve(movable[c])
         if not changed or (deadline is not None and deadline.expired()):
             break
     dated = [
@@ -183,7 +248,7 @@ def polish(index: ProblemIndex, plan: Allocation, deadline: Deadline | None = No
         for h, m in zip(hs, ms, strict=True)
     ]
     polished = plan.model_copy(update={"teams": index.teams(dated), "visits": []})
-    # nobody moves in or out of a team, and study visits are planned afterwards
+    # everybody placed stays placed, and study visits are planned afterwards
     broken = [v for v in check(problem, polished) if v.rule not in _NOT_SWAPPED]
     if broken or objective_of(problem, polished) <= objective_of(problem, plan) + 1e-9:
         return plan

@@ -69,6 +69,14 @@ class Load:
         room[h] = False
         return room
 
+    def room_for_one(self, c: int, h: int) -> bool:
+        """Whether host h can take one more person of cohort c on its days."""
+        return all(
+            int(self.people[group, h].sum()) + 1 <= self.max_people[h]
+            for group in self.groups
+            if c in group
+        )
+
     def move(self, c: int, h: int, to: int, size: int) -> None:
         self.teams[c, h] -= 1
         self.people[c, h] -= size
