@@ -104,11 +104,14 @@ class _Teams:
             gain -= self.rules.org_weight * extra
         return gain
 
+    def pair_gain(self, a: int, b: int, p: int, q: int) -> float:
+        """The per-pair terms' change if p (in team a) and q (in team b) change places."""
+        ha, hb, value = self.hosts[a], self.hosts[b], self.value.item
+        return float(value(q, ha) + value(p, hb) - value(p, ha) - value(q, hb))
+
     def gain(self, a: int, b: int, p: int, q: int) -> float:
         """Objective change if p (in team a) and q (in team b) change places."""
-        ha, hb, value = self.hosts[a], self.hosts[b], self.value.item
-        pairs = value(q, ha) + value(p, hb) - value(p, ha) - value(q, hb)
-        return pairs + self._change(a, p, q) + self._change(b, q, p)
+        return self.pair_gain(a, b, p, q) + self._change(a, p, q) + self._change(b, q, p)
 
     def allowed(self, t: int, leaving: int, newcomer: int) -> bool:
         """Whether ``newcomer`` may take ``leaving``'s place in team t (hard rules)."""
@@ -204,10 +207,14 @@ class _Teams:
 
     def _improve_pair(self, a: int, b: int, movable: set[int]) -> bool:
         changed = False
+        most = 2 * (self.rules.mix + self.rules.org_weight)
         for i in range(len(self.members[a])):
             for j in range(len(self.members[b])):
                 p, q = self.members[a][i], self.members[b][j]
-                if p not in movable or q not in movable or self.gain(a, b, p, q) <= 1e-9:
+                if p not in movable or q not in movable:
+                    continue
+                # the team terms can add at most ``most`` (cheap test first)
+                if self.pair_gain(a, b, p, q) + most <= 1e-9 or self.gain(a, b, p, q) <= 1e-9:
                     continue
                 if self.allowed(a, p, q) and self.allowed(b, q, p):
                     self.swap(a, b, i, j)
