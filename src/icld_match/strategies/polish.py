@@ -227,28 +227,14 @@ def _add(counts: dict[int, int], key: int, step: int) -> None:
 
 
 def polish(index: ProblemIndex, plan: Allocation, deadline: Deadline | None = None) -> Allocation:
-    """The plan after every gaining move and swap, in rounds; the plan itself when the
-    result breaks a rule or does not gain. Stops when ``deadline`` expires (the moves so
-    far are kept)."""
+    """The plan after every gaining move, swap and shift, in rounds; the plan itself when
+    the result breaks a rule or does not gain (a safety net: the moves keep the rules by
+    construction). Stops when ``deadline`` expires (the changes so far are kept)."""
     problem = index.problem
     if not polishable(problem) or not plan.teams or index.has_windows:
         return plan
-    teams: Teams = defaultdict(lambda: ([], []))
-    for team in plan.teams:
-        hosts, members = teams[index.cohort_pos[team.cohort]]
-        hosts.append(index.host_pos[team.host])
-        members.append([index.participant_pos[m] for m in team.members])
-    rules = _Rules(index)
-    movable = {c: {u[0] for u in index.units(c) if len(u) == 1} for c in teams}
-    for _ in range(ROUNDS):
-        changed = relocate(index, teams)
-        load = Load(index, teams)
-        for c, (hosts, members) in sorted(teams.items()):
-            if deadline is not None and deadline.expired():
-                break
-            changed |= _Teams(rules, hosts, members, (c, load)).improve(movable[c])
-        if not changed or (deadline is not None and deadline.expired()):
-            break
+    teams = teams_of(index, plan)
+    improve(index, teams, deadline)
     dated = [
         (c, h, sorted(m))
         for c, (hs, ms) in sorted(teams.items())
@@ -260,6 +246,34 @@ def polish(index: ProblemIndex, plan: Allocation, deadline: Deadline | None = No
     if broken or objective_of(problem, polished) <= objective_of(problem, plan) + 1e-9:
         return plan
     return polished
+
+
+def teams_of(index: ProblemIndex, plan: Allocation) -> Teams:
+    """The plan's teams per cohort: host and member rows of each."""
+    teams: Teams = defaultdict(lambda: ([], []))
+    for team in plan.teams:
+        hosts, members = teams[index.cohort_pos[team.cohort]]
+        hosts.append(index.host_pos[team.host])
+        members.append([index.participant_pos[m] for m in team.members])
+    return teams
+
+
+def improve(index: ProblemIndex, teams: Teams, deadline: Deadline | None = None) -> Load:
+    """Rounds of team moves, then swaps and shifts per cohort, until nothing changes;
+    ``teams`` is changed in place. The load they kept up to date is returned (tests
+    compare it with one counted afresh)."""
+    rules = _Rules(index)
+    load = Load(index, teams)
+    movable = {c: {u[0] for u in index.units(c) if len(u) == 1} for c in teams}
+    for _ in range(ROUNDS):
+        changed = relocate(index, teams, load)
+        for c, (hosts, members) in sorted(teams.items()):
+            if deadline is not None and deadline.expired():
+                break
+            changed |= _Teams(rules, hosts, members, (c, load)).improve(movable[c])
+        if not changed or (deadline is not None and deadline.expired()):
+            break
+    return load
 
 
 _NOT_SWAPPED = frozenset({*VISIT_RULES, "placement"})

@@ -85,12 +85,12 @@ class Load:
         self.spent[c] += self.cost[c, to] - self.cost[c, h]
 
 
-def relocate(index: ProblemIndex, teams: Teams) -> bool:
+def relocate(index: ProblemIndex, teams: Teams, load: Load | None = None) -> bool:
     """Move teams, one at a time, to the host that gains most while one gains; True if
-    any moved (``teams`` is changed in place)."""
+    any moved (``teams``, and ``load`` when given, are changed in place)."""
     problem = index.problem
     weights = problem.weights
-    load = Load(index, teams)
+    load = Load(index, teams) if load is None else load
     in_use = np.zeros(index.n_hosts, dtype=np.bool_)
     in_use[[index.host_pos[h] for h in problem.hosts_in_use]] = True
     moved = False
