@@ -237,9 +237,17 @@ def test_a_member_changes_team_only_where_the_host_has_room(capacity_b: int, shi
     ]
     plan = Allocation(status=Status.FEASIBLE, teams=teams)
     assert check(problem, plan) == []
-    polished = polish(ProblemIndex.build(problem), plan)
+    index = ProblemIndex.build(problem)
+    polished = polish(index, plan)
     assert check(problem, polished) == []
     assert (members_at(polished)["HB"] == ["S1", "S2"]) is shifted
+    # what the shift kept along: the people at each host and the teams' country counts
+    rows, load = teams_of(index, plan), Load(index, teams_of(index, plan))
+    live = _Teams(_Rules(index), *rows[0], (0, load))
+    assert live.improve(movable(index, 0)) is shifted
+    assert (load.people == Load(index, rows).people).all()
+    recounted = _Teams(_Rules(index), *rows[0])
+    assert _nonzero(live.countries) == _nonzero(recounted.countries)
 
 
 @settings(max_examples=examples(80), deadline=None)

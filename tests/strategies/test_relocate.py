@@ -72,8 +72,12 @@ def test_a_team_moves_only_where_the_host_has_room(good: dict[str, Any], moves: 
     problem = one_team(good, other_team=True)
     index = ProblemIndex.build(problem)
     teams = teams_at(index, [("C1", "POOR", ["P1", "P2"]), ("C2", "GOOD", ["Q1", "Q2"])])
-    assert relocate(index, teams) is moves
+    load = Load(index, teams)
+    assert relocate(index, teams, load) is moves
     assert host_of_c1(index, teams) == ("GOOD" if moves else "POOR")
+    fresh = Load(index, teams)  # what the move kept along is what is there
+    for name in ("teams", "people", "spent"):
+        assert (getattr(load, name) == getattr(fresh, name)).all(), name
 
 
 @pytest.mark.parametrize(("cap", "moves"), [(1, False), (2, True)])
@@ -97,7 +101,10 @@ def test_a_team_moves_only_within_the_travel_budget(budget: float, moves: bool) 
     cohorts = [problem.cohorts[0].model_copy(update={"travel_budget": budget})]
     index = ProblemIndex.build(problem.model_copy(update={"cohorts": cohorts}))
     teams = teams_at(index, [("C1", "POOR", ["P1", "P2"])])
-    assert relocate(index, teams) is moves
+    load = Load(index, teams)
+    assert relocate(index, teams, load) is moves
+    # whole öre: 5000 SEK at GOOD, 1000 SEK at POOR
+    assert load.spent[0] == Load(index, teams).spent[0] == (500_000 if moves else 100_000)
 
 
 def test_a_team_does_not_move_to_a_host_closed_to_a_member() -> None:
