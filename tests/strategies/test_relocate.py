@@ -163,3 +163,17 @@ def test_load_counts_what_each_host_has_left() -> None:
     assert load.open_for(0, poor, 2)[good]
     assert not load.open_for(0, poor, 3)[good]  # 2 + 3 > 4 people
     assert not load.open_for(0, poor, 2)[poor]  # not where the team already is
+
+
+def test_a_team_joins_its_cohorts_other_team_at_the_better_host() -> None:
+    """GOOD already holds a team of the same cohort: the counts add up there."""
+    problem = one_team({"max_teams": 2, "max_participants": 4})
+    people = [*problem.participants]
+    people += [p.model_copy(update={"id": f"R{p.id[1]}"}) for p in problem.participants]
+    index = ProblemIndex.build(problem.model_copy(update={"participants": people}))
+    teams = teams_at(index, [("C1", "GOOD", ["R1", "R2"]), ("C1", "POOR", ["P1", "P2"])])
+    load = Load(index, teams)
+    assert relocate(index, teams, load) is True
+    good = index.host_pos["GOOD"]
+    assert load.teams[0, good] == Load(index, teams).teams[0, good] == 2
+    assert load.people[0, good] == Load(index, teams).people[0, good] == 4
