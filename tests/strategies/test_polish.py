@@ -190,13 +190,13 @@ def test_polished_plans_are_valid_and_never_worse(drawn: Any) -> None:
 
 def three_and_one(capacity_b: int) -> Problem:
     """Teams of 1-3: W1, W2, S1 at HA (water) and S2 alone at HB (schools); HB takes
-    ``capacity_b`` people. S1 gains by joining S2 at HB if HB has room for one more (and
-    leaves W1, a colleague from City A)."""
+    ``capacity_b`` people. S1 gains by joining S2 at HB if HB has room for one more (all
+    three from City A: S1 leaves one colleague for another)."""
     people = [
         participant("W1", country="Kenya", themes={"water": 1.0}, organisation="City A"),
         participant("W2", country="Tanzania", themes={"water": 1.0}),
         participant("S1", country="Kenya", themes={"schools": 1.0}, organisation="City A"),
-        participant("S2", country="Tanzania", themes={"schools": 1.0}),
+        participant("S2", country="Tanzania", themes={"schools": 1.0}, organisation="City A"),
     ]
     return Problem.model_validate(
         {
@@ -245,7 +245,7 @@ def test_a_member_changes_team_only_where_the_host_has_room(capacity_b: int, shi
     # what the shift kept along: the people at each host and the teams' country counts
     rows, load = teams_of(index, plan), Load(index, teams_of(index, plan))
     live = _Teams(_Rules(index), *rows[0], (0, load))
-    live.improve(movable(index, 0))  # with HB full, S1 and S2 swap instead (colleagues)
+    live.improve(movable(index, 0))
     at_hb = rows[0][0].index(index.host_pos["HB"])
     assert (len(rows[0][1][at_hb]) == 2) is shifted
     assert (load.people == Load(index, rows).people).all()
