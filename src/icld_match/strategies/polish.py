@@ -241,8 +241,11 @@ def polish(index: ProblemIndex, plan: Allocation, deadline: Deadline | None = No
         for h, m in zip(hs, ms, strict=True)
     ]
     polished = plan.model_copy(update={"teams": index.teams(dated), "visits": []})
-    # everybody placed stays placed, and study visits are planned afterwards
-    broken = [v for v in check(problem, polished) if v.rule not in _NOT_SWAPPED]
+    # study visits are planned afterwards; people the plan leaves out (relaxed mode) stay
+    # out, but nobody else may go missing
+    everyone = sum(len(t.members) for t in plan.teams) == index.n_participants
+    ignored = VISIT_RULES if everyone else _NOT_SWAPPED
+    broken = [v for v in check(problem, polished) if v.rule not in ignored]
     if broken or objective_of(problem, polished) <= objective_of(problem, plan) + 1e-9:
         return plan
     return polished
