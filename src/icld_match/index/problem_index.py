@@ -21,6 +21,7 @@ from ..records.normalise import normalise_country
 from ..records.result import Allocation, Team
 from ..records.schema import DateRange, Problem
 from ..records.travel import (
+    budget_units,
     cost_units,
     travel_cost_matrix,
     uses_travel,
@@ -336,6 +337,36 @@ class ProblemIndex:
     def travel_units(self) -> IntArray:
         """cohort x host: one team's trip in whole öre (the budgets' integer units)."""
         return cost_units(self.travel_cost)
+
+    @cached_property
+    def host_limits(self) -> tuple[IntArray, IntArray, IntArray]:
+        """Per host: the teams and the people it takes at once, and its season cap (none:
+        more teams than there are participants)."""
+        hosts, no_cap = self.problem.hosts, self.n_participants + 1
+        return (
+            np.array([h.capacity.max_teams for h in hosts], dtype=np.int64),
+            np.array([h.capacity.max_participants for h in hosts], dtype=np.int64),
+            np.array(
+                [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts],
+                dtype=np.int64,
+            ),
+        )
+
+    @cached_property
+    def budget_limits(self) -> tuple[IntArray, int]:
+        """Travel budgets in whole öre: per cohort, and the season's (none: more than all
+        teams' trips together)."""
+        problem = self.problem
+        unlimited = int(self.travel_units.sum()) + 1
+        per_cohort = [
+            unlimited if c.travel_budget is None else budget_units(c.travel_budget)
+            for c in problem.cohorts
+        ]
+        season = problem.travel_budget
+        return (
+            np.array(per_cohort, dtype=np.int64),
+            unlimited if season is None else budget_units(season),
+        )
 
     @cached_property
     def visit_travel_units(self) -> IntArray:

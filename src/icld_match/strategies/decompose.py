@@ -294,7 +294,7 @@ class CohortSweep:
         self.index, self.seed, self.keep, self.relaxed = index, seed, keep, relaxed
         self.stop = stop or StopFlag()
         problem = index.problem
-        n_cohorts, hosts = len(problem.cohorts), problem.hosts
+        n_cohorts = len(problem.cohorts)
         self.teams_of: dict[int, list[Team]] = defaultdict(list)
         for team in plan.teams:
             self.teams_of[index.cohort_pos[team.cohort]].append(team)
@@ -302,12 +302,7 @@ class CohortSweep:
         self.people = np.zeros_like(self.teams)
         for c, teams in self.teams_of.items():
             self._count(c, teams, +1)
-        self.max_teams = np.array([h.capacity.max_teams for h in hosts])
-        self.max_people = np.array([h.capacity.max_participants for h in hosts])
-        no_cap = index.n_participants + 1
-        self.season_cap = np.array(
-            [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts]
-        )
+        self.max_teams, self.max_people, self.season_cap = index.host_limits
         self.groups = [sorted(g) for g in index.concurrent_cohorts]
         self.groups_of: dict[int, list[int]] = defaultdict(list)
         for g, group in enumerate(self.groups):

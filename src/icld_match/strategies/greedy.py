@@ -18,7 +18,6 @@ from ..engine.clock import Deadline
 from ..index.problem_index import ProblemIndex
 from ..records.catalogue import VISIT_RULES
 from ..records.result import Allocation, Status
-from ..records.travel import budget_units
 
 #: Units with at most this many open hosts are placed before all others, in every cohort.
 _SCARCE = 3
@@ -46,13 +45,7 @@ class _Load:
 
     def __init__(self, index: ProblemIndex) -> None:
         hosts, groups = index.problem.hosts, len(index.concurrent_cohorts)
-        self.max_teams = np.array([h.capacity.max_teams for h in hosts], dtype=np.int64)
-        self.max_people = np.array([h.capacity.max_participants for h in hosts], dtype=np.int64)
-        no_cap = index.n_participants + 1
-        self.season_cap = np.array(
-            [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts],
-            dtype=np.int64,
-        )
+        self.max_teams, self.max_people, self.season_cap = index.host_limits
         self.teams = np.zeros((groups, len(hosts)), dtype=np.int64)
         self.people = np.zeros_like(self.teams)
         self.season = np.zeros(len(hosts), dtype=np.int64)
@@ -64,16 +57,7 @@ class _Purse:
     def __init__(self, index: ProblemIndex) -> None:
         problem = index.problem
         self.cost = index.travel_units
-        unlimited = int(self.cost.sum()) + 1
-        self.limit = np.array(
-            [
-                unlimited if c.travel_budget is None else budget_units(c.travel_budget)
-                for c in problem.cohorts
-            ],
-            dtype=np.int64,
-        )
-        season = problem.travel_budget
-        self.season_limit = unlimited if season is None else budget_units(season)
+        self.limit, self.season_limit = index.budget_limits
         self.spent = np.zeros(len(problem.cohorts), dtype=np.int64)
         open_to = [index.allowed[index.members(c)].any(axis=0) for c in range(len(problem.cohorts))]
         self.cheapest = np.array(

@@ -14,7 +14,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ..index.problem_index import ProblemIndex
-from ..records.travel import budget_units
 
 IntArray = npt.NDArray[np.int64]
 #: Per cohort: the host of each team and each team's member rows (changed in place).
@@ -33,26 +32,10 @@ class Load:
             for h, m in zip(hosts, members, strict=True):
                 self.teams[c, h] += 1
                 self.people[c, h] += len(m)
-        hosts_ = problem.hosts
-        self.max_teams = np.array([h.capacity.max_teams for h in hosts_], dtype=np.int64)
-        self.max_people = np.array([h.capacity.max_participants for h in hosts_], dtype=np.int64)
-        no_cap = index.n_participants + 1
-        self.season_cap = np.array(
-            [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts_],
-            dtype=np.int64,
-        )
+        self.max_teams, self.max_people, self.season_cap = index.host_limits
         self.groups = [sorted(g) for g in index.concurrent_cohorts]
         self.cost = index.travel_units
-        unlimited = int(self.cost.sum()) + 1
-        self.limit = np.array(
-            [
-                unlimited if c.travel_budget is None else budget_units(c.travel_budget)
-                for c in problem.cohorts
-            ],
-            dtype=np.int64,
-        )
-        season = problem.travel_budget
-        self.season_limit = unlimited if season is None else budget_units(season)
+        self.limit, self.season_limit = index.budget_limits
         self.spent = (self.teams * self.cost).sum(axis=1)
 
     def open_for(self, c: int, h: int, size: int) -> npt.NDArray[np.bool_]:
