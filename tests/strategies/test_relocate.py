@@ -76,7 +76,7 @@ def test_a_team_moves_only_where_the_host_has_room(good: dict[str, Any], moves: 
     assert relocate(index, teams, load) is moves
     assert host_of_c1(index, teams) == ("GOOD" if moves else "POOR")
     fresh = Load(index, teams)  # what the move kept along is what is there
-    for name in ("teams", "people", "spent"):
+    for name in ("teams", "people", "group_teams", "group_people", "season", "spent"):
         assert (getattr(load, name) == getattr(fresh, name)).all(), name
 
 
@@ -177,3 +177,4 @@ def test_a_team_joins_its_cohorts_other_team_at_the_better_host() -> None:
     good = index.host_pos["GOOD"]
     assert load.teams[0, good] == Load(index, teams).teams[0, good] == 2
     assert load.people[0, good] == Load(index, teams).people[0, good] == 4
+    assert load.season[good] == Load(index, teams).season[good] == 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from ..engine.clock import Deadline
 from ..index.problem_index import ProblemIndex
 
 IntArray = npt.NDArray[np.int64]
@@ -21,7 +22,10 @@ Teams = dict[int, tuple[list[int], list[list[int]]]]
 
 
 class Load:
-    """Teams and people per cohort x host, travel spent per cohort, and the limits."""
+    """Teams and people per cohort x host, the same summed per set of cohorts in the field
+    together and over the season, travel spent per cohort, and the limits. The sums are
+    kept up to date move by move, so that a host's room is a few vector operations even
+    at 10,000 participants (summing the cohorts each time took seconds there)."""
 
     def __init__(self, index: ProblemIndex, teams: Teams) -> None:
         problem = index.problem
@@ -33,19 +37,28 @@ class Load:
                 self.teams[c, h] += 1
                 self.people[c, h] += len(m)
         self.max_teams, self.max_people, self.season_cap = index.host_limits
-        self.groups = [sorted(g) for g in index.concurrent_cohorts]
+        groups = [sorted(g) for g in index.concurrent_cohorts]
+        self.groups_of: list[list[int]] = [[] for _ in problem.cohorts]
+        for g, group in enumerate(groups):
+            for c in group:
+                self.groups_of[c].append(g)
+        self.group_teams = np.array([self.teams[g].sum(axis=0) for g in groups]).reshape(
+            len(groups), index.n_hosts
+        )
+        self.group_people = np.array([self.people[g].sum(axis=0) for g in groups]).reshape(
+            len(groups), index.n_hosts
+        )
+        self.season = self.teams.sum(axis=0)
         self.cost = index.travel_units
         self.limit, self.season_limit = index.budget_limits
         self.spent = (self.teams * self.cost).sum(axis=1)
 
     def open_for(self, c: int, h: int, size: int) -> npt.NDArray[np.bool_]:
         """Hosts that can take one more team of ``size`` people of cohort c, moved from h."""
-        room = np.ones(len(self.max_teams), dtype=np.bool_)
-        for group in self.groups:
-            if c in group:
-                room &= self.teams[group].sum(axis=0) + 1 <= self.max_teams
-                room &= self.people[group].sum(axis=0) + size <= self.max_people
-        room &= self.teams.sum(axis=0) + 1 <= self.season_cap
+        room: npt.NDArray[np.bool_] = self.season + 1 <= self.season_cap
+        for g in self.groups_of[c]:
+            room &= self.group_teams[g] + 1 <= self.max_teams
+            room &= self.group_people[g] + size <= self.max_people
         change = self.cost[c] - self.cost[c, h]
         room &= self.spent[c] + change <= self.limit[c]
         room &= int(self.spent.sum()) + change <= self.season_limit
@@ -54,23 +67,36 @@ class Load:
 
     def room_for_one(self, c: int, h: int) -> bool:
         """Whether host h can take one more person of cohort c on its days."""
-        return all(
-            int(self.people[group, h].sum()) + 1 <= self.max_people[h]
-            for group in self.groups
-            if c in group
-        )
+        return all(self.group_people[g, h] + 1 <= self.max_people[h] for g in self.groups_of[c])
 
     def move(self, c: int, h: int, to: int, size: int) -> None:
-        self.teams[c, h] -= 1
-        self.people[c, h] -= size
-        self.teams[c, to] += 1
-        self.people[c, to] += size
+        """A team of ``size`` people of cohort c moves from host h to host ``to``."""
+        groups = self.groups_of[c]
+        for teams, step in ((self.teams, 1), (self.people, size)):
+            teams[c, h] -= step
+            teams[c, to] += step
+        for sums, step in ((self.group_teams, 1), (self.group_people, size)):
+            sums[groups, h] -= step
+            sums[groups, to] += step
+        self.season[h] -= 1
+        self.season[to] += 1
         self.spent[c] += self.cost[c, to] - self.cost[c, h]
 
+    def shift(self, c: int, h: int, to: int) -> None:
+        """One member of cohort c changes from a team at host h to one at host ``to``."""
+        groups = self.groups_of[c]
+        self.people[c, h] -= 1
+        self.people[c, to] += 1
+        self.group_people[groups, h] -= 1
+        self.group_people[groups, to] += 1
 
-def relocate(index: ProblemIndex, teams: Teams, load: Load | None = None) -> bool:
+
+def relocate(
+    index: ProblemIndex, teams: Teams, load: Load | None = None, deadline: Deadline | None = None
+) -> bool:
     """Move teams, one at a time, to the host that gains most while one gains; True if
-    any moved (``teams``, and ``load`` when given, are changed in place)."""
+    any moved (``teams``, and ``load`` when given, are changed in place). Stops between
+    cohorts when ``deadline`` expires."""
     problem = index.problem
     weights = problem.weights
     load = Load(index, teams) if load is None else load
@@ -78,13 +104,15 @@ def relocate(index: ProblemIndex, teams: Teams, load: Load | None = None) -> boo
     in_use[[index.host_pos[h] for h in problem.hosts_in_use]] = True
     moved = False
     for c, (hosts, members) in sorted(teams.items()):
+        if deadline is not None and deadline.expired():
+            break
         for t, team in enumerate(members):
             h = hosts[t]
             gain = index.pair_value[team].sum(axis=0) - index.pair_value[team, h].sum()
             gain += index.team_value[c] - index.team_value[c, h]
             mine = load.teams[c]
             gain += weights.host_spread * ((mine == 0).astype(float) - float(mine[h] == 1))
-            everyone = load.teams.sum(axis=0)
+            everyone = load.season
             new = (everyone == 0) & ~in_use
             gain += weights.season_spread * (new - float(everyone[h] == 1 and not in_use[h]))
             usable = load.open_for(c, h, len(team)) & index.allowed[team].all(axis=0)
