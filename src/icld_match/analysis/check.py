@@ -10,7 +10,7 @@ reported, never raised).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -417,24 +417,29 @@ def visit_travel_cost(problem: Problem, cohort: Cohort, host: Host) -> float:
     return round(t.group_factor * team_trip * 100) / 100
 
 
-def _visit_costs(index: _Index, problem: Problem, visits: Sequence[Visit]) -> list[float]:
-    """Each planned visit's trip cost (0 for a visit naming an unknown cohort or host)."""
+def _trip_costs(
+    index: _Index,
+    problem: Problem,
+    trips: Sequence[Team] | Sequence[Visit],
+    cost: Callable[[Problem, Cohort, Host], float],
+) -> list[float]:
+    """Each trip's cost (0 for one naming an unknown cohort or host)."""
     return [
-        visit_travel_cost(problem, index.cohorts[v.cohort], index.hosts[v.host])
-        if v.cohort in index.cohorts and v.host in index.hosts
+        cost(problem, index.cohorts[t.cohort], index.hosts[t.host])
+        if t.cohort in index.cohorts and t.host in index.hosts
         else 0.0
-        for v in visits
+        for t in trips
     ]
+
+
+def _visit_costs(index: _Index, problem: Problem, visits: Sequence[Visit]) -> list[float]:
+    """Each planned visit's trip cost."""
+    return _trip_costs(index, problem, visits, visit_travel_cost)
 
 
 def _team_costs(index: _Index, problem: Problem, teams: Sequence[Team]) -> list[float]:
-    """Each team's trip cost (0 for a team naming an unknown cohort or host)."""
-    return [
-        team_travel_cost(problem, index.cohorts[t.cohort], index.hosts[t.host])
-        if t.cohort in index.cohorts and t.host in index.hosts
-        else 0.0
-        for t in teams
-    ]
+    """Each team's trip cost."""
+    return _trip_costs(index, problem, teams, team_travel_cost)
 
 
 def _check_travel_budget(
