@@ -7,11 +7,12 @@ something in relaxed mode. The best valid construction is the portfolio's first 
 
 from __future__ import annotations
 
+from ..analysis.check import objective as objective_of
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation
 from .context import Context
 from .greedy import greedy_allocation
-from .polish import polish
+from .polish import polish_scored
 
 
 def placed(plan: Allocation) -> int:
@@ -32,8 +33,9 @@ class Construct:
         )
         if plan is None:
             return None
-        ctx.report_plan(index, plan, self.name)  # the first plan, before the swaps
-        polished = polish(index, plan, ctx.deadline)
-        if polished is not plan:
-            ctx.report_plan(index, polished, self.name)
+        value = objective_of(index.problem, plan)
+        ctx.report(value, self.name)  # the first plan, before the swaps
+        polished, better = polish_scored(index, plan, value, ctx.deadline)
+        if polished is not plan and better is not None:
+            ctx.report(better, self.name)
         return polished

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from ..analysis.check import objective as objective_of
 from ..engine.clock import Deadline
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation
@@ -78,9 +77,6 @@ class Context:
             )
         if self.on_progress is not None:
             self.on_progress(progress)
-
-    def report_plan(self, index: ProblemIndex, plan: Allocation, source: str) -> None:
-        self.report(objective_of(index.problem, plan), source)
 
 
 class Strategy(Protocol):

@@ -229,11 +229,21 @@ def polish(index: ProblemIndex, plan: Allocation, deadline: Deadline | None = No
     """The plan after every gaining move, swap and shift, in rounds; the plan itself when
     the result breaks a rule or does not gain (a safety net: the moves keep the rules by
     construction). Stops when ``deadline`` expires (the changes so far are kept)."""
+    return polish_scored(index, plan, None, deadline)[0]
+
+
+def polish_scored(
+    index: ProblemIndex, plan: Allocation, value: float | None, deadline: Deadline | None = None
+) -> tuple[Allocation, float | None]:
+    """:func:`polish` for a caller that knows the plan's objective (``value``, or None):
+    also returns the answer's objective, so that neither is computed twice (0.4 s each
+    at 10,000 participants). The objective is None only when ``value`` was and the plan
+    was not polished."""
     problem = index.problem
     if not polishable(problem) or not plan.teams or index.has_windows:
-        return plan
+        return plan, value
     if deadline is not None and deadline.remaining() < net_time(index):
-        return plan  # no time to judge a polished plan: the given one stands
+        return plan, value  # no time to judge a polished plan: the given one stands
     teams = teams_of(index, plan)
     improve(index, teams, deadline)
     dated = [
@@ -246,10 +256,11 @@ def polish(index: ProblemIndex, plan: Allocation, deadline: Deadline | None = No
     # out, but nobody else may go missing
     everyone = sum(len(t.members) for t in plan.teams) == index.n_participants
     ignored = VISIT_RULES if everyone else _NOT_SWAPPED
-    broken = [v for v in check(problem, polished) if v.rule not in ignored]
-    if broken or objective_of(problem, polished) <= objective_of(problem, plan) + 1e-9:
-        return plan
-    return polished
+    if [v for v in check(problem, polished) if v.rule not in ignored]:
+        return plan, value
+    before = objective_of(problem, plan) if value is None else value
+    after = objective_of(problem, polished)
+    return (polished, after) if after > before + 1e-9 else (plan, before)
 
 
 def net_time(index: ProblemIndex) -> float:
