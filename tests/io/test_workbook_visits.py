@@ -167,6 +167,18 @@ def test_hosts_in_use_and_a_host_never_receiving_groups_round_trip(tmp_path: Pat
     assert from_xlsx.hosts[1].group_visits.days == []
 
 
+def test_numbers_needing_seventeen_digits_round_trip(tmp_path: Path) -> None:
+    """openpyxl writes 16 significant digits: a drawn budget of 128648.26000000001 came
+    back as 128648.26 (found by the property below)."""
+    data = _visiting_problem().model_dump()
+    data["cohorts"][0]["travel_budget"] = 128648.26000000001
+    data["weights"]["country_mix"] = 0.1 + 0.2
+    data["travel_budget"] = 2 * 128648.26000000001
+    problem = Problem.model_validate(data)
+    from_xlsx, from_csv = _round_trips(problem, tmp_path)
+    assert from_xlsx == from_csv == problem
+
+
 @settings(max_examples=examples(20))
 @given(planted_visits(), st.data())
 def test_drawn_problems_with_visits_round_trip(

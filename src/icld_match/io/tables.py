@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -193,6 +194,10 @@ def write_csv_tables(directory: str | Path, tables: Sequence[Table]) -> list[Pat
 def _cell_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.date()
+    if isinstance(value, float) and math.isfinite(value) and float(f"{value:.16g}") != value:
+        # openpyxl writes 16 significant digits: a number that needs 17 (0.1 + 0.2, a
+        # computed budget) would come back changed, so it is written as its exact text
+        return repr(value)
     return value
 
 
