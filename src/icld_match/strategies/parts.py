@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..analysis.check import objective as objective_of
 from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status
@@ -79,5 +80,6 @@ def solve_parts(
         results.append(result)
         if result.plan is None:
             break
-        done += float(result.plan.objective or 0.0)
+        value = result.plan.objective  # a construction's plan may not carry it
+        done += value if value is not None else objective_of(sub.problem, result.plan)
     return results
