@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from icld_match import Allocation, Problem, Status, Team, check
 from icld_match.index.problem_index import ProblemIndex
 from icld_match.strategies.greedy import greedy_allocation
-from icld_match.strategies.polish import _Rules, _Teams, improve, polish, polishable, teams_of
+from icld_match.strategies.polish import CohortTeams, _Rules, improve, polish, polishable, teams_of
 from icld_match.strategies.relocate import Load, Teams
 
 START, END = date(2026, 5, 13), date(2026, 5, 14)
@@ -169,7 +169,7 @@ def test_each_swap_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
             (index.host_pos[t.host], [index.participant_pos[m] for m in t.members])
             for t in (teams[a], teams[b])
         ]
-        cohort = _Teams(rules, [h for h, _ in rows], [m for _, m in rows])
+        cohort = CohortTeams(rules, [h for h, _ in rows], [m for _, m in rows])
         p, q = rows[0][1][0], rows[1][1][0]
         swapped = list(teams)
         ids = [problem.participants[p].id, problem.participants[q].id]
@@ -253,13 +253,13 @@ def test_a_member_changes_team_only_where_the_host_has_room(capacity_b: int, shi
     assert (members_at(polished)["HB"] == ["S1", "S2"]) is shifted
     # what the shift kept along: the people at each host and the teams' country counts
     rows, load = teams_of(index, plan), Load(index, teams_of(index, plan))
-    live = _Teams(_Rules(index), *rows[0], (0, load))
+    live = CohortTeams(_Rules(index), *rows[0], (0, load))
     live.improve(movable(index, 0))
     at_hb = rows[0][0].index(index.host_pos["HB"])
     assert (len(rows[0][1][at_hb]) == 2) is shifted
     fresh = Load(index, rows)
     assert (load.people == fresh.people).all() and (load.group_people == fresh.group_people).all()
-    recounted = _Teams(_Rules(index), *rows[0])
+    recounted = CohortTeams(_Rules(index), *rows[0])
     assert _nonzero(live.countries) == _nonzero(recounted.countries)
     assert _nonzero(live.orgs) == _nonzero(recounted.orgs)
 
@@ -281,7 +281,7 @@ def test_each_shift_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
         if teams[a].cohort != teams[b].cohort or len(teams[a].members) == 1:
             continue
         rows = [[index.participant_pos[m] for m in t.members] for t in (teams[a], teams[b])]
-        cohort = _Teams(rules, [index.host_pos[t.host] for t in (teams[a], teams[b])], rows)
+        cohort = CohortTeams(rules, [index.host_pos[t.host] for t in (teams[a], teams[b])], rows)
         p = rows[0][0]
         mover = problem.participants[p].id
         moved = list(teams)
@@ -325,9 +325,9 @@ def test_moves_keep_the_rules_and_their_counts_without_the_safety_net(drawn: Any
     rules, teams = _Rules(index), teams_of(index, plan)
     load = Load(index, teams)
     for c, (hosts, members) in teams.items():
-        live = _Teams(rules, hosts, members, (c, load))
+        live = CohortTeams(rules, hosts, members, (c, load))
         event("swapped or shifted" if live.improve(movable(index, c)) else "no swap")
-        recounted = _Teams(rules, hosts, members)
+        recounted = CohortTeams(rules, hosts, members)
         assert _nonzero(live.countries) == _nonzero(recounted.countries)
         assert _nonzero(live.orgs) == _nonzero(recounted.orgs)
     fresh = Load(index, teams)

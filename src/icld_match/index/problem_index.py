@@ -314,6 +314,13 @@ class ProblemIndex:
         """Whether some cohort's days are chosen by the plan (a window, not fixed dates)."""
         return bool(self.open_starts)
 
+    def hosts_in_use_mask(self) -> npt.NDArray[np.bool_]:
+        """Hosts already in use this season (``Problem.hosts_in_use``): no season-spread
+        gain for them."""
+        mask = np.zeros(self.n_hosts, dtype=np.bool_)
+        mask[[self.host_pos[h] for h in self.problem.hosts_in_use]] = True
+        return mask
+
     @property
     def n_participants(self) -> int:
         return len(self.participant_pos)

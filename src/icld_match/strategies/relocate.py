@@ -65,6 +65,30 @@ class Load:
         room[h] = False
         return room
 
+    def room_for_team(self, c: int, size: int) -> npt.NDArray[np.bool_]:
+        """Hosts that can take one more team of ``size`` people of cohort c."""
+        room: npt.NDArray[np.bool_] = self.season + 1 <= self.season_cap
+        for g in self.groups_of[c]:
+            room &= self.group_teams[g] + 1 <= self.max_teams
+            room &= self.group_people[g] + size <= self.max_people
+        room &= self.spent[c] + self.cost[c] <= self.limit[c]
+        room &= int(self.spent.sum()) + self.cost[c] <= self.season_limit
+        return room
+
+    def add_team(self, c: int, h: int) -> None:
+        """One more (still empty) team of cohort c at host h; members follow by shifts."""
+        self.teams[c, h] += 1
+        self.group_teams[self.groups_of[c], h] += 1
+        self.season[h] += 1
+        self.spent[c] += self.cost[c, h]
+
+    def remove_team(self, c: int, h: int) -> None:
+        """One (already empty) team of cohort c at host h fewer."""
+        self.teams[c, h] -= 1
+        self.group_teams[self.groups_of[c], h] -= 1
+        self.season[h] -= 1
+        self.spent[c] -= self.cost[c, h]
+
     def room_for_one(self, c: int, h: int) -> bool:
         """Whether host h can take one more person of cohort c on its days."""
         return all(self.group_people[g, h] + 1 <= self.max_people[h] for g in self.groups_of[c])
@@ -100,8 +124,7 @@ def relocate(
     problem = index.problem
     weights = problem.weights
     load = Load(index, teams) if load is None else load
-    in_use = np.zeros(index.n_hosts, dtype=np.bool_)
-    in_use[[index.host_pos[h] for h in problem.hosts_in_use]] = True
+    in_use = index.hosts_in_use_mask()
     moved = False
     for c, (hosts, members) in sorted(teams.items()):
         if deadline is not None and deadline.expired():
