@@ -12,13 +12,11 @@ from conftest import examples, host, participant
 from generators import planted
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from test_reteam import as_teams, roomy
+from test_reteam import as_teams, drawn_plan, roomy
 
 from icld_match import Problem
 from icld_match.index.problem_index import ProblemIndex
 from icld_match.strategies.exchange import _Flat, _Gains, exchange
-from icld_match.strategies.greedy import greedy_allocation
-from icld_match.strategies.polish import polishable, teams_of
 from icld_match.strategies.relocate import Load, Teams
 
 START, END = date(2026, 5, 13), date(2026, 5, 14)
@@ -124,12 +122,10 @@ def test_an_exchange_keeps_each_cohorts_travel_budget(budget: float, exchanged: 
 def test_after_each_exchange_the_gains_are_those_counted_afresh(drawn: Any) -> None:
     """Each exchange made updates the two teams' rows: every gain afterwards (which the
     next exchanges are judged by) equals the gain of a fresh count."""
-    problem = drawn[0] if isinstance(drawn, tuple) else drawn
-    index = ProblemIndex.build(problem)
-    plan = greedy_allocation(index)
-    if plan is None or not polishable(problem) or index.has_windows:
+    found = drawn_plan(drawn)
+    if found is None:
         return
-    teams = teams_of(index, plan)
+    problem, index, teams = found
     load = Load(index, teams)
     flat = _Flat(teams)
     gains = _Gains(index, flat, load)
@@ -147,12 +143,10 @@ def test_after_each_exchange_the_gains_are_those_counted_afresh(drawn: Any) -> N
 def test_each_exchange_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
     """The gain an exchange is judged by equals the independent oracle's change in
     value, for every pair of teams at different hosts whose members may go there."""
-    problem = drawn[0] if isinstance(drawn, tuple) else drawn
-    index = ProblemIndex.build(problem)
-    plan = greedy_allocation(index)
-    if plan is None or not polishable(problem) or index.has_windows:
+    found = drawn_plan(drawn)
+    if found is None:
         return
-    teams = teams_of(index, plan)
+    problem, index, teams = found
     flat = _Flat(teams)
     gains = _Gains(index, flat, Load(index, teams))
     before = exhaustive.separable_value(problem, as_teams(index, teams))

@@ -272,7 +272,9 @@ def roomy(draw: st.DrawFn) -> Problem:
     )
 
 
-def _plans(drawn: Any) -> tuple[Problem, ProblemIndex, Teams] | None:
+def drawn_plan(drawn: Any) -> tuple[Problem, ProblemIndex, Teams] | None:
+    """A drawn problem, its index and its greedy plan's teams; None when the polish does
+    not apply (no plan, a term over several teams, windows)."""
     problem = drawn[0] if isinstance(drawn, tuple) else drawn
     index = ProblemIndex.build(problem)
     plan = greedy_allocation(index)
@@ -286,7 +288,7 @@ def _plans(drawn: Any) -> tuple[Problem, ProblemIndex, Teams] | None:
 def test_each_opening_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
     """The gain a new team is judged by equals the independent oracle's change in value,
     for every group of the smallest team size its teams can spare, at every host."""
-    found = _plans(drawn)
+    found = drawn_plan(drawn)
     if found is None:
         return
     problem, index, teams = found
@@ -325,7 +327,7 @@ def _opened(
 def test_each_closing_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
     """Closing a team (its members to the teams they gain most by joining) is judged by
     the oracle's change in value; undone, the plan is as it was."""
-    found = _plans(drawn)
+    found = drawn_plan(drawn)
     if found is None:
         return
     problem, index, teams = found
