@@ -198,6 +198,15 @@ def test_time_to_within_one_percent_of_best_known() -> None:
     assert time_to_within([], final=None, wall=10.0, best_known=100.0) is None
 
 
+def test_best_known_is_never_below_the_recorded_best() -> None:
+    from benchmarks.metrics import RECORDED_BEST, best_known
+
+    assert best_known("season-s0", [238.5, 236.9]) == RECORDED_BEST["season-s0"]
+    assert best_known("season-s0", [250.0]) == 250.0
+    assert best_known("cohort-s0", [24.0, 24.8]) == 24.8
+    assert best_known("cohort-s0", []) is None
+
+
 def test_gap_to_best_bound_and_overshoot() -> None:
     from benchmarks.metrics import best_bound, gap, overshoot, overshoot_ok, share_of_best
 
