@@ -293,8 +293,9 @@ def _family_tables(instances: list[Instance]) -> list[str]:
         "",
         "Per row: *% best* = objective / best known objective of the instance (over every "
         "row, and never below the best recorded from earlier runs: `metrics.RECORDED_BEST`, "
-        "the proven season optima); *gap best* = (best proven bound - objective) / max(1, |objective|); *t first* "
-        "= first valid plan; *t 1 %* = first time within 1 % of the best known; *wall* = "
+        "the proven season optima); *gap best* = (best proven bound - objective) / "
+        "max(1, |objective|); *t first* = first valid plan; *t 1 %* = first time within "
+        "1 % of the best known; *wall* = "
         "from ready to answer, measured by the parent; *over* = wall - budget. Rows are "
         "ordered by budget and worker count; greedy runs once.",
     ]

@@ -18,7 +18,13 @@ from icld_match.index.problem_index import ProblemIndex
 from icld_match.strategies.greedy import greedy_allocation
 from icld_match.strategies.polish import CohortTeams, _Rules, improve, polishable, teams_of
 from icld_match.strategies.relocate import Load, Teams
-from icld_match.strategies.reteam import Closing, Opening, close_teams, open_teams
+from icld_match.strategies.reteam import (
+    OPEN_MARGIN,
+    Closing,
+    Opening,
+    close_teams,
+    open_teams,
+)
 
 START, END = date(2026, 5, 13), date(2026, 5, 14)
 WATER, SCHOOLS = {"water": 1.0}, {"schools": 1.0}
@@ -187,6 +193,20 @@ def test_a_team_opens_only_within_the_travel_budget(budget: float, opens: bool) 
     assert open_teams(cohort, movable(index, 0), index.hosts_in_use_mask()) is opens
     assert exhaustive.violations(problem, as_teams(index, teams)) == []
     assert load.spent[0] == Load(index, teams).spent[0] == (500_000 if opens else 100_000)
+
+
+@pytest.mark.parametrize(("fit_weight", "opens"), [(0.04, False), (0.06, True)])
+def test_a_team_opens_only_for_more_than_the_margin(fit_weight: float, opens: bool) -> None:
+    """S1 and S2 each gain a fit of 1 at SCHOOLS (no other term counts): 2 x 0.04 is
+    below OPEN_MARGIN (0.1), 2 x 0.06 above."""
+    data = cohort_of_four({"max_teams": 1, "max_participants": 2}).model_dump(mode="json")
+    data["weights"] = {"thematic_fit": fit_weight, "country_mix": 0.0, "host_spread": 0.0}
+    problem = Problem.model_validate(data)
+    index = ProblemIndex.build(problem)
+    teams = rows(index, [("WATER", ["S1", "S2", "W1", "W2"])])
+    cohort = cohort_teams(index, teams)
+    assert OPEN_MARGIN == 0.1
+    assert open_teams(cohort, movable(index, 0), index.hosts_in_use_mask()) is opens
 
 
 def test_a_team_opens_only_from_members_their_teams_can_spare() -> None:
