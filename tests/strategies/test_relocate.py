@@ -160,9 +160,9 @@ def test_load_counts_what_each_host_has_left() -> None:
     teams = teams_at(index, [("C1", "POOR", ["P1", "P2"]), ("C2", "GOOD", ["Q1", "Q2"])])
     load = Load(index, teams)
     good, poor = index.host_pos["GOOD"], index.host_pos["POOR"]
-    assert load.open_for(0, poor, 2)[good]
-    assert not load.open_for(0, poor, 3)[good]  # 2 + 3 > 4 people
-    assert not load.open_for(0, poor, 2)[poor]  # not where the team already is
+    assert load.room_for_team(0, 2, moved_from=poor)[good]
+    assert not load.room_for_team(0, 3, moved_from=poor)[good]  # 2 + 3 > 4 people
+    assert not load.room_for_team(0, 2, moved_from=poor)[poor]  # not where the team already is
 
 
 def test_a_team_joins_its_cohorts_other_team_at_the_better_host() -> None:

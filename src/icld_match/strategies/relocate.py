@@ -53,26 +53,21 @@ class Load:
         self.limit, self.season_limit = index.budget_limits
         self.spent = (self.teams * self.cost).sum(axis=1)
 
-    def open_for(self, c: int, h: int, size: int) -> npt.NDArray[np.bool_]:
-        """Hosts that can take one more team of ``size`` people of cohort c, moved from h."""
+    def room_for_team(
+        self, c: int, size: int, moved_from: int | None = None
+    ) -> npt.NDArray[np.bool_]:
+        """Hosts that can take one more team of ``size`` people of cohort c: a new team,
+        or one ``moved_from`` a host (its trip's cost comes back; that host is not
+        offered)."""
         room: npt.NDArray[np.bool_] = self.season + 1 <= self.season_cap
         for g in self.groups_of[c]:
             room &= self.group_teams[g] + 1 <= self.max_teams
             room &= self.group_people[g] + size <= self.max_people
-        change = self.cost[c] - self.cost[c, h]
+        change = self.cost[c] - (0 if moved_from is None else self.cost[c, moved_from])
         room &= self.spent[c] + change <= self.limit[c]
         room &= int(self.spent.sum()) + change <= self.season_limit
-        room[h] = False
-        return room
-
-    def room_for_team(self, c: int, size: int) -> npt.NDArray[np.bool_]:
-        """Hosts that can take one more team of ``size`` people of cohort c."""
-        room: npt.NDArray[np.bool_] = self.season + 1 <= self.season_cap
-        for g in self.groups_of[c]:
-            room &= self.group_teams[g] + 1 <= self.max_teams
-            room &= self.group_people[g] + size <= self.max_people
-        room &= self.spent[c] + self.cost[c] <= self.limit[c]
-        room &= int(self.spent.sum()) + self.cost[c] <= self.season_limit
+        if moved_from is not None:
+            room[moved_from] = False
         return room
 
     def add_team(self, c: int, h: int) -> None:
@@ -138,7 +133,8 @@ def relocate(
             everyone = load.season
             new = (everyone == 0) & ~in_use
             gain += weights.season_spread * (new - float(everyone[h] == 1 and not in_use[h]))
-            usable = load.open_for(c, h, len(team)) & index.allowed[team].all(axis=0)
+            usable = load.room_for_team(c, len(team), moved_from=h)
+            usable &= index.allowed[team].all(axis=0)
             gain = np.where(usable, gain, -np.inf)
             best = int(np.argmax(gain))
             if gain[best] > 1e-9:
