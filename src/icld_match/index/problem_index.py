@@ -346,16 +346,24 @@ class ProblemIndex:
         return cost_units(self.travel_cost)
 
     @cached_property
+    def groups_of(self) -> list[list[int]]:
+        """Per cohort, the positions in ``concurrent_cohorts`` of the sets it is in."""
+        found: list[list[int]] = [[] for _ in self.problem.cohorts]
+        for g, cohorts in enumerate(self.concurrent_cohorts):
+            for c in cohorts:
+                found[c].append(g)
+        return found
+
+    @cached_property
     def host_limits(self) -> tuple[IntArray, IntArray, IntArray]:
         """Per host: the teams and the people it takes at once, and its season cap (none:
-        more teams than there are participants)."""
+        more teams than there are participants). Read-only: every strategy shares them."""
         hosts, no_cap = self.problem.hosts, self.n_participants + 1
         return (
-            np.array([h.capacity.max_teams for h in hosts], dtype=np.int64),
-            np.array([h.capacity.max_participants for h in hosts], dtype=np.int64),
-            np.array(
-                [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts],
-                dtype=np.int64,
+            _read_only([h.capacity.max_teams for h in hosts]),
+            _read_only([h.capacity.max_participants for h in hosts]),
+            _read_only(
+                [no_cap if h.season_max_teams is None else h.season_max_teams for h in hosts]
             ),
         )
 
@@ -370,10 +378,7 @@ class ProblemIndex:
             for c in problem.cohorts
         ]
         season = problem.travel_budget
-        return (
-            np.array(per_cohort, dtype=np.int64),
-            unlimited if season is None else budget_units(season),
-        )
+        return _read_only(per_cohort), unlimited if season is None else budget_units(season)
 
     @cached_property
     def visit_travel_units(self) -> IntArray:
@@ -606,3 +611,9 @@ def _concurrent_groups(problem: Problem) -> list[frozenset[int]]:
         for day in windows
     }
     return sorted((g for g in groups if not any(g < other for other in groups)), key=sorted)
+
+
+def _read_only(values: list[int]) -> IntArray:
+    array = np.array(values, dtype=np.int64)
+    array.setflags(write=False)
+    return array

@@ -304,10 +304,7 @@ class CohortSweep:
             self._count(c, teams, +1)
         self.max_teams, self.max_people, self.season_cap = index.host_limits
         self.groups = [sorted(g) for g in index.concurrent_cohorts]
-        self.groups_of: dict[int, list[int]] = defaultdict(list)
-        for g, group in enumerate(self.groups):
-            for c in group:
-                self.groups_of[c].append(g)
+        self.groups_of = index.groups_of
         self.records = CohortRecords.of(index)
         season = problem.travel_budget
         self.travel_limit = None if season is None else budget_units(season)

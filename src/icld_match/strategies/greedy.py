@@ -107,11 +107,9 @@ class _Planner:
             rows = index.participant_rows(group.members)
             for p in rows:
                 self.apart[p].update(q for q in rows if q != p)
-        self.groups_of: dict[int, list[int]] = {c: [] for c in range(len(self.problem.cohorts))}
-        for i, cohorts in enumerate(index.concurrent_cohorts):
-            for c in sorted(cohorts):
-                self.groups_of[c].append(i)
-        self.group_rows = {c: np.array(g, dtype=np.int64) for c, g in self.groups_of.items()}
+        self.group_rows = {
+            c: np.array(g, dtype=np.int64) for c, g in enumerate(index.groups_of)
+        }
         self.teams: list[tuple[int, int, list[int]]] = []
         self.value = index.pair_value + _team_share(index)
         self.left: dict[int, list[list[int]]] = {}

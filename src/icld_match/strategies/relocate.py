@@ -38,10 +38,7 @@ class Load:
                 self.people[c, h] += len(m)
         self.max_teams, self.max_people, self.season_cap = index.host_limits
         groups = [sorted(g) for g in index.concurrent_cohorts]
-        self.groups_of: list[list[int]] = [[] for _ in problem.cohorts]
-        for g, group in enumerate(groups):
-            for c in group:
-                self.groups_of[c].append(g)
+        self.groups_of = index.groups_of
         self.group_teams = np.array([self.teams[g].sum(axis=0) for g in groups]).reshape(
             len(groups), index.n_hosts
         )
