@@ -371,10 +371,10 @@ def test_each_closing_gain_is_the_oracles_change_in_objective(drawn: Any) -> Non
             assert sorted(map(str, as_teams(index, teams))) == sorted(map(str, before_rows))
     # closing for good: the load kept along is the load counted afresh
     for c in list(teams):
-        cohort = cohort_teams(index, teams, c)
-        load = cohort.shifts[1] if cohort.shifts else None
+        load = Load(index, teams)
+        cohort = CohortTeams(_Rules(index), *teams[c], (c, load))
         closing = Closing(cohort, index.hosts_in_use_mask())
-        if load is not None and closing.attempt(0, movable(index, c)) is not None:
+        if closing.attempt(0, movable(index, c)) is not None:
             closing.finish(0)
             fresh = Load(index, teams)
             for name in ("teams", "people", "group_teams", "group_people", "season", "spent"):

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from ..engine.clock import Deadline
 from ..index.problem_index import ProblemIndex
-from .relocate import Load, Teams
+from .relocate import Load, Teams, team_gains
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -54,9 +54,8 @@ class _Gains:
     def update(self, i: int) -> None:
         """Team i's row, after it moved (-inf where a member may not go)."""
         members, h = self.flat.members(i), self.flat.host(i)
-        c = self.flat.where[i][0]
-        row = self.index.pair_value[members].sum(axis=0) + self.index.team_value[c]
-        self.move[i] = np.where(self.index.allowed[members].all(axis=0), row - row[h], -np.inf)
+        gain = team_gains(self.index, self.flat.where[i][0], members, h)
+        self.move[i] = np.where(self.index.allowed[members].all(axis=0), gain, -np.inf)
 
     def of(self, i: int, j: int) -> float:
         """Gain if team i takes team j's host and team j takes team i's."""

@@ -148,31 +148,46 @@ class CohortTeams:
 
     def shift_gain(self, a: int, b: int, p: int) -> float:
         """Objective change if p leaves team a for team b."""
-        ha, hb, value = self.hosts[a], self.hosts[b], self.value.item
-        gain = value(p, hb) - value(p, ha)
-        country, org, rules = self.country[p], self.org[p], self.rules
-        gain += rules.mix * (
-            (self.countries[b].get(country, 0) == 0) - (self.countries[a].get(country, 0) == 1)
-        )
-        if org >= 0:
-            extra = (self.orgs[b].get(org, 0) >= 1) - (self.orgs[a].get(org, 0) >= 2)
-            gain -= rules.org_weight * extra
+        return self.join_gain(b, p) - self.value.item(p, self.hosts[a]) + self.leave_effect(a, p)
+
+    def join_gain(self, b: int, p: int) -> float:
+        """p's per-pair value at team b's host, and the change in b's country mix and
+        colleagues if p joins it."""
+        rules, country, org = self.rules, self.country[p], self.org[p]
+        gain = float(self.value.item(p, self.hosts[b]))
+        gain += rules.mix * (self.countries[b].get(country, 0) == 0)
+        if org >= 0 and self.orgs[b].get(org, 0) >= 1:
+            gain -= rules.org_weight
         return gain
+
+    def leave_effect(self, a: int, p: int) -> float:
+        """The change in team a's country mix and colleagues if p alone leaves it."""
+        rules, org = self.rules, self.org[p]
+        effect = -rules.mix * (self.countries[a].get(self.country[p], 0) == 1)
+        if org >= 0 and self.orgs[a].get(org, 0) >= 2:
+            effect += rules.org_weight
+        return effect
 
     def may_shift(self, a: int, b: int, p: int) -> bool:
         """Whether p may leave team a for team b: sizes, b's host's room, hard rules."""
         assert self.shifts is not None
-        c, load = self.shifts
-        size = self.rules.index.problem.cohorts[c].team_size
-        if len(self.members[a]) <= size.min or len(self.members[b]) >= size.max:
-            return False
-        ha, hb = self.hosts[a], self.hosts[b]
-        if ha != hb and not load.room_for_one(c, hb):
-            return False
-        if not self.allowed(b, -1, p):
+        size = self.rules.index.problem.cohorts[self.shifts[0]].team_size
+        if len(self.members[a]) <= size.min or not self.may_join(b, p, self.hosts[a]):
             return False
         rest = [m for m in self.members[a] if m != p]
         return not self.rules.hard_mix or len({self.country[m] for m in rest}) >= 2
+
+    def may_join(self, b: int, p: int, from_host: int) -> bool:
+        """Whether p, now at ``from_host``, may join team b: its size, its host's room for
+        one more on the cohort's days, p's pair rules and the team's hard rules."""
+        assert self.shifts is not None
+        c, load = self.shifts
+        if len(self.members[b]) >= self.rules.index.problem.cohorts[c].team_size.max:
+            return False
+        hb = self.hosts[b]
+        if hb != from_host and not load.room_for_one(c, hb):
+            return False
+        return self.allowed(b, -1, p)
 
     def shift(self, a: int, b: int, p: int) -> None:
         assert self.shifts is not None
@@ -324,7 +339,9 @@ def improve(index: ProblemIndex, teams: Teams, deadline: Deadline | None = None)
                 break
             cohort = CohortTeams(rules, hosts, members, (c, load))
             changed |= cohort.improve(movable[c])
-            if open_teams(cohort, movable[c], in_use) | close_teams(cohort, movable[c], in_use):
+            opened = open_teams(cohort, movable[c], in_use)
+            closed = close_teams(cohort, movable[c], in_use)
+            if opened or closed:
                 changed = True
                 cohort.improve(movable[c])
         if not changed or (deadline is not None and deadline.expired()):

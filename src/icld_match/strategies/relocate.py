@@ -17,6 +17,7 @@ from ..engine.clock import Deadline
 from ..index.problem_index import ProblemIndex
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 #: Per cohort: the host of each team and each team's member rows (changed in place).
 Teams = dict[int, tuple[list[int], list[list[int]]]]
 
@@ -107,6 +108,14 @@ class Load:
         self.group_people[groups, to] += 1
 
 
+def team_gains(index: ProblemIndex, c: int, team: list[int], h: int) -> FloatArray:
+    """Per host, the change in the team's per-pair values and its own cost (travel, host
+    relief) if the team (cohort c) moved there from host h."""
+    gain: FloatArray = index.pair_value[team].sum(axis=0) - index.pair_value[team, h].sum()
+    gain += index.team_value[c] - index.team_value[c, h]
+    return gain
+
+
 def relocate(
     index: ProblemIndex, teams: Teams, load: Load | None = None, deadline: Deadline | None = None
 ) -> bool:
@@ -123,8 +132,7 @@ def relocate(
             break
         for t, team in enumerate(members):
             h = hosts[t]
-            gain = index.pair_value[team].sum(axis=0) - index.pair_value[team, h].sum()
-            gain += index.team_value[c] - index.team_value[c, h]
+            gain = team_gains(index, c, team, h)
             mine = load.teams[c]
             gain += weights.host_spread * ((mine == 0).astype(float) - float(mine[h] == 1))
             everyone = load.season
