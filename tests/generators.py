@@ -783,7 +783,9 @@ def planted_visits(
             else [{"start": v[3], "end": v[3]} for v in sorted(mine, key=lambda v: v[3])],
         }
     data["weights"]["visit_fit"] = draw(st.sampled_from([0.0, 0.5, 1.0, 2.0]))
-    if data["cohorts"][0].get("base") is not None or draw(st.booleans()):
+    # Any cohort with a base pays for its visits' trips (its budget must grow), not only
+    # when the first cohort has one.
+    if any(c.get("base") is not None for c in data["cohorts"]) or draw(st.booleans()):
         _visits_travel(draw, data, plan, hidden)
     return Problem.model_validate(data), plan, hidden
 
