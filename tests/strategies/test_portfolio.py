@@ -173,3 +173,69 @@ def test_a_one_second_season_improves_on_greedy_and_keeps_its_limit() -> None:
     assert allocation.objective is not None
     assert allocation.objective >= objective(problem, start) - 1e-9
     assert allocation.strategy.startswith("portfolio(greedy")
+
+
+def _spied_season(monkeypatch: pytest.MonkeyPatch, workers: int) -> tuple[list[str], Problem, Any]:
+    """A 3 s season solve with the thresholds scaled down (so that the exact model has
+    time), recording which strategies ran and whether the bound module was asked."""
+    from icld_match.strategies import portfolio
+
+    generate = pytest.importorskip("benchmarks.generate").generate
+    ran: list[str] = []
+    monkeypatch.setattr(portfolio, "SHORT_RUN", 0.5)
+    monkeypatch.setattr(portfolio, "EXACT_MIN_TIME", 1.0)
+    for name in ("Decompose", "Lns", "Exact"):
+        cls = getattr(portfolio, name)
+        monkeypatch.setattr(cls, "run", _spy(cls.run, name, ran))
+
+    def provider(index: ProblemIndex, at: float, seed: int, target: float, w: int) -> None:
+        ran.append("bound")
+
+    monkeypatch.setattr(portfolio, "BOUND_PROVIDER", provider)
+    problem = generate("season", seed=1)
+    return ran, problem, solve(problem, workers=workers, time_limit=3)
+
+
+def _spy(run: Any, name: str, ran: list[str]) -> Any:
+    def spied(self: Any, *args: Any) -> Any:
+        ran.append(name)
+        return run(self, *args)
+
+    return spied
+
+
+def test_two_workers_hand_the_time_to_the_exact_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers and time for it: a short decompose, no LNS, then the exact model,
+    whose CP-SAT bound is the one reported (the bound module is not asked)."""
+    ran, problem, allocation = _spied_season(monkeypatch, workers=2)
+    assert ran[:2] == ["Decompose", "Exact"] and "Lns" not in ran and "bound" not in ran
+    assert check(problem, allocation) == []
+    assert allocation.best_bound is not None
+    assert allocation.best_bound >= (allocation.objective or 0.0) - 1e-6
+
+
+def test_one_worker_keeps_decompose_lns_and_the_bound_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran, problem, allocation = _spied_season(monkeypatch, workers=1)
+    assert ran[:2] == ["Decompose", "Lns"] and "bound" in ran
+    assert check(problem, allocation) == []
+
+
+def test_exact_first_needs_two_workers_a_large_model_and_time() -> None:
+    from icld_match.engine.clock import Deadline
+    from icld_match.strategies.context import Context, SolveOptions
+    from icld_match.strategies.portfolio import exact_first
+
+    generate = pytest.importorskip("benchmarks.generate").generate
+    season = ProblemIndex.build(generate("season", seed=1))
+    cohort = ProblemIndex.build(load_problem(EXAMPLE))
+
+    def first(index: ProblemIndex, workers: int, seconds: float) -> bool:
+        ctx = Context(SolveOptions(workers=workers), Deadline(seconds))
+        return exact_first(index, ctx)
+
+    assert first(season, 2, 10.0)
+    assert not first(season, 1, 10.0)  # one worker: its LP bound comes too late
+    assert not first(season, 2, 4.0)  # less than EXACT_MIN_TIME after the decompose share
+    assert not first(cohort, 2, 10.0)  # small: the exact model runs at once anyway

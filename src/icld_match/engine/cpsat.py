@@ -65,7 +65,10 @@ def configure(
     LP leaves out; the LP that includes them (linearization level 2) proves the 25-person
     example optimal in 0.03 s where the default LP's bound stays ~3x too high after 20 s.
     CP-SAT runs that LP only from 8 workers up, so with fewer we ask for it first.
-    ``light`` skips expensive presolve for models whose first solution is the hint.
+    Probing is off and presolve runs one round: on the 246-person season model probing
+    took 1.4 s of a 4.4 s presolve, and with one worker the bound after 10 s went from
+    168 % of the optimum to 100.1-100.4 % (a 25-person cohort is proven as fast).
+    ``light`` also skips symmetry detection, for models whose first solution is the hint.
     """
     p: Any = params
     p.max_time_in_seconds = max(0.001, time_limit)
@@ -73,10 +76,10 @@ def configure(
     p.num_workers = workers
     p.log_search_progress = log
     p.catch_sigint_signal = False  # solve() handles signals for every solver at once
+    p.cp_model_probing_level = 0
+    p.max_presolve_iterations = 1
     if light:
-        p.cp_model_probing_level = 0
         p.symmetry_level = 0
-        p.max_presolve_iterations = 1
     if workers == 1:
         p.linearization_level = 2
     elif workers < 8:
@@ -162,12 +165,15 @@ def add_hint(
     limit = 5.0 if deadline is None else min(5.0, deadline.remaining())
     full = _completed(model, values, limit) if limit > 0 else None
     model.clear_hints()  # type: ignore[no-untyped-call]
+    # written to the proto at once: one add_hint call per variable took 0.18 s of a
+    # 26,000-variable season model
+    hint = model.proto.solution_hint
     if full is None:
-        for i, value in values.items():
-            model.add_hint(model.get_int_var_from_proto_index(i), value)
+        hint.vars.extend(values.keys())
+        hint.values.extend(values.values())
         return
-    for i, value in enumerate(full):
-        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    hint.vars.extend(range(len(full)))
+    hint.values.extend(full)
 
 
 def _completed(
@@ -175,8 +181,13 @@ def _completed(
 ) -> list[int] | None:
     """Every variable's value given the assignment, or None if the assignment breaks a rule."""
     clone = model.clone()
+    variables = clone.proto.variables
     for i, value in values.items():
-        clone.add(clone.get_int_var_from_proto_index(i) == value)
+        domain = variables[i].domain
+        if len(domain) == 2 and domain[0] <= value <= domain[1]:
+            domain[0] = domain[1] = value  # fixed in place: 10x faster than a constraint
+        else:
+            clone.add(clone.get_int_var_from_proto_index(i) == value)
     solver = cp_model.CpSolver()
     p: Any = solver.parameters
     p.num_workers, p.linearization_level, p.max_time_in_seconds = 1, 0, time_limit
