@@ -349,13 +349,26 @@ FIXED_DAYS_SHARE = 0.5
 #: by 7 s of the joint model, and at 30 s 0.1-3 % higher than 9 s + 21 s. With a minute
 #: the joint model pays (it proved season-full-s1 optimal in 52 s at 2 workers).
 WINDOWS_EXACT_MIN_TIME = 40.0
+#: With EXACT_FIRST_WORKERS or more, since CP-SAT runs with probing off and one presolve
+#: round, the joint model pays from 10 s when the fixed-days portfolio gets the first
+#: 30 %: ``season-full`` at 10 s, 2 workers, two runs: 98.84-98.98 / 99.36-99.58 /
+#: 100.46-100.55 % of the best known (s2 above it), proven gaps 4.8-6.7 / 0.7-1.2 /
+#: 2.6-3.3 %, against 98.55-98.77 / 98.78 / 99.78 % and 6.7-7.0 / 3.9 / 4.0 % without
+#: it. With one worker it still cost (98.12 / 98.59 / 99.69 % against 98.83 / 98.78 /
+#: 99.71 %), so the 40 s above stay.
+WINDOWS_EXACT_MIN_TIME_MANY, FIXED_DAYS_SHARE_MANY = 8.0, 0.3
 
 
-def _joint_time(index: ProblemIndex, remaining: float) -> bool:
-    """Whether the joint exact model gets a share of ``remaining`` seconds."""
+def _joint_share(index: ProblemIndex, remaining: float, workers: int) -> float | None:
+    """The fixed-days portfolio's share of ``remaining`` seconds when the joint exact
+    model gets the rest; None when the joint model does not run."""
     if not Exact.fits(index):
-        return False
-    return exact_size(index) <= SMALL_EXACT or remaining >= WINDOWS_EXACT_MIN_TIME
+        return None
+    if exact_size(index) <= SMALL_EXACT:
+        return FIXED_DAYS_SHARE
+    if workers >= EXACT_FIRST_WORKERS and remaining >= WINDOWS_EXACT_MIN_TIME_MANY:
+        return FIXED_DAYS_SHARE_MANY
+    return FIXED_DAYS_SHARE if remaining >= WINDOWS_EXACT_MIN_TIME else None
 
 
 def _run_windows(
@@ -366,9 +379,10 @@ def _run_windows(
     team's days jointly, hinted with that plan; the better valid plan wins (see
     :mod:`.calendar`)."""
     whole = ctx.deadline
-    joint = _joint_time(index, whole.remaining())
+    share = _joint_share(index, whole.remaining(), ctx.options.workers)
+    joint = share is not None
     fixed = ProblemIndex.build(fixed_days(index))
-    ctx.deadline = whole.share(FIXED_DAYS_SHARE if joint else 1.0)
+    ctx.deadline = whole.share(1.0 if share is None else share)
     first, label, _ = _run_strategy(fixed, None, ctx, exact_first_ok=False)
     ctx.deadline = whole
     first = valid_for(index.problem, first, ctx.options.allow_unplaced)
