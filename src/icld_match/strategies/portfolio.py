@@ -55,6 +55,9 @@ SHORT_RUN = 3.0
 #: hold for the windows: plans 0.1-0.7 points lower and no bound).
 EXACT_FIRST_SHARE = 0.15
 EXACT_FIRST_WORKERS = 2
+#: ... and only up to this many assignment literals (the seasons have 7,400-16,800): on
+#: scarce-500 (48,674) at 60 s it gave 459.718 against 463.761 from decompose and LNS.
+EXACT_FIRST_LIMIT = 30_000
 
 
 class Portfolio:
@@ -62,8 +65,9 @@ class Portfolio:
 
     name = "portfolio"
 
-    def __init__(self, *, exact_first: bool = True) -> None:
-        #: May the exact model run after a short decompose (see EXACT_FIRST_SHARE)?
+    def __init__(self, *, exact_first: bool = False) -> None:
+        #: Does the exact model get the time after a short decompose (EXACT_FIRST_SHARE)?
+        #: Decided once, before the construction, with the bound module's reservation.
         self.exact_first = exact_first
         self.chain: list[str] = []
         #: The exact model's last outcome on this problem (bound, proof), if it ran.
@@ -128,7 +132,7 @@ class Portfolio:
             # too short for LNS and the exact model: one decompose sweep gets all of it
             # (a restart would re-solve, first, the cohorts already at their optimum)
             return self._search(index, best, ctx)
-        if best is not None and self.exact_first and exact_first(index, ctx):
+        if best is not None and self.exact_first:
             whole = ctx.deadline
             ctx.deadline = whole.share(EXACT_FIRST_SHARE)
             best = self._try(self._decompose(), index, best, ctx)
@@ -174,7 +178,7 @@ def exact_first(index: ProblemIndex, ctx: Context) -> bool:
     remaining = ctx.deadline.remaining() * (1 - EXACT_FIRST_SHARE)
     return (
         ctx.options.workers >= EXACT_FIRST_WORKERS
-        and SMALL_EXACT < exact_size(index) <= EXACT_LIMIT
+        and SMALL_EXACT < exact_size(index) <= EXACT_FIRST_LIMIT
         and remaining >= EXACT_MIN_TIME
     )
 
@@ -274,12 +278,12 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
         provider, bounded = (provider, index.days_apart()) if per_cohort else (None, index)
     if whole.remaining() < BOUND_MIN_TIME:
         provider = None
-    auto = ctx.options.strategy == "auto"
-    if auto and not index.has_windows and exact_first(index, ctx):
+    early = ctx.options.strategy == "auto" and not index.has_windows and exact_first(index, ctx)
+    if early:
         provider = None  # the exact model gets the time and gives CP-SAT's bound
     if provider is not None:
         ctx.deadline = whole.share(1 - BOUND_SHARE)
-    plan, label, exact = _run_strategy(index, incumbent, ctx)
+    plan, label, exact = _run_strategy(index, incumbent, ctx, exact_first=early)
     ctx.deadline = whole
     if plan is not None and needs_visits(index):
         plan, label, exact = _visits_for(index, plan, label, exact, ctx)
@@ -321,15 +325,15 @@ def _run_strategy(
     incumbent: Allocation | None,
     ctx: Context,
     *,
-    exact_first_ok: bool = True,
+    exact_first: bool = False,
 ) -> tuple[Allocation | None, str, Outcome | None]:
     """The plan of the named strategy, its label, and the exact model's outcome if it ran
-    (``exact_first_ok``: the portfolio may hand most of the time to the exact model)."""
+    (``exact_first``: the portfolio hands most of the time to the exact model)."""
     name = ctx.options.strategy
     if index.has_windows:
         return _run_windows(index, incumbent, ctx)
     if name == "auto":
-        portfolio = Portfolio(exact_first=exact_first_ok)
+        portfolio = Portfolio(exact_first=exact_first)
         plan = portfolio.run(index, incumbent, ctx)
         return plan, portfolio.label(), portfolio.exact
     if name == "exact":
@@ -350,13 +354,14 @@ FIXED_DAYS_SHARE = 0.5
 #: the joint model pays (it proved season-full-s1 optimal in 52 s at 2 workers).
 WINDOWS_EXACT_MIN_TIME = 40.0
 #: With EXACT_FIRST_WORKERS or more, since CP-SAT runs with probing off and one presolve
-#: round, the joint model pays from 10 s when the fixed-days portfolio gets the first
-#: 30 %: ``season-full`` at 10 s, 2 workers, two runs: 98.84-98.98 / 99.36-99.58 /
+#: round, the joint model pays from 10 s budgets (about 8 s left once the bound module's
+#: fifth is kept) when the fixed-days portfolio gets the first 30 %: ``season-full`` at
+#: 10 s, 2 workers, two runs: 98.84-98.98 / 99.36-99.58 /
 #: 100.46-100.55 % of the best known (s2 above it), proven gaps 4.8-6.7 / 0.7-1.2 /
 #: 2.6-3.3 %, against 98.55-98.77 / 98.78 / 99.78 % and 6.7-7.0 / 3.9 / 4.0 % without
 #: it. With one worker it still cost (98.12 / 98.59 / 99.69 % against 98.83 / 98.78 /
 #: 99.71 %), so the 40 s above stay.
-WINDOWS_EXACT_MIN_TIME_MANY, FIXED_DAYS_SHARE_MANY = 8.0, 0.3
+WINDOWS_EXACT_MIN_TIME_MANY, FIXED_DAYS_SHARE_MANY = 5.0, 0.3
 
 
 def _joint_share(index: ProblemIndex, remaining: float, workers: int) -> float | None:
@@ -383,7 +388,7 @@ def _run_windows(
     joint = share is not None
     fixed = ProblemIndex.build(fixed_days(index))
     ctx.deadline = whole.share(1.0 if share is None else share)
-    first, label, _ = _run_strategy(fixed, None, ctx, exact_first_ok=False)
+    first, label, _ = _run_strategy(fixed, None, ctx)
     ctx.deadline = whole
     first = valid_for(index.problem, first, ctx.options.allow_unplaced)
     hint = incumbent if incumbent is not None else first
