@@ -255,3 +255,28 @@ def test_the_joint_model_of_windows_runs_early_only_with_two_workers() -> None:
     assert _joint_share(index, 7.9, workers=2) == pytest.approx(0.3)
     assert _joint_share(index, 4.0, workers=2) is None
     assert _joint_share(index, 50.0, workers=1) == pytest.approx(0.5)
+
+
+def test_once_decided_the_exact_model_runs_with_whatever_is_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The split is decided before the construction, with the bound module left out: the
+    exact model then runs even with less than EXACT_MIN_TIME left (its bound is the only
+    one), instead of the neighbourhoods."""
+    from icld_match.engine.clock import Deadline
+    from icld_match.strategies import portfolio
+    from icld_match.strategies.context import Context, SolveOptions
+
+    generate = pytest.importorskip("benchmarks.generate").generate
+    index = ProblemIndex.build(generate("season", seed=1))
+    start = greedy_allocation(index)
+    assert start is not None
+    ran: list[str] = []
+    monkeypatch.setattr(portfolio, "SHORT_RUN", 0.5)
+    for name in ("Lns", "Exact"):
+        cls = getattr(portfolio, name)
+        monkeypatch.setattr(cls, "run", _spy(cls.run, name, ran))
+    ctx = Context(SolveOptions(workers=2), Deadline(2.0))  # below EXACT_MIN_TIME (5 s)
+    plan = portfolio.Portfolio(exact_first=True)._refine_then_exact(index, start, ctx)
+    assert ran == ["Exact"]
+    assert plan is not None and check(index.problem, plan) == []

@@ -133,11 +133,14 @@ class Portfolio:
             # (a restart would re-solve, first, the cohorts already at their optimum)
             return self._search(index, best, ctx)
         if best is not None and self.exact_first:
+            # decided with the bound module left out: the exact model runs whatever is
+            # left after the short decompose, as its bound is the only one
             whole = ctx.deadline
             ctx.deadline = whole.share(EXACT_FIRST_SHARE)
             best = self._try(self._decompose(), index, best, ctx)
             ctx.deadline = whole
-        elif best is not None:
+            return self._try(Exact(), index, best, ctx) if not whole.expired() else best
+        if best is not None:
             whole = ctx.deadline
             ctx.deadline = whole.share(DECOMPOSE_SHARE)
             best = self._try(self._decompose(), index, best, ctx)
