@@ -21,6 +21,18 @@ def test_participants_without_organisation_get_no_code() -> None:
     assert list(ProblemIndex.build(problem).organisation_of) == [0, -1, 1, -1]
 
 
+def test_kept_apart_lists_each_members_group_mates_in_every_group() -> None:
+    groups = [{"members": ["P1", "P2", "P3"]}, {"members": ["P3", "P4"]}]
+    index = ProblemIndex.build(tiny_problem(keep_apart=groups))
+    assert index.kept_apart == [
+        frozenset({1, 2}),
+        frozenset({0, 2}),
+        frozenset({0, 1, 3}),
+        frozenset({2}),
+    ]
+    assert ProblemIndex.build(tiny_problem()).kept_apart == [frozenset()] * 4
+
+
 def test_teams_are_numbered_from_T01_with_the_mean_fit_rounded() -> None:
     problem = tiny_problem(
         participants=[

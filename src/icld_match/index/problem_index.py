@@ -391,6 +391,18 @@ class ProblemIndex:
         return StudyVisits.build(self.problem)
 
     @cached_property
+    def kept_apart(self) -> list[frozenset[int]]:
+        """Per participant row, the rows a keep-apart group forbids in their team (built
+        once for the greedy rule and the polish)."""
+        apart: dict[int, set[int]] = {}
+        for group in self.problem.keep_apart:
+            rows = self.participant_rows(group.members)
+            for p in rows:
+                apart.setdefault(p, set()).update(q for q in rows if q != p)
+        none: frozenset[int] = frozenset()
+        return [frozenset(apart[p]) if p in apart else none for p in range(self.n_participants)]
+
+    @cached_property
     def allowed(self) -> BoolMatrix:
         """participants x hosts: True where every pair rule allows the pair."""
         allowed = np.ones((self.n_participants, self.n_hosts), dtype=np.bool_)

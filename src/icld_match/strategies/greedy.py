@@ -8,8 +8,6 @@ a valid plan.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import numpy.typing as npt
 
@@ -102,11 +100,7 @@ class _Planner:
         self.problem = index.problem
         self.load = _Load(index)
         self.purse = _Purse(index)
-        self.apart: dict[int, set[int]] = defaultdict(set)
-        for group in self.problem.keep_apart:
-            rows = index.participant_rows(group.members)
-            for p in rows:
-                self.apart[p].update(q for q in rows if q != p)
+        self.apart = index.kept_apart
         self.group_rows = {
             c: np.array(g, dtype=np.int64) for c, g in enumerate(index.groups_of)
         }

@@ -62,11 +62,7 @@ class _Rules:
         apart = problem.rules.organisation == "apart"
         self.org_weight = problem.weights.organisation if apart else 0.0
         self.hard_org = apart and problem.rules.organisation_strictness == "hard"
-        self.apart: dict[int, set[int]] = defaultdict(set)
-        for group in problem.keep_apart:
-            rows = index.participant_rows(group.members)
-            for p in rows:
-                self.apart[p].update(q for q in rows if q != p)
+        self.apart = index.kept_apart
 
 
 class CohortTeams:
