@@ -130,6 +130,20 @@ def test_large_generated_instance_returns_a_valid_plan_within_its_limit() -> Non
     assert allocation.objective >= objective(problem, greedy) - 1e-6
 
 
+def test_progress_reports_objectives_of_plans_with_their_visits() -> None:
+    """Each reported objective is that of a valid plan, study visits included: on
+    ``season-full`` the teams alone used to be reported (6 % above the answer)."""
+    generate = pytest.importorskip("benchmarks.generate").generate
+    problem = generate("season-full", seed=1)
+    heard: list[Progress] = []
+    answer = solve(problem, workers=1, time_limit=1.5, on_progress=heard.append)
+    assert answer.objective is not None and check(problem, answer) == []
+    values = [p.objective for p in heard]
+    assert values and values == sorted(values)
+    assert values[-1] <= answer.objective + 1e-6
+    assert {p.source for p in heard} >= {"greedy", "decompose"}
+
+
 def test_relaxed_mode_at_scale_honours_the_time_limit() -> None:
     """Defect 5: ``allow_unplaced`` used to ignore scaling and the time limit."""
     generate = pytest.importorskip("benchmarks.generate").generate

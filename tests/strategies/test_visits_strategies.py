@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from conftest import allocation, cohort, host, participant, team
 
 from icld_match import Problem, Status, Visit, check, solve
 from icld_match.engine.clock import Deadline
 from icld_match.index.problem_index import ProblemIndex
-from icld_match.strategies.decompose import CohortRecords, subproblem, visit_reservations
+from icld_match.strategies.decompose import (
+    CohortRecords,
+    improve_by_cohort,
+    subproblem,
+    visit_reservations,
+    visit_spending,
+)
 from icld_match.strategies.visits import with_visits
 
 MAY_4, MAY_6 = date(2026, 5, 4), date(2026, 5, 6)
@@ -60,3 +67,62 @@ def test_every_strategy_answers_with_visits() -> None:
         answer = solve(p, workers=1, time_limit=10, strategy=strategy)
         assert answer.status is Status.OPTIMAL or answer.is_feasible()
         assert check(p, answer) == [] and len(answer.visits) == 2
+
+
+def budgeted(budget: float) -> Problem:
+    """One cohort based in Stockholm that must visit G (far north) as a group; its team
+    may go to H1 (far, a better fit) or H2 (next door). The budget pays the visit's trip
+    and a team's trip to H2, not to H1."""
+    visits = [{"id": "V1"}]
+    offer = {"capacity": 30, "themes": {"a": 1.0}}
+    return Problem.model_validate(
+        {
+            "cohorts": [
+                cohort(
+                    study_visits=visits,
+                    base={"name": "Stockholm", "lat": 59.33, "lon": 18.07},
+                    travel_budget=budget,
+                )
+            ],
+            "participants": [
+                participant(pid, themes={"a": 1.0}, country=country)
+                for pid, country in (("P1", "Kenya"), ("P2", "Ghana"))
+            ],
+            "hosts": [
+                host("H1", themes={"a": 1.0}, location={"lat": 63.0, "lon": 18.07}),
+                host("H2", location={"lat": 59.34, "lon": 18.07}),
+                host("G", location={"lat": 62.0, "lon": 18.07}, group_visits=offer),
+            ],
+        }
+    )
+
+
+def test_blocks_leave_the_visits_trips_in_the_budgets() -> None:
+    roomy = ProblemIndex.build(budgeted(1e6))
+    plan = with_visits(roomy, allocation(team("T01", "H2", ["P1", "P2"])), Deadline(5))
+    assert plan is not None and [v.host for v in plan.visits] == ["G"]
+    spent = visit_spending(roomy, plan)
+    assert spent == {0: int(roomy.visit_travel_units[0, 2])} and spent[0] > 0
+    sub = subproblem(roomy, CohortRecords.of(roomy), [0], [0, 1], visit_spend=spent)
+    assert sub.cohorts[0].travel_budget == pytest.approx(1e6 - spent[0] / 100)
+    assert sub.cohorts[0].study_visits == []
+
+
+def test_decompose_keeps_the_plans_visits_within_the_budget() -> None:
+    roomy = ProblemIndex.build(budgeted(1e6))
+    costs = roomy.travel_cost[0].tolist()
+    visit = float(roomy.visit_travel_cost[0, 2])
+    # the visit and a trip to H2 fit, the visit and a trip to H1 do not; H1 alone would
+    tight = budgeted(visit + costs[1] + 1.0)
+    assert costs[0] < visit + costs[1] < visit + costs[0]
+    index = ProblemIndex.build(tight)
+    start = with_visits(index, allocation(team("T01", "H2", ["P1", "P2"])), Deadline(5))
+    assert start is not None and check(tight, start) == []
+    found = improve_by_cohort(index, start, deadline=Deadline(5))
+    assert [v.host for v in found.visits] == ["G"]
+    assert [t.host for t in found.teams] == ["H2"] and check(tight, found) == []
+    # with room for both, the block takes the better host and the visits stay
+    loose = budgeted(visit + costs[0] + 1.0)
+    index = ProblemIndex.build(loose)
+    found = improve_by_cohort(index, start, deadline=Deadline(5))
+    assert [t.host for t in found.teams] == ["H1"] and check(loose, found) == []

@@ -99,6 +99,11 @@ class Deadline:
     def interrupted(self) -> bool:
         return self.stop.is_set
 
+    def less(self, seconds: float) -> Deadline:
+        """A deadline ending ``seconds`` earlier (not before now), sharing the stop flag."""
+        now = time.perf_counter()
+        return Deadline(limit=max(0.0, self.remaining() - seconds), start=now, stop=self.stop)
+
     def share(self, fraction: float) -> Deadline:
         """A deadline ending after ``fraction`` of the time left, sharing the stop flag."""
         now = time.perf_counter()

@@ -210,8 +210,8 @@ class Cohort(Record):
     )
     travel_budget: Sek | None = Field(
         default=None,
-        description="Most the travel of this cohort's teams may cost in total (SEK); null: "
-        "no limit.",
+        description="Most the travel of this cohort's teams and study visits may cost in "
+        "total (SEK); null: no limit.",
     )
     study_visits: list[StudyVisit] = Field(
         default_factory=list,

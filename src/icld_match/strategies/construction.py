@@ -13,6 +13,7 @@ from ..records.result import Allocation
 from .context import Context
 from .greedy import greedy_allocation
 from .polish import polish_scored
+from .visits import needs_visits, with_visits
 
 
 def placed(plan: Allocation) -> int:
@@ -34,8 +35,13 @@ class Construct:
         if plan is None:
             return None
         value = objective_of(index.problem, plan)
-        ctx.report(value, self.name)  # the first plan, before the swaps
+        if not needs_visits(index):
+            ctx.report(value, self.name)  # the first plan, before the swaps
+        else:  # a plan is reported with its study visits, as it would be returned
+            first = with_visits(index, plan, ctx.deadline)
+            if first is not None:
+                ctx.report(objective_of(index.problem, first), self.name)
         polished, better = polish_scored(index, plan, value, ctx.deadline)
-        if polished is not plan and better is not None:
-            ctx.report(better, self.name)
+        if polished is not plan and better is not None and not needs_visits(index):
+            ctx.report(better, self.name)  # with visits, the portfolio plans them first
         return polished

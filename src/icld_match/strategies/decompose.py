@@ -33,7 +33,16 @@ from ..engine.clock import Deadline, StopFlag
 from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status, Team
-from ..records.schema import Affinity, Capacity, Host, Participant, PastVisit, Pin, Problem
+from ..records.schema import (
+    Affinity,
+    Capacity,
+    Cohort,
+    Host,
+    Participant,
+    PastVisit,
+    Pin,
+    Problem,
+)
 from ..records.travel import UNITS_PER_SEK, budget_units
 from .context import Context
 from .exact import solve_block
@@ -103,6 +112,7 @@ def subproblem(
     in_use: Iterable[int] = (),
     travel_left: float | None = None,
     reserved: dict[str, set[str]] | None = None,
+    visit_spend: dict[int, int] | None = None,
 ) -> Problem:
     """The cohorts of ``block`` alone, at ``hosts`` (and every host they wish for).
 
@@ -116,7 +126,8 @@ def subproblem(
     ``travel_left`` replaces the season travel budget with what other cohorts leave (None
     keeps it); supplied trip costs that concern the block stay.
     ``reserved`` (cohort id -> host ids) closes hosts to a cohort's teams, so that its
-    planned study visits stay valid (see :func:`visit_reservations`).
+    planned study visits stay valid (see :func:`visit_reservations`); ``visit_spend``
+    (cohort -> öre) takes those visits' trips from the cohort's travel budget.
     """
     problem = index.problem
     participants = [p for c in block for p in records.participants[c]]
@@ -135,7 +146,7 @@ def subproblem(
         schema_version=problem.schema_version,
         # blocks plan teams only: study visits are planned for the whole plan afterwards
         # (strategies.visits), since host days are shared by every cohort's visits
-        cohorts=[problem.cohorts[c].model_copy(update={"study_visits": []}) for c in block],
+        cohorts=[_without_visits(problem.cohorts[c], (visit_spend or {}).get(c, 0)) for c in block],
         participants=[
             p.model_copy(
                 update={
@@ -168,6 +179,24 @@ def subproblem(
         travel_costs=[t for t in problem.travel_costs if t.host in kept and t.cohort in cohort_ids],
         travel_budget=problem.travel_budget if travel_left is None else max(0.0, travel_left),
     )
+
+
+def _without_visits(cohort: Cohort, spent: int) -> Cohort:
+    """The cohort planning teams only, its budget less what its visits' trips cost."""
+    update: dict[str, object] = {"study_visits": []}
+    if cohort.travel_budget is not None and spent:
+        update["travel_budget"] = max(0.0, cohort.travel_budget - spent / UNITS_PER_SEK)
+    return cohort.model_copy(update=update)
+
+
+def visit_spending(index: ProblemIndex, plan: Allocation) -> dict[int, int]:
+    """Cohort -> what the plan's study visits' trips cost it (öre)."""
+    spent: dict[int, int] = defaultdict(int)
+    for visit in plan.visits:
+        c, h = index.cohort_pos.get(visit.cohort), index.host_pos.get(visit.host)
+        if c is not None and h is not None:
+            spent[c] += int(index.visit_travel_units[c, h])
+    return spent
 
 
 def _kept_hosts(
@@ -306,11 +335,17 @@ class CohortSweep:
         self.groups = [sorted(g) for g in index.concurrent_cohorts]
         self.groups_of = index.groups_of
         self.records = CohortRecords.of(index)
-        season = problem.travel_budget
-        self.travel_limit = None if season is None else budget_units(season)
-        self.solve_time = 0.0  # inside CP-SAT, over every block
-        self.total = _objective(problem, plan.teams)
+        # the plan's study visits stay as they are: blocks avoid their hosts on their days
+        # and leave their trips' cost in the budgets, so the total stays a valid plan's
+        self.visits = list(plan.visits)
         self.reserved = visit_reservations(index, plan)
+        self.visit_spend = visit_spending(index, plan)
+        season = problem.travel_budget
+        self.travel_limit = (
+            None if season is None else budget_units(season) - sum(self.visit_spend.values())
+        )
+        self.solve_time = 0.0  # inside CP-SAT, over every block
+        self.total = objective(problem, plan)
 
     def _count(self, cohort: int, teams: Iterable[Team], sign: int) -> None:
         for team in teams:
@@ -368,6 +403,7 @@ class CohortSweep:
             in_use=in_use,
             travel_left=self.travel_left(block),
             reserved=self.reserved,
+            visit_spend=self.visit_spend,
         )
 
     def prepare(self, block: list[int]) -> Job:
@@ -437,8 +473,8 @@ class CohortSweep:
 
     def plan(self, like: Allocation) -> Allocation:
         teams = self.index.renumbered(t for teams in self.teams_of.values() for t in teams)
-        # the visits of ``like`` were planned for its teams: the portfolio plans them again
-        update = {"teams": teams, "solve_time": self.solve_time, "visits": []}
+        # the visits still hold (see __init__); the portfolio may plan better ones
+        update = {"teams": teams, "solve_time": self.solve_time, "visits": self.visits}
         return like.model_copy(update=update)
 
 

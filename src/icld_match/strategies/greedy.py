@@ -101,9 +101,7 @@ class _Planner:
         self.load = _Load(index)
         self.purse = _Purse(index)
         self.apart = index.kept_apart
-        self.group_rows = {
-            c: np.array(g, dtype=np.int64) for c, g in enumerate(index.groups_of)
-        }
+        self.group_rows = {c: np.array(g, dtype=np.int64) for c, g in enumerate(index.groups_of)}
         self.teams: list[tuple[int, int, list[int]]] = []
         self.value = index.pair_value + _team_share(index)
         self.left: dict[int, list[list[int]]] = {}

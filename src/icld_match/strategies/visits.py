@@ -13,7 +13,7 @@ from ..engine.clock import Deadline
 from ..engine.cpsat import run_visits
 from ..index.problem_index import ProblemIndex
 from ..records.catalogue import VISIT_RULES
-from ..records.result import Allocation
+from ..records.result import Allocation, Status
 
 
 def needs_visits(index: ProblemIndex) -> bool:
@@ -34,13 +34,16 @@ def visits_hold(index: ProblemIndex, plan: Allocation) -> bool:
 def with_visits(index: ProblemIndex, plan: Allocation, deadline: Deadline) -> Allocation | None:
     """The plan with the best study visits given its teams; None when no visits fit them.
 
-    A plan whose visits already hold (the exact model's) is returned unchanged.
+    The plan's own visits stay when they hold and no proven best ones were found in time
+    (decompose and LNS keep the visits they were given, so their plans never lose them).
     """
     if not needs_visits(index):
         return plan
+    outcome = run_visits(index, plan.teams, deadline=deadline)
+    if outcome.status is Status.OPTIMAL:  # at least as good as any visits that hold
+        return plan.model_copy(update={"visits": outcome.visits})
     if plan.visits and visits_hold(index, plan):
         return plan
-    outcome = run_visits(index, plan.teams, deadline=deadline)
     if not outcome.found:
         return None
     return plan.model_copy(update={"visits": outcome.visits})
