@@ -52,6 +52,15 @@ def test_fixed_days_gives_cohorts_apart_days_and_no_windows() -> None:
     assert not ProblemIndex.build(fixed).has_windows
 
 
+def test_fixed_days_keep_the_visits_on_every_day_of_the_window() -> None:
+    data = two_cohorts().model_dump()
+    data["cohorts"][0]["study_visits"] = [{"id": "V1"}, {"id": "V2", "days": [MON]}]
+    problem = Problem.model_validate(data)
+    visits = fixed_days(ProblemIndex.build(problem)).cohorts[0].study_visits
+    window = [MON + timedelta(d) for d in range(6)]
+    assert [(v.id, v.days) for v in visits] == [("V1", window), ("V2", [MON])]
+
+
 @pytest.mark.parametrize("policy", ["per_cohort", "per_team"])
 def test_windowed_plan_is_valid_and_optimal(policy: str) -> None:
     problem = two_cohorts(policy)

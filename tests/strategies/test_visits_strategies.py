@@ -126,3 +126,19 @@ def test_decompose_keeps_the_plans_visits_within_the_budget() -> None:
     index = ProblemIndex.build(loose)
     found = improve_by_cohort(index, start, deadline=Deadline(5))
     assert [t.host for t in found.teams] == ["H1"] and check(loose, found) == []
+
+
+def test_with_visits_replans_valid_visits_unless_told_to_keep_them() -> None:
+    data = problem(with_teams=True).model_dump()
+    data["cohorts"][0]["study_visits"] = [{"id": "V1", "themes": {"a": 1.0}}]
+    data["hosts"][1]["group_visits"]["themes"] = {"b": 1.0}  # H2: no fit for V1
+    p = Problem.model_validate(data)
+    index = ProblemIndex.build(p)
+    poor = Visit(cohort="C1", visit="V1", host="H2", day=MAY_4, fit=0.0)
+    plan = allocation(team("T01", "H1", ["P1", "P2"])).model_copy(update={"visits": [poor]})
+    assert check(p, plan) == []
+    kept = with_visits(index, plan, Deadline(5), keep=True)
+    assert kept is not None and kept.visits == [poor]
+    better = with_visits(index, plan, Deadline(5))
+    assert better is not None and [v.host for v in better.visits] == ["H1"]
+    assert check(p, better) == []

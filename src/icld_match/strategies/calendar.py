@@ -20,7 +20,7 @@ import numpy as np
 from ..analysis.check import check
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation
-from ..records.schema import Problem
+from ..records.schema import Cohort, Problem, study_visit_days
 
 
 def fixed_days(index: ProblemIndex) -> Problem:
@@ -57,12 +57,22 @@ def fixed_days(index: ProblemIndex) -> Problem:
             for d in cohort.dates_from(best[1]).days():
                 people_left[(h, d)] += int(np.ceil(share))
     cohorts = [
-        cohort.model_copy(update={"internship": cohort.dates_from(chosen[c]), "window": None})
-        if c in chosen
-        else cohort
+        _fixed(cohort, chosen[c]) if c in chosen else cohort
         for c, cohort in enumerate(problem.cohorts)
     ]
     return problem.model_copy(update={"cohorts": cohorts})
+
+
+def _fixed(cohort: Cohort, start: date) -> Cohort:
+    """The cohort with its internship on the days from ``start``; its study visits keep
+    every day of the window, as in the problem itself (fixing them to the internship
+    days cost season-full about a point of visit fit and travel)."""
+    visits = [
+        visit.model_copy(update={"days": study_visit_days(cohort, visit)})
+        for visit in cohort.study_visits
+    ]
+    update = {"internship": cohort.dates_from(start), "window": None, "study_visits": visits}
+    return cohort.model_copy(update=update)
 
 
 def valid_for(

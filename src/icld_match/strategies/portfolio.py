@@ -328,9 +328,11 @@ def _visits_for(
     exact: Outcome | None,
     ctx: Context,
 ) -> tuple[Allocation | None, str, Outcome | None]:
-    """The plan with its study visits; when its teams leave no room for them, the exact
-    model plans teams and visits together (warm-started from the plan's teams)."""
-    planned = with_visits(index, plan, ctx.deadline)
+    """The plan with its study visits (those it has, when they hold: the portfolio
+    planned them for its teams, with windows on the same days); when its teams leave no
+    room for them, the exact model plans teams and visits together (warm-started from
+    the plan's teams)."""
+    planned = with_visits(index, plan, ctx.deadline, keep=True)
     if planned is not None:
         return planned, label, exact
     solver = Exact()

@@ -31,13 +31,18 @@ def visits_hold(index: ProblemIndex, plan: Allocation) -> bool:
     return not any(v.rule in _VISITS_BREAK for v in check(index.problem, plan))
 
 
-def with_visits(index: ProblemIndex, plan: Allocation, deadline: Deadline) -> Allocation | None:
+def with_visits(
+    index: ProblemIndex, plan: Allocation, deadline: Deadline, *, keep: bool = False
+) -> Allocation | None:
     """The plan with the best study visits given its teams; None when no visits fit them.
 
     The plan's own visits stay when they hold and no proven best ones were found in time
-    (decompose and LNS keep the visits they were given, so their plans never lose them).
+    (decompose and LNS keep the visits they were given, so their plans never lose them),
+    or, with ``keep``, whenever they hold (they were planned for these teams already).
     """
     if not needs_visits(index):
+        return plan
+    if keep and plan.visits and visits_hold(index, plan):
         return plan
     outcome = run_visits(index, plan.teams, deadline=deadline)
     if outcome.status is Status.OPTIMAL:  # at least as good as any visits that hold
