@@ -58,10 +58,11 @@ Families
     form at the average host's trip cost. Drawn from ``random.Random(f"season-full:{seed}")``.
     The peers model none of this: the harness reports them as n/a on this family.
 
-    Best known (icld, every plan accepted by ``check``; 60 s, 2 workers, measured
-    2026-11-29 on the quiet 2-core machine, with study visits' group trips in the travel
-    cost): s0 203.608 (bound 206.778), s1 136.309 (proven optimal), s2 180.250 (bound
-    183.508). Lower bounds on the optima for the % figures, except s1.
+    Best known (icld, every plan accepted by ``check``; 120 s, 2 workers, measured
+    2026-11-29 18:10 UTC on the quiet 2-core machine, once the search kept the visits on
+    every day of their windows): s0 206.147 (bound 206.383), s1 136.309 (proven
+    optimal), s2 183.090 (proven optimal). A lower bound on the optimum for s0's %
+    figures. (Before, 60 s: 203.608 / 136.309 / 180.250.)
 
 Feasible by construction
 ========================

@@ -98,9 +98,9 @@ RECORDED_BEST: dict[str, float] = {
     "season-s0": 240.721,
     "season-s1": 158.106,
     "season-s2": 213.000,
-    "season-full-s0": 203.608,
+    "season-full-s0": 206.147,
     "season-full-s1": 136.309,
-    "season-full-s2": 180.250,
+    "season-full-s2": 183.090,
 }
 
 

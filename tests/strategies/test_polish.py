@@ -341,3 +341,26 @@ LOAD_FIELDS = ("teams", "people", "group_teams", "group_people", "season", "spen
 
 def movable(index: ProblemIndex, c: int) -> set[int]:
     return {u[0] for u in index.units(c) if len(u) == 1}
+
+
+def test_the_moves_stop_in_time_for_the_safety_net(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The referee and two objectives judge the polished plan after the moves (2 s at
+    10,000 participants): the moves get the deadline less that time."""
+    from icld_match.engine.clock import Deadline
+    from icld_match.strategies import polish as module
+
+    problem = two_hosts()
+    index = ProblemIndex.build(problem)
+    given: list[float] = []
+
+    def spy(index: ProblemIndex, teams: Teams, deadline: Deadline | None = None) -> Load:
+        assert deadline is not None
+        given.append(deadline.remaining())
+        return improve(index, teams, deadline)
+
+    monkeypatch.setattr(module, "improve", spy)
+    monkeypatch.setattr(module, "net_time", lambda index: 3.0)
+    outer = Deadline(10.0)
+    polished = module.polish(index, crossed(problem), outer)
+    assert given and 6.5 < given[0] <= 7.0
+    assert check(problem, polished) == []

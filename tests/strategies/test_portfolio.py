@@ -294,3 +294,43 @@ def test_once_decided_the_exact_model_runs_with_whatever_is_left(
     plan = portfolio.Portfolio(exact_first=True)._refine_then_exact(index, start, ctx)
     assert ran == ["Exact"]
     assert plan is not None and check(index.problem, plan) == []
+
+
+def test_the_bound_module_is_not_asked_without_time_for_its_setup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its setup grows with the participants (3.4 s at 10,000): with less time than that
+    it would only overrun the limit, so the search keeps the time."""
+    from icld_match.strategies import portfolio
+
+    monkeypatch.setattr(portfolio, "BOUND_SETUP_PER_PERSON", 1.0)  # 161 s for season-s1
+    ran, problem, allocation = _spied_season(monkeypatch, workers=1)
+    assert "bound" not in ran and check(problem, allocation) == []
+    index = ProblemIndex.build(problem)
+    assert portfolio._bound_pays(index, 161.0) and not portfolio._bound_pays(index, 160.0)
+
+
+def test_the_search_ends_in_time_for_the_answer_and_the_visits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from icld_match.engine.clock import Deadline
+    from icld_match.strategies import portfolio
+    from icld_match.strategies.context import Context, SolveOptions
+
+    generate = pytest.importorskip("benchmarks.generate").generate
+    index = ProblemIndex.build(generate("season-full", seed=1))
+    options = sum(len(o) for o in index.visits.options)
+    expected = 3e-5 * index.n_participants + 0.02 + 3e-5 * options
+    assert portfolio.finish_time(index) == pytest.approx(expected)
+    seen: list[float] = []
+
+    def strategy(index: ProblemIndex, incumbent: Any, ctx: Context, **_: Any) -> Any:
+        seen.append(ctx.deadline.at)
+        return None, "spy", None
+
+    monkeypatch.setattr(portfolio, "_run_strategy", strategy)
+    deadline = Deadline(1.0)  # below BOUND_MIN_TIME: the search gets all but the finish
+    ctx = Context(SolveOptions(workers=1), deadline)
+    portfolio.run_named(index, None, ctx)
+    assert ctx.deadline is deadline  # given back as it was
+    assert seen and seen[0] == pytest.approx(deadline.at - expected, abs=0.01)

@@ -146,14 +146,14 @@ class Allocation(Checked):
         known = ", ".join(t.name for t in self.terms) or "none"
         raise KeyError(f"no objective term named {name!r} (terms: {known})")
 
-    def stamped(self, problem: Problem) -> Allocation:
+    def stamped(self, problem: Problem, digest: str | None = None) -> Allocation:
         """This allocation marked with the icld-match version and the problem's hash, so
-        that a file says which program made it and for which problem."""
+        that a file says which program made it and for which problem (``digest``: that
+        hash, computed earlier)."""
         from .. import __version__
 
-        return self.model_copy(
-            update={"icld_match_version": __version__, "problem_sha256": problem_sha256(problem)}
-        )
+        digest = digest if digest is not None else problem_sha256(problem)
+        return self.model_copy(update={"icld_match_version": __version__, "problem_sha256": digest})
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)

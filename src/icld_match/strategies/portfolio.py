@@ -265,15 +265,26 @@ BOUND_SHARE = 0.2
 BOUND_MIN_TIME = 2.0
 
 
-#: Most of the time left that is kept for planning the final plan's study visits.
-VISITS_SHARE = 0.1
+#: Seconds per participant the answer takes once the search is over (the last plan's
+#: objective, then the answer's re-scoring by the referee's rules: 0.15 s each at 10,000
+#: participants).
+ANSWER_TIME_PER_PERSON = 3e-5
+#: Seconds per participant the bound provider needs before it can answer (its setup and
+#: the first LP's build: 3.4 s at 10,000 participants, 0.1 s at 250); with less time
+#: left it would only overrun the limit (stress-10000 at 10 s ended 1.2 s late).
+BOUND_SETUP_PER_PERSON = 3.5e-4
+#: Most of the time left that is kept for the answer and the final plan's study visits.
+FINISH_SHARE = 0.1
 
 
-def visits_time(index: ProblemIndex) -> float:
-    """Seconds kept for planning the final plan's study visits, after the search: on
-    ``season-full`` that model took 19 ms with 520 (host, day) options (fixed days) and
-    41 ms with 1,560 (the cohorts' windows)."""
-    return 0.02 + 3e-5 * sum(len(options) for options in index.visits.options)
+def finish_time(index: ProblemIndex) -> float:
+    """Seconds kept after the search for the answer and, with study visits, for planning
+    the final plan's visits: on ``season-full`` that model took 19 ms with 520 (host,
+    day) options and 41 ms with 1,560."""
+    answer = ANSWER_TIME_PER_PERSON * index.n_participants
+    if not needs_visits(index):
+        return answer
+    return answer + 0.02 + 3e-5 * sum(len(options) for options in index.visits.options)
 
 
 def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -> PartResult:
@@ -281,7 +292,17 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
 
     The bound is the smaller of CP-SAT's (when the exact model ran on this problem) and the
     bound provider's (when one is wired in; it gets the last BOUND_SHARE of the time).
+    The search ends early enough for the answer to come on time (``finish_time``).
     """
+    outer = ctx.deadline
+    ctx.deadline = outer.less(min(FINISH_SHARE * outer.remaining(), finish_time(index)))
+    try:
+        return _run_named(index, incumbent, ctx)
+    finally:
+        ctx.deadline = outer
+
+
+def _run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -> PartResult:
     whole = ctx.deadline
     # the bound is on the weighted objective with everybody placed: not for relaxed mode
     provider = None if ctx.options.allow_unplaced else BOUND_PROVIDER
@@ -292,15 +313,15 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
         # people over every round at once, which is too tight: no bound then
         per_cohort = index.problem.rules.internship_dates == "per_cohort"
         provider, bounded = (provider, index.days_apart()) if per_cohort else (None, index)
-    if whole.remaining() < BOUND_MIN_TIME:
+    if whole.remaining() < BOUND_MIN_TIME or not _bound_pays(
+        index, BOUND_SHARE * whole.remaining()
+    ):
         provider = None
     early = ctx.options.strategy == "auto" and not index.has_windows and exact_first(index, ctx)
     if early:
         provider = None  # the exact model gets the time and gives CP-SAT's bound
     if provider is not None:
-        ctx.deadline = whole.share(1 - BOUND_SHARE)  # the visits come out of its time
-    elif needs_visits(index):
-        ctx.deadline = whole.less(min(VISITS_SHARE * whole.remaining(), visits_time(index)))
+        ctx.deadline = whole.share(1 - BOUND_SHARE)
     plan, label, exact = _run_strategy(index, incumbent, ctx, exact_first=early)
     ctx.deadline = whole
     if plan is not None and needs_visits(index):
@@ -308,17 +329,25 @@ def run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) -
     if plan is None:
         status = exact.status if exact is not None else Status.UNKNOWN
         return PartResult(None, None, status is Status.INFEASIBLE, label, status)
-    value = objective_of(index.problem, plan)
     bound = exact.bound if exact is not None and exact.found else None
     proven = exact is not None and exact.status is Status.OPTIMAL
-    # the proof holds for the plan kept only if it is as good as the exact optimum
-    proven = proven and exact is not None and value >= (exact.objective or value) - 1e-6
-    if provider is not None and not proven and not whole.expired():
+    if proven and exact is not None:
+        # the proof holds for the plan kept only if it is as good as the exact optimum
+        value = objective_of(index.problem, plan)
+        proven = value >= (exact.objective or value) - 1e-6
+    asked = provider is not None and not proven and not whole.expired()
+    if asked and provider is not None and _bound_pays(index, whole.remaining()):
+        value = objective_of(index.problem, plan)  # (0.15 s at 10,000: only when needed)
         extra = provider(bounded, whole.at, ctx.options.seed, value, ctx.options.workers)
         if extra is not None:
             bound = extra if bound is None else min(bound, extra)
             proven = extra <= value + 1e-6
     return PartResult(plan, bound, proven, label, Status.FEASIBLE)
+
+
+def _bound_pays(index: ProblemIndex, seconds: float) -> bool:
+    """Whether ``seconds`` leave the bound provider time for its setup at this size."""
+    return seconds > 0 and seconds >= BOUND_SETUP_PER_PERSON * index.n_participants
 
 
 def _visits_for(
