@@ -141,6 +141,7 @@ def test_progress_reports_objectives_of_plans_with_their_visits() -> None:
     values = [p.objective for p in heard]
     assert values and values == sorted(values)
     assert values[-1] <= answer.objective + 1e-6
+    assert values[-1] == pytest.approx(answer.objective, abs=1e-5)  # the answer was heard of
     assert {p.source for p in heard} >= {"greedy", "decompose"}
 
 
