@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from conftest import allocation, cohort, host, participant, team
 
-from icld_match import Problem, Status, Visit, check, solve
+from icld_match import Allocation, Problem, Status, Visit, check, solve
+from icld_match.analysis.check import objective
 from icld_match.engine.clock import Deadline
 from icld_match.index.problem_index import ProblemIndex
 from icld_match.strategies.decompose import (
@@ -142,3 +143,28 @@ def test_with_visits_replans_valid_visits_unless_told_to_keep_them() -> None:
     better = with_visits(index, plan, Deadline(5))
     assert better is not None and [v.host for v in better.visits] == ["H1"]
     assert check(p, better) == []
+
+
+def test_the_portfolio_reports_a_plan_it_accepts_with_its_best_visits() -> None:
+    from icld_match.strategies.context import Context, SolveOptions
+    from icld_match.strategies.portfolio import Portfolio
+
+    data = problem(with_teams=True).model_dump()
+    data["cohorts"][0]["study_visits"] = [{"id": "V1", "themes": {"a": 1.0}}]
+    data["hosts"][1]["group_visits"]["themes"] = {"b": 1.0}  # H2: no fit for V1
+    p = Problem.model_validate(data)
+    index = ProblemIndex.build(p)
+    poor = Visit(cohort="C1", visit="V1", host="H2", day=MAY_4, fit=0.0)
+    plan = allocation(team("T01", "H1", ["P1", "P2"])).model_copy(update={"visits": [poor]})
+
+    class Found:
+        name = "found"
+
+        def run(self, index: ProblemIndex, incumbent: object, ctx: Context) -> Allocation:
+            return plan
+
+    heard: list[float] = []
+    ctx = Context(SolveOptions(workers=1), Deadline(5.0), lambda p: heard.append(p.objective))
+    kept = Portfolio()._try(Found(), index, None, ctx)
+    assert kept is not None and [v.host for v in kept.visits] == ["H1"]
+    assert heard == [pytest.approx(objective(p, kept))] and objective(p, kept) > objective(p, plan)
