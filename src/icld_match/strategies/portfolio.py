@@ -30,7 +30,7 @@ from ..records.result import Allocation, Status
 from .calendar import fixed_days, valid_for
 from .construction import Construct, placed
 from .context import Context, Strategy
-from .decompose import Decompose
+from .decompose import Decompose, setup_time
 from .exact import EXACT_LIMIT, Exact, better
 from .lns import Lns
 from .parts import PartResult
@@ -165,7 +165,8 @@ class Portfolio:
             return None
         options = ctx.options
         round_ = 0
-        while not ctx.deadline.expired(margin=0.05):
+        # (decompose and LNS start nothing with less than their setup time left)
+        while not ctx.deadline.expired(margin=max(0.05, setup_time(index))):
             ctx.options = replace(options, seed=options.seed + round_)
             before = self._key(index, best, ctx)
             best = self._try(self._decompose(), index, best, ctx) or best
@@ -335,8 +336,12 @@ def _run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) 
         # the proof holds for the plan kept only if it is as good as the exact optimum
         value = objective_of(index.problem, plan)
         proven = value >= (exact.objective or value) - 1e-6
-    asked = provider is not None and not proven and not whole.expired()
-    if asked and provider is not None and _bound_pays(index, whole.remaining()):
+    if (
+        provider is not None
+        and not proven
+        and not whole.expired()
+        and _bound_pays(index, whole.remaining())
+    ):
         value = objective_of(index.problem, plan)  # (0.15 s at 10,000: only when needed)
         extra = provider(bounded, whole.at, ctx.options.seed, value, ctx.options.workers)
         if extra is not None:
