@@ -271,3 +271,11 @@ def test_bound_on_season_full_is_at_least_the_proven_optimum_and_counts_travel()
     index = ProblemIndex.build(generate("season-full", seed=1)).days_apart()
     bound = upper_bound(index, deadline=time.perf_counter() + 8, target=136.0)
     assert bound is not None and 136.309 - 1e-3 <= bound.value <= 136.309 * 1.05
+
+
+def test_the_lp_is_built_only_when_it_can_give_a_bound_in_time() -> None:
+    from icld_match.engine.bounds.lp import lp_pays
+
+    assert lp_pays(246, 0.2)  # a season's first LP: 0.16 s
+    assert lp_pays(2_500, 12.0)  # 18 s in full; stopped early, its duals still bound
+    assert not lp_pays(10_000, 12.0) and not lp_pays(246, 0.0)

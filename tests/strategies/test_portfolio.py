@@ -335,3 +335,17 @@ def test_the_search_ends_in_time_for_the_answer_and_the_visits(
     portfolio.run_named(index, None, ctx)
     assert ctx.deadline is deadline  # given back as it was
     assert seen and seen[0] == pytest.approx(deadline.at - expected, abs=0.01)
+
+
+def test_the_bound_module_keeps_only_its_setup_where_its_lp_cannot_pay() -> None:
+    from types import SimpleNamespace
+
+    from icld_match.strategies.portfolio import _bound_time
+
+    def kept(participants: int, remaining: float) -> float | None:
+        return _bound_time(SimpleNamespace(n_participants=participants), remaining)  # type: ignore[arg-type]
+
+    assert kept(246, 10.0) == pytest.approx(2.0)  # a season: the fifth, for the LP
+    assert kept(2_500, 60.0) == pytest.approx(12.0)  # GLOP stopped early still bounds
+    assert kept(10_000, 60.0) == pytest.approx(3.0)  # the closed form only: 1.5 x 2 s
+    assert kept(10_000, 10.0) is None  # not even the setup: the search keeps it all

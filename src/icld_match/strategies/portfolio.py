@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from ..analysis.check import objective as objective_of
 from ..engine.bounds import upper_bound
+from ..engine.bounds.lp import lp_pays
 from ..engine.cpsat import Outcome, exact_size
 from ..engine.model import slot_matrix
 from ..index.problem_index import ProblemIndex
@@ -271,9 +272,10 @@ BOUND_MIN_TIME = 2.0
 #: participants).
 ANSWER_TIME_PER_PERSON = 3e-5
 #: Seconds per participant the bound provider needs before it can answer (its setup and
-#: the first LP's build: 3.4 s at 10,000 participants, 0.1 s at 250); with less time
-#: left it would only overrun the limit (stress-10000 at 10 s ended 1.2 s late).
-BOUND_SETUP_PER_PERSON = 3.5e-4
+#: the closed form: 1.7 s at 10,000 participants); with less time left it would only
+#: overrun the limit (stress-10000 at 10 s ended 1.2 s late). The time kept for it is at
+#: least BOUND_SETUP_MARGIN x that, so that a search ending a little late leaves enough.
+BOUND_SETUP_PER_PERSON, BOUND_SETUP_MARGIN = 2e-4, 1.5
 #: Most of the time left that is kept for the answer and the final plan's study visits.
 FINISH_SHARE = 0.1
 
@@ -314,15 +316,14 @@ def _run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) 
         # people over every round at once, which is too tight: no bound then
         per_cohort = index.problem.rules.internship_dates == "per_cohort"
         provider, bounded = (provider, index.days_apart()) if per_cohort else (None, index)
-    if whole.remaining() < BOUND_MIN_TIME or not _bound_pays(
-        index, BOUND_SHARE * whole.remaining()
-    ):
+    kept = _bound_time(index, whole.remaining())
+    if whole.remaining() < BOUND_MIN_TIME or kept is None:
         provider = None
     early = ctx.options.strategy == "auto" and not index.has_windows and exact_first(index, ctx)
     if early:
         provider = None  # the exact model gets the time and gives CP-SAT's bound
     if provider is not None:
-        ctx.deadline = whole.share(1 - BOUND_SHARE)
+        ctx.deadline = whole.less(kept or 0.0)
     plan, label, exact = _run_strategy(index, incumbent, ctx, exact_first=early)
     ctx.deadline = whole
     if plan is not None and needs_visits(index):
@@ -348,6 +349,17 @@ def _run_named(index: ProblemIndex, incumbent: Allocation | None, ctx: Context) 
             bound = extra if bound is None else min(bound, extra)
             proven = extra <= value + 1e-6
     return PartResult(plan, bound, proven, label, Status.FEASIBLE)
+
+
+def _bound_time(index: ProblemIndex, remaining: float) -> float | None:
+    """Seconds kept for the bound provider: BOUND_SHARE of ``remaining``, or only its
+    setup when its LP would not pay in that share (stress-10000 at 60 s: the closed form
+    is all it gives; the rest goes to the search); None when not even the setup fits."""
+    share = BOUND_SHARE * remaining
+    setup = BOUND_SETUP_MARGIN * BOUND_SETUP_PER_PERSON * index.n_participants
+    if share < setup:
+        return None
+    return share if lp_pays(index.n_participants, share) else setup
 
 
 def _bound_pays(index: ProblemIndex, seconds: float) -> bool:

@@ -596,8 +596,8 @@ def _separable_bound(
         return None
     search = Search(setup, started, on_bound, target)
     search.offer(value + SLACK, "closed-form", 0)
-    if time.perf_counter() >= deadline:
-        return search.result()
+    if not lp.lp_pays(setup.index.n_participants, deadline - time.perf_counter()):
+        return search.result()  # (the cohort models' terms need the LP's at this size)
     lam = np.zeros(len(setup.capacities.limit))
     ceiling = _no_ceiling(setup.shape[0])
     solved = lp.build_and_solve(setup, deadline)

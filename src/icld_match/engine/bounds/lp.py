@@ -67,6 +67,21 @@ ADD_PER_COHORT = 8
 ROUNDS = 8
 #: Dual simplex: 6-8 s against 18-26 s for GLOP's default primal simplex at stress-1000.
 GLOP_PARAMETERS = "use_dual_simplex: true"
+#: Seconds the first LP took at 1,000 participants (stress-1000, 2 cores, 2026-11-29);
+#: it grows about as the participants to the power LP_GROWTH (season-s0, 246: 0.16 s;
+#: stress-2500: 18 s; stress-10000: not within 20 s).
+LP_SECONDS_AT_1000, LP_GROWTH = 4.2, 1.6
+#: Share of that time the LP needs at least: GLOP stopped early still gives duals, and
+#: any duals give a valid (looser) bound; with less, the LP is not even built.
+LP_MIN_SHARE = 0.25
+
+
+def lp_pays(participants: int, seconds: float) -> bool:
+    """Whether ``seconds`` are enough for the LP to give a bound. With fewer, building it
+    only costs time and memory: stress-10000's 12 s at 60 s gave no LP bound and took
+    1.4 GB more (2,361 MB peak against 969 MB without the bound module)."""
+    expected = LP_SECONDS_AT_1000 * (participants / 1000) ** LP_GROWTH
+    return bool(seconds >= LP_MIN_SHARE * expected)
 
 
 @dataclass(frozen=True)
