@@ -129,14 +129,19 @@ def test_decompose_keeps_the_plans_visits_within_the_budget() -> None:
     assert [t.host for t in found.teams] == ["H1"] and check(loose, found) == []
 
 
-def test_with_visits_replans_valid_visits_unless_told_to_keep_them() -> None:
+def poorly_visited() -> tuple[Problem, ProblemIndex, Allocation, Visit]:
+    """A valid plan whose one visit (V1 at H2) fits nothing, where H1 would fit."""
     data = problem(with_teams=True).model_dump()
     data["cohorts"][0]["study_visits"] = [{"id": "V1", "themes": {"a": 1.0}}]
     data["hosts"][1]["group_visits"]["themes"] = {"b": 1.0}  # H2: no fit for V1
     p = Problem.model_validate(data)
-    index = ProblemIndex.build(p)
     poor = Visit(cohort="C1", visit="V1", host="H2", day=MAY_4, fit=0.0)
     plan = allocation(team("T01", "H1", ["P1", "P2"])).model_copy(update={"visits": [poor]})
+    return p, ProblemIndex.build(p), plan, poor
+
+
+def test_with_visits_replans_valid_visits_unless_told_to_keep_them() -> None:
+    p, index, plan, poor = poorly_visited()
     assert check(p, plan) == []
     kept = with_visits(index, plan, Deadline(5), keep=True)
     assert kept is not None and kept.visits == [poor]
@@ -149,13 +154,7 @@ def test_the_portfolio_reports_a_plan_it_accepts_with_its_best_visits() -> None:
     from icld_match.strategies.context import Context, SolveOptions
     from icld_match.strategies.portfolio import Portfolio
 
-    data = problem(with_teams=True).model_dump()
-    data["cohorts"][0]["study_visits"] = [{"id": "V1", "themes": {"a": 1.0}}]
-    data["hosts"][1]["group_visits"]["themes"] = {"b": 1.0}  # H2: no fit for V1
-    p = Problem.model_validate(data)
-    index = ProblemIndex.build(p)
-    poor = Visit(cohort="C1", visit="V1", host="H2", day=MAY_4, fit=0.0)
-    plan = allocation(team("T01", "H1", ["P1", "P2"])).model_copy(update={"visits": [poor]})
+    p, index, plan, _ = poorly_visited()
 
     class Found:
         name = "found"
