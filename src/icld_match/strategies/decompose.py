@@ -86,9 +86,8 @@ def visit_reservations(index: ProblemIndex, plan: Allocation) -> dict[str, set[s
     """Cohort id -> hosts its teams must avoid so that the plan's study visits stay valid:
     where the whole group visits on an internship day and the host does not take both.
 
-    Why: blocks plan teams only; a block that sent a team where its cohort's group goes
-    would make the plan's visits break the clash rule, and the visits planned afterwards
-    might then find no room at all.
+    Why: blocks plan teams only and the sweep keeps the plan's visits; a block that sent a
+    team where its cohort's group goes would make those visits break the clash rule.
     """
     reserved: dict[str, set[str]] = defaultdict(set)
     problem = index.problem
@@ -144,8 +143,8 @@ def subproblem(
 
     return Problem.model_construct(
         schema_version=problem.schema_version,
-        # blocks plan teams only: study visits are planned for the whole plan afterwards
-        # (strategies.visits), since host days are shared by every cohort's visits
+        # blocks plan teams only: the plan's study visits stay (CohortSweep), and the
+        # portfolio plans them for the whole plan (host days are shared by every cohort's)
         cohorts=[_without_visits(problem.cohorts[c], (visit_spend or {}).get(c, 0)) for c in block],
         participants=[
             p.model_copy(

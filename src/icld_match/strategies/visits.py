@@ -2,8 +2,10 @@
 
 Why here: greedy, decompose and LNS form teams; the whole-group visits are few and meet
 the teams only through the clash rule (no group at a host on a day its cohort's team is
-there), so the best visits given the teams come from a tiny model in milliseconds. The
-exact model plans both at once; its visits are kept when they hold.
+there), so the best visits given the teams come from a tiny model in milliseconds. Every
+plan the portfolio accepts gets the proven best visits for its teams; the visits a plan
+brings (the exact model's, or those decompose and LNS kept) stay only when that model
+finds nothing better in time, or when the caller asks to keep them.
 """
 
 from __future__ import annotations
