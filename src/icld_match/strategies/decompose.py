@@ -19,11 +19,12 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from enum import Enum
 from itertools import combinations
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +39,8 @@ from ..records.schema import (
     Capacity,
     Cohort,
     Host,
+    KeepApart,
+    KeepTogether,
     Participant,
     PastVisit,
     Pin,
@@ -48,6 +51,7 @@ from .context import Context
 from .exact import solve_block
 
 IntArray = npt.NDArray[np.int64]
+GroupT = TypeVar("GroupT", KeepTogether, KeepApart)
 
 #: Hosts each participant keeps in a block's model (best fit and wishes, plus their host).
 BLOCK_SHORTLIST = 14
@@ -137,36 +141,16 @@ def subproblem(
         sub_hosts = _with_capacity_left(sub_hosts, kept_hosts, left)
     ids = {p.id for p in participants}
     cohort_ids = {problem.cohorts[c].id for c in block}
-
-    def inside(group: list[str]) -> list[str]:
-        return [i for i in group if i in ids]
-
     return Problem.model_construct(
         schema_version=problem.schema_version,
         # blocks plan teams only: the plan's study visits stay (CohortSweep), and the
         # portfolio plans them for the whole plan (host days are shared by every cohort's)
         cohorts=[_without_visits(problem.cohorts[c], (visit_spend or {}).get(c, 0)) for c in block],
-        participants=[
-            p.model_copy(
-                update={
-                    "blocked_hosts": [b for b in p.blocked_hosts if b in kept]
-                    + sorted((reserved or {}).get(p.cohort, set()) & kept - set(p.blocked_hosts))
-                }
-            )
-            for p in participants
-        ],
+        participants=_blocked_outside(participants, kept, reserved or {}),
         hosts=sub_hosts,
         pins=[pin for c in block for pin in records.pins[c]],
-        keep_together=[
-            g.model_copy(update={"members": inside(g.members)})
-            for g in problem.keep_together
-            if len(inside(g.members)) > 1
-        ],
-        keep_apart=[
-            g.model_copy(update={"members": inside(g.members)})
-            for g in problem.keep_apart
-            if len(inside(g.members)) > 1
-        ],
+        keep_together=_groups_inside(problem.keep_together, ids),
+        keep_apart=_groups_inside(problem.keep_apart, ids),
         affinities=[a for c in block for a in records.affinities[c] if a.host in kept],
         rules=problem.rules,
         weights=problem.weights,
@@ -178,6 +162,28 @@ def subproblem(
         travel_costs=[t for t in problem.travel_costs if t.host in kept and t.cohort in cohort_ids],
         travel_budget=problem.travel_budget if travel_left is None else max(0.0, travel_left),
     )
+
+
+def _blocked_outside(
+    participants: list[Participant], kept: set[str], reserved: dict[str, set[str]]
+) -> list[Participant]:
+    """The participants with only the blocks on kept hosts, and the hosts their cohort's
+    study visits reserve closed to them."""
+    return [
+        p.model_copy(
+            update={
+                "blocked_hosts": [b for b in p.blocked_hosts if b in kept]
+                + sorted(reserved.get(p.cohort, set()) & kept - set(p.blocked_hosts))
+            }
+        )
+        for p in participants
+    ]
+
+
+def _groups_inside(groups: Sequence[GroupT], ids: set[str]) -> list[GroupT]:
+    """The groups cut to the block's participants; those left with one member go."""
+    cut = [(g, [i for i in g.members if i in ids]) for g in groups]
+    return [g.model_copy(update={"members": members}) for g, members in cut if len(members) > 1]
 
 
 def _without_visits(cohort: Cohort, spent: int) -> Cohort:
