@@ -29,49 +29,36 @@ def two_hosts(**extra: Any) -> Problem:
         participant("B1", country="Kenya", themes={"schools": 1.0}),
         participant("B2", country="Tanzania", themes={"schools": 1.0}),
     ]
+    hosts = [
+        host("HA", themes={"water": 1.0}, capacity={"max_teams": 1, "max_participants": 2}),
+        host("HB", themes={"schools": 1.0}, capacity={"max_teams": 1, "max_participants": 2}),
+    ]
+    return one_cohort(people, hosts, (2, 2), **extra)
+
+
+def one_cohort(
+    people: list[dict[str, Any]],
+    hosts: list[dict[str, Any]],
+    team_size: tuple[int, int],
+    **extra: Any,
+) -> Problem:
+    """One cohort C1 on START-END with teams of ``team_size`` (min, max)."""
+    cohort = {
+        "id": "C1",
+        "name": "C1",
+        "internship": {"start": START, "end": END},
+        "team_size": {"min": team_size[0], "max": team_size[1]},
+    }
     return Problem.model_validate(
-        {
-            "cohorts": [
-                {
-                    "id": "C1",
-                    "name": "C1",
-                    "internship": {"start": START, "end": END},
-                    "team_size": {"min": 2, "max": 2},
-                }
-            ],
-            "participants": people,
-            "hosts": [
-                host("HA", themes={"water": 1.0}, capacity={"max_teams": 1, "max_participants": 2}),
-                host(
-                    "HB", themes={"schools": 1.0}, capacity={"max_teams": 1, "max_participants": 2}
-                ),
-            ],
-            **extra,
-        }
+        {"cohorts": [cohort], "participants": people, "hosts": hosts, **extra}
     )
 
 
 def crossed(problem: Problem) -> Allocation:
     """The plan with every team at the wrong host: A1+B2 at HB, B1+A2 at HA."""
     teams = [
-        Team(
-            id="T1",
-            cohort="C1",
-            host="HB",
-            members=["A1", "B2"],
-            start=START,
-            end=END,
-            fit=0.5,
-        ),
-        Team(
-            id="T2",
-            cohort="C1",
-            host="HA",
-            members=["A2", "B1"],
-            start=START,
-            end=END,
-            fit=0.5,
-        ),
+        Team(id="T1", cohort="C1", host="HB", members=["A1", "B2"], start=START, end=END, fit=0.5),
+        Team(id="T2", cohort="C1", host="HA", members=["A2", "B1"], start=START, end=END, fit=0.5),
     ]
     plan = Allocation(status=Status.FEASIBLE, teams=teams)
     assert check(problem, plan) == []
@@ -149,13 +136,18 @@ def test_terms_over_several_teams_leave_the_plan_alone(extra: dict[str, Any]) ->
     assert polish(ProblemIndex.build(problem), plan) is plan
 
 
+def greedy_of(drawn: Any) -> tuple[Problem, ProblemIndex, Allocation | None]:
+    """A drawn problem (planted ones come with their hidden plan), its index and greedy plan."""
+    problem = drawn[0] if isinstance(drawn, tuple) else drawn
+    index = ProblemIndex.build(problem)
+    return problem, index, greedy_allocation(index)
+
+
 @settings(max_examples=examples(80), deadline=None)
 @given(st.one_of(planted(max_participants=12, max_hosts=4, max_cohorts=2), feasible_problems()))
 def test_each_swap_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
     """The gain a swap is judged by equals the independent oracle's change in value."""
-    problem = drawn[0] if isinstance(drawn, tuple) else drawn
-    index = ProblemIndex.build(problem)
-    plan = greedy_allocation(index)
+    problem, index, plan = greedy_of(drawn)
     if plan is None or not polishable(problem):
         return
     rules = _Rules(index)
@@ -186,9 +178,7 @@ def test_each_swap_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
 @settings(max_examples=examples(80), deadline=None)
 @given(st.one_of(planted(max_participants=14, max_hosts=5, max_cohorts=3), feasible_problems()))
 def test_polished_plans_are_valid_and_never_worse(drawn: Any) -> None:
-    problem = drawn[0] if isinstance(drawn, tuple) else drawn
-    index = ProblemIndex.build(problem)
-    plan = greedy_allocation(index)
+    problem, index, plan = greedy_of(drawn)
     if plan is None:
         return
     polished = polish(index, plan)
@@ -207,27 +197,13 @@ def three_and_one(capacity_b: int) -> Problem:
         participant("S1", country="Kenya", themes={"schools": 1.0}, organisation="City A"),
         participant("S2", country="Tanzania", themes={"schools": 1.0}, organisation="City A"),
     ]
-    return Problem.model_validate(
-        {
-            "cohorts": [
-                {
-                    "id": "C1",
-                    "name": "C1",
-                    "internship": {"start": START, "end": END},
-                    "team_size": {"min": 1, "max": 3},
-                }
-            ],
-            "participants": people,
-            "hosts": [
-                host("HA", themes={"water": 1.0}, capacity={"max_teams": 1, "max_participants": 3}),
-                host(
-                    "HB",
-                    themes={"schools": 1.0},
-                    capacity={"max_teams": 1, "max_participants": capacity_b},
-                ),
-            ],
-        }
-    )
+    hosts = [
+        host("HA", themes={"water": 1.0}, capacity={"max_teams": 1, "max_participants": 3}),
+        host(
+            "HB", themes={"schools": 1.0}, capacity={"max_teams": 1, "max_participants": capacity_b}
+        ),
+    ]
+    return one_cohort(people, hosts, (1, 3))
 
 
 @pytest.mark.parametrize(("capacity_b", "shifted"), [(1, False), (2, True)])
@@ -269,9 +245,7 @@ def test_a_member_changes_team_only_where_the_host_has_room(capacity_b: int, shi
 def test_each_shift_gain_is_the_oracles_change_in_objective(drawn: Any) -> None:
     """The gain a member's move to another team of the cohort is judged by equals the
     independent oracle's change in value."""
-    problem = drawn[0] if isinstance(drawn, tuple) else drawn
-    index = ProblemIndex.build(problem)
-    plan = greedy_allocation(index)
+    problem, index, plan = greedy_of(drawn)
     if plan is None or not polishable(problem):
         return
     rules, teams = _Rules(index), plan.teams
