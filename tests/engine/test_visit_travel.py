@@ -170,6 +170,10 @@ def test_the_visits_only_model_spends_what_the_teams_leave() -> None:
     outcome = run_visits(index, teams, deadline=Deadline(10))
     assert outcome.found
     assert [v.host for v in outcome.visits] == ["G2"]
+    # the model is built once per index: without the teams the budget pays for G1, and
+    # with them again it does not (nothing of one solve stays for the next)
+    for given, where in (([], "G1"), (teams, "G2")):
+        assert [v.host for v in run_visits(index, given, deadline=Deadline(10)).visits] == [where]
     data["cohorts"][0]["travel_budget"] = 5000.0 + 6000.0 - 0.01
     tight = ProblemIndex.build(Problem.model_validate(data))
     assert not run_visits(tight, teams, deadline=Deadline(10)).found

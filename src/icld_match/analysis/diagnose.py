@@ -279,7 +279,7 @@ def diagnose_visits(
 ) -> Diagnosis:
     """Whether the study visits can be placed at all, with no team anywhere (teams only
     add the clash rule): if not, the visit rules that conflict."""
-    ctx = visits_context(index, frozenset(), diagnose=True)
+    ctx = visits_context(index, {}, diagnose=True)
     apply_all(ctx, _NOT_VISITS)
     return _core(ctx, index, time.perf_counter() + time_limit, minimise)
 

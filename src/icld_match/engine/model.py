@@ -9,7 +9,7 @@ language, access, blocked hosts, pins) cost nothing in the model. Each rule modu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -84,12 +84,14 @@ class ModelContext:
     #: Only open options, except when diagnosing (closed ones are then forbidden by the
     #: named rule that closes them, so a core can name it).
     visit_vars: list[list[tuple[VisitOption, cp_model.IntVar]]] = field(default_factory=list)
-    #: (cohort, host) pairs known to hold a team, when the teams are given rather than
-    #: decided (the visits-only model); None: the team slots decide (``used``).
-    fixed_teams: frozenset[tuple[int, int, date]] | None = None
-    #: Cohort -> whole öre its given teams' trips cost, when the teams are given (the
-    #: visits-only model): what the travel budgets have already spent. None otherwise.
-    fixed_travel: dict[int, int] | None = None
+    #: When the teams are given rather than decided (the visits-only model): (cohort,
+    #: host, day) -> whether a team of the cohort is at the host that day, a 0/1 constant
+    #: or a literal fixed per solve (:class:`..cpsat.VisitsModel`); None: the team slots
+    #: decide (``used``).
+    fixed_teams: Mapping[tuple[int, int, date], Any] | None = None
+    #: Cohort -> whole öre its given teams' trips cost (a constant or a variable fixed per
+    #: solve), when the teams are given: what the travel budgets have already spent.
+    fixed_travel: Mapping[int, Any] | None = None
 
     def guard(self, rule: str, label: str, records: tuple[str, ...]) -> list[cp_model.IntVar]:
         """Enforcement literals for one rule instance: none, or its assumption when diagnosing."""
@@ -267,15 +269,17 @@ def visit_literals(
 
 def visits_context(
     index: ProblemIndex,
-    teams: frozenset[tuple[int, int, date]],
+    teams: Mapping[tuple[int, int, date], Any],
     *,
     diagnose: bool = False,
-    travel: dict[int, int] | None = None,
+    travel: Mapping[int, Any] | None = None,
+    model: cp_model.CpModel | None = None,
 ) -> ModelContext:
-    """A model of the study visits alone, the teams given as (cohort, host, day) triples:
-    each day a team of the cohort is at the host; ``travel``: öre the teams' trips cost
-    per cohort (the budgets left to the visits)."""
-    model = cp_model.CpModel()
+    """A model of the study visits alone, the teams given (``ModelContext.fixed_teams``):
+    (cohort, host, day) -> a team of the cohort is at the host that day; ``travel``: öre
+    the teams' trips cost per cohort (the budgets left to the visits). ``model``: the one
+    to add to (a new one by default)."""
+    model = cp_model.CpModel() if model is None else model
     return ModelContext(
         index,
         model,

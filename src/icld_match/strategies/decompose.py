@@ -392,7 +392,7 @@ class CohortSweep:
         teams_left, people_left, season_left = self.left_for(block)
         members = np.concatenate([index.members(c) for c in block])
         usable = index.allowed[members] & (teams_left > 0)
-        value = np.where(usable, index.pair_value[members], -np.inf)
+        value = np.where(usable, index.pair_value[members] + index.team_share[members], -np.inf)
         top = np.argsort(-value, axis=1, kind="stable")[:, : self.keep]
         hosts = {int(h) for row, hs in zip(value, top, strict=True) for h in hs if row[h] > -np.inf}
         hosts |= {index.host_pos[t.host] for c in block for t in self.teams_of[c]}

@@ -27,16 +27,6 @@ _NEW_COUNTRY_BONUS = 0.25
 _TEAM_HOSTS = 8
 
 
-def _team_share(index: ProblemIndex) -> npt.NDArray[np.float64]:
-    """participant x host: each member's share of one team's per-team terms (a team of
-    average size), so that ranking hosts by members' values also weighs travel and the like."""
-    if not index.team_terms:
-        return np.zeros((index.n_participants, index.n_hosts))
-    sizes = np.array([(c.team_size.min + c.team_size.max) / 2 for c in index.problem.cohorts])
-    share: npt.NDArray[np.float64] = (index.team_value / sizes[:, None])[index.cohort_of]
-    return share
-
-
 class _Load:
     """Teams and people each host has taken, per set of overlapping cohorts and per season,
     as arrays so that every host's room for a cohort is one vectorised expression."""
@@ -103,7 +93,7 @@ class _Planner:
         self.apart = index.kept_apart
         self.group_rows = {c: np.array(g, dtype=np.int64) for c, g in enumerate(index.groups_of)}
         self.teams: list[tuple[int, int, list[int]]] = []
-        self.value = index.pair_value + _team_share(index)
+        self.value = index.pair_value + index.team_share
         self.left: dict[int, list[list[int]]] = {}
         self.grouped: set[int] = set()  # participants in a keep-together unit
         rules, weights = self.problem.rules, self.problem.weights

@@ -5,7 +5,8 @@ A team is at its host on each of its internship days: on the cohort's fixed date
 clash links the visit literal to the ``used`` literal of each team slot of the same cohort
 at the same host; when the plan chooses the days (a window), to each start literal whose
 days include the visit's day. With the teams given (the visits-only model) it forbids a
-visit on a day a team of the cohort is at that host.
+visit on a day a team of the cohort is at that host (a constant, or a literal fixed per
+solve).
 """
 
 from datetime import date
@@ -29,8 +30,9 @@ def apply(ctx: ModelContext) -> None:
             label = f"{visit_id} of {cohort.id} at {host.id}"
             records = (cohort.id, visit_id, host.id)
             if ctx.fixed_teams is not None:
-                if (c, option.host, option.day) in ctx.fixed_teams:
-                    ctx.require(var == 0, "visit_clash", label, records)
+                present = ctx.fixed_teams.get((c, option.host, option.day))
+                if present is not None:
+                    ctx.require(var + present <= 1, "visit_clash", label, records)
                 continue
             for s in ctx.slots_at.get((c, option.host), []):
                 for present in _present(ctx, s, option.day):
