@@ -278,15 +278,45 @@ def test_a_coarse_first_pass_is_valid_never_worse_and_deterministic(pair: Plante
     problem = pair[0]
     index = ProblemIndex.build(problem)
     start = start_plan(index, pair)
-    runs = [
-        improve_by_cohort(index, start, deadline=time.perf_counter() + 30, coarse=2)
-        for _ in range(2)
-    ]
-    assert check(problem, runs[0]) == []
-    assert total(problem, runs[0]) >= total(problem, start) - 1e-9
-    assert [(t.host, t.members) for t in runs[0].teams] == [
-        (t.host, t.members) for t in runs[1].teams
-    ]
+    for middle in (None, 3):  # with a short run's middle stage too
+        runs = [
+            improve_by_cohort(
+                index, start, deadline=time.perf_counter() + 30, coarse=2, middle=middle
+            )
+            for _ in range(2)
+        ]
+        assert check(problem, runs[0]) == []
+        assert total(problem, runs[0]) >= total(problem, start) - 1e-9
+        assert [(t.host, t.members) for t in runs[0].teams] == [
+            (t.host, t.members) for t in runs[1].teams
+        ]
+
+
+def test_a_short_run_sweeps_coarse_once_then_middle_then_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sweeps, in order, with the shortlist they solve blocks with: the coarse one
+    once over the cohorts, the middle one until no cohort gains, then the full one;
+    without ``middle`` the full one follows the coarse pass."""
+    problem = two_cohorts_one_host(max_teams=2)
+    index = ProblemIndex.build(problem)
+    start = greedy_allocation(index)
+    assert start is not None
+    sweep_blocks = BlockRunner.run
+    for middle, stages in ((3, [(2, True), (3, False), (14, False)]), (None, [(2, True)])):
+        runs: list[tuple[int, bool]] = []
+
+        def spy(
+            runner: BlockRunner, blocks: Any, *, once: bool = False, runs: Any = runs
+        ) -> bool | None:
+            runs.append((runner.sweep.keep, once))
+            return sweep_blocks(runner, blocks, once=once)
+
+        monkeypatch.setattr(BlockRunner, "run", spy)
+        deadline = time.perf_counter() + 60
+        improve_by_cohort(index, start, deadline=deadline, coarse=2, middle=middle)
+        assert runs[: len(stages)] == stages
+        assert all(keep == 14 and not once for keep, once in runs[len(stages) :])
 
 
 def priced(problem: Problem, season: float | None, budget_b: float | None = None) -> Problem:

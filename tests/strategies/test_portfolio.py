@@ -349,3 +349,26 @@ def test_the_bound_module_keeps_only_its_setup_where_its_lp_cannot_pay() -> None
     assert kept(2_500, 60.0) == pytest.approx(12.0)  # GLOP stopped early still bounds
     assert kept(10_000, 60.0) == pytest.approx(3.0)  # the closed form only: 1.5 x 2 s
     assert kept(10_000, 10.0) is None  # not even the setup: the search keeps it all
+
+
+def test_only_a_short_run_refines_with_the_middle_shortlist(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At 1 s decompose has all the time: after its coarse pass it refines every cohort
+    with the middle shortlist. In a longer run (LNS and the exact model follow) it does not."""
+    from icld_match.strategies import decompose
+
+    middles: list[int | None] = []
+    improve = decompose.improve_by_cohort
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        middles.append(kwargs.get("middle"))
+        return improve(*args, **kwargs)
+
+    monkeypatch.setattr(decompose, "improve_by_cohort", spy)
+    generate = pytest.importorskip("benchmarks.generate").generate
+    solve(generate("season", seed=1), workers=1, time_limit=1)
+    assert middles[:1] == [decompose.MIDDLE_SHORTLIST]
+    middles.clear()
+    _spied_season(monkeypatch, workers=1)  # 3 s, the short-run limit scaled down
+    assert middles and all(m is None for m in middles)

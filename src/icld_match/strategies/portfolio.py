@@ -75,11 +75,13 @@ class Portfolio:
         self.exact: Outcome | None = None
         self._keys: dict[int, tuple[Allocation, tuple[int, float]]] = {}
         self._swept = False  # a first, coarse decompose pass has run
+        self._short = False  # a short run (SHORT_RUN): decompose has all the time
 
     def _decompose(self) -> Decompose:
-        """The first decompose of a solve starts with a coarse pass; later ones do not."""
+        """The first decompose of a solve starts with a coarse pass (and, in a short run, a
+        middle one); later ones do not."""
         first, self._swept = not self._swept, True
-        return Decompose(coarse=first)
+        return Decompose(coarse=first, short=self._short)
 
     def label(self) -> str:
         return f"portfolio({'>'.join(self.chain)})" if self.chain else "portfolio"
@@ -134,6 +136,7 @@ class Portfolio:
         if best is not None and ctx.deadline.remaining() < SHORT_RUN:
             # too short for LNS and the exact model: one decompose sweep gets all of it
             # (a restart would re-solve, first, the cohorts already at their optimum)
+            self._short = True
             return self._search(index, best, ctx)
         if best is not None and self.exact_first:
             # decided with the bound module left out: the exact model runs whatever is
