@@ -372,3 +372,38 @@ def test_only_a_short_run_refines_with_the_middle_shortlist(
     middles.clear()
     _spied_season(monkeypatch, workers=1)  # 3 s, the short-run limit scaled down
     assert middles and all(m is None for m in middles)
+
+
+def test_the_fixed_days_before_the_joint_model_keep_the_plain_decompose(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With windows and no joint model, a short fixed-days search is the answer and
+    refines with the middle shortlist; when the joint model follows (2 workers, its time
+    limit scaled down) the fixed-days search does not."""
+    from icld_match.strategies import decompose, portfolio
+
+    middles: list[int | None] = []
+    improve = decompose.improve_by_cohort
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        middles.append(kwargs.get("middle"))
+        return improve(*args, **kwargs)
+
+    monkeypatch.setattr(decompose, "improve_by_cohort", spy)
+    generate = pytest.importorskip("benchmarks.generate").generate
+    problem = generate("season-full", seed=1)
+    solve(problem, workers=1, time_limit=1)
+    assert middles[:1] == [decompose.MIDDLE_SHORTLIST]
+    middles.clear()
+    monkeypatch.setattr(portfolio, "WINDOWS_EXACT_MIN_TIME_MANY", 1.0)
+    joint: list[bool] = []
+    exact_run = portfolio.Exact.run
+
+    def spied(self: Any, index: ProblemIndex, *args: Any) -> Any:
+        joint.append(index.has_windows)  # the joint model chooses the days
+        return exact_run(self, index, *args)
+
+    monkeypatch.setattr(portfolio.Exact, "run", spied)
+    solve(problem, workers=2, time_limit=3)
+    assert any(joint)
+    assert middles and all(m is None for m in middles)

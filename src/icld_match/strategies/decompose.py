@@ -65,8 +65,9 @@ COARSE_SHORTLIST = 5
 #: three times as long as at 5, so a 1 s run refined few cohorts after the coarse pass.
 #: Measured at 1 s, 1 worker (three runs each, 2026-11-29): ``season`` 98.50 / 99.13 /
 #: 98.90-99.25 % of the best known against 98.41-98.52 / 98.50-98.97 / 98.87-98.97 %.
-#: Not in longer runs: at 10 s, 2 workers, ``season-full`` lost 0.4 points (the joint
-#: exact model starts from the fixed-days plan after 3 s).
+#: Not in longer runs, nor in the 3 s of fixed-days search before the joint model of
+#: windows (``season-full`` at 10 s, 2 workers, two runs: 97.54-97.81 / 99.74-99.75 /
+#: 98.93-98.96 % against 98.23-98.72 / 99.91 / 98.99 %).
 MIDDLE_SHORTLIST = 8
 #: Longest time one block's model may take; most are proven optimal far sooner.
 BLOCK_TIME_LIMIT = 2.0

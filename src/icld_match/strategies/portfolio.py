@@ -66,10 +66,14 @@ class Portfolio:
 
     name = "portfolio"
 
-    def __init__(self, *, exact_first: bool = False) -> None:
+    def __init__(self, *, exact_first: bool = False, final: bool = True) -> None:
         #: Does the exact model get the time after a short decompose (EXACT_FIRST_SHARE)?
         #: Decided once, before the construction, with the bound module's reservation.
         self.exact_first = exact_first
+        #: Is this portfolio's plan the answer? Not when the joint model of windows
+        #: follows from it: a short run then keeps the plain decompose (see
+        #: MIDDLE_SHORTLIST: its middle stage cost season-full up to 1.2 points there).
+        self.final = final
         self.chain: list[str] = []
         #: The exact model's last outcome on this problem (bound, proof), if it ran.
         self.exact: Outcome | None = None
@@ -136,7 +140,7 @@ class Portfolio:
         if best is not None and ctx.deadline.remaining() < SHORT_RUN:
             # too short for LNS and the exact model: one decompose sweep gets all of it
             # (a restart would re-solve, first, the cohorts already at their optimum)
-            self._short = True
+            self._short = self.final
             return self._search(index, best, ctx)
         if best is not None and self.exact_first:
             # decided with the bound module left out: the exact model runs whatever is
@@ -395,14 +399,16 @@ def _run_strategy(
     ctx: Context,
     *,
     exact_first: bool = False,
+    final: bool = True,
 ) -> tuple[Allocation | None, str, Outcome | None]:
     """The plan of the named strategy, its label, and the exact model's outcome if it ran
-    (``exact_first``: the portfolio hands most of the time to the exact model)."""
+    (``exact_first``: the portfolio hands most of the time to the exact model; ``final``:
+    its plan is the answer, no joint model of windows follows)."""
     name = ctx.options.strategy
     if index.has_windows:
         return _run_windows(index, incumbent, ctx)
     if name == "auto":
-        portfolio = Portfolio(exact_first=exact_first)
+        portfolio = Portfolio(exact_first=exact_first, final=final)
         plan = portfolio.run(index, incumbent, ctx)
         return plan, portfolio.label(), portfolio.exact
     if name == "exact":
@@ -457,7 +463,7 @@ def _run_windows(
     joint = share is not None
     fixed = ProblemIndex.build(fixed_days(index))
     ctx.deadline = whole.share(1.0 if share is None else share)
-    first, label, _ = _run_strategy(fixed, None, ctx)
+    first, label, _ = _run_strategy(fixed, None, ctx, final=not joint)
     ctx.deadline = whole
     first = valid_for(index.problem, first, ctx.options.allow_unplaced)
     hint = incumbent if incumbent is not None else first
