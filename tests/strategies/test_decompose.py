@@ -20,6 +20,7 @@ from icld_match import Allocation, Problem, Status, check, solve
 from icld_match.engine.clock import Deadline
 from icld_match.index.problem_index import ProblemIndex
 from icld_match.io.json_files import load_problem
+from icld_match.strategies import decompose
 from icld_match.strategies.decompose import (
     BlockRunner,
     CohortSweep,
@@ -292,31 +293,37 @@ def test_a_coarse_first_pass_is_valid_never_worse_and_deterministic(pair: Plante
         ]
 
 
+@pytest.mark.parametrize(
+    ("factor", "middle", "stages"),
+    [
+        (1e9, 3, [(2, True), (3, False), (14, False)]),
+        (1e9, None, [(2, True)]),
+        (decompose.MIDDLE_TIME_FACTOR, 3, [(2, True)]),  # a minute left: no middle stage
+    ],
+)
 def test_a_short_run_sweeps_coarse_once_then_middle_then_full(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, factor: float, middle: int | None, stages: list[Any]
 ) -> None:
     """The sweeps, in order, with the shortlist they solve blocks with: the coarse one
-    once over the cohorts, the middle one until no cohort gains, then the full one;
-    without ``middle`` the full one follows the coarse pass."""
+    once over the cohorts, the middle one until no cohort gains when little time is left
+    (``factor`` x the coarse pass: scaled up to make a minute little), then the full one;
+    without ``middle``, or with time for a full pass, the full one follows the coarse."""
     problem = two_cohorts_one_host(max_teams=2)
     index = ProblemIndex.build(problem)
     start = greedy_allocation(index)
     assert start is not None
+    runs: list[tuple[int, bool]] = []
     sweep_blocks = BlockRunner.run
-    for middle, stages in ((3, [(2, True), (3, False), (14, False)]), (None, [(2, True)])):
-        runs: list[tuple[int, bool]] = []
 
-        def spy(
-            runner: BlockRunner, blocks: Any, *, once: bool = False, runs: Any = runs
-        ) -> bool | None:
-            runs.append((runner.sweep.keep, once))
-            return sweep_blocks(runner, blocks, once=once)
+    def spy(runner: BlockRunner, blocks: Any, *, once: bool = False) -> bool | None:
+        runs.append((runner.sweep.keep, once))
+        return sweep_blocks(runner, blocks, once=once)
 
-        monkeypatch.setattr(BlockRunner, "run", spy)
-        deadline = time.perf_counter() + 60
-        improve_by_cohort(index, start, deadline=deadline, coarse=2, middle=middle)
-        assert runs[: len(stages)] == stages
-        assert all(keep == 14 and not once for keep, once in runs[len(stages) :])
+    monkeypatch.setattr(BlockRunner, "run", spy)
+    monkeypatch.setattr(decompose, "MIDDLE_TIME_FACTOR", factor)
+    improve_by_cohort(index, start, deadline=time.perf_counter() + 60, coarse=2, middle=middle)
+    assert runs[: len(stages)] == stages
+    assert all(keep == 14 and not once for keep, once in runs[len(stages) :])
 
 
 def priced(problem: Problem, season: float | None, budget_b: float | None = None) -> Problem:

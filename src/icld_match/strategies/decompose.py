@@ -69,6 +69,13 @@ COARSE_SHORTLIST = 5
 #: windows (``season-full`` at 10 s, 2 workers, two runs: 97.54-97.81 / 99.74-99.75 /
 #: 98.93-98.96 % against 98.23-98.72 / 99.91 / 98.99 %).
 MIDDLE_SHORTLIST = 8
+#: ... and only when less time is left after the coarse pass than this many times what
+#: it took: a full pass takes about 3x as long (a block at 14 hosts took 2.97x as long
+#: as at 5 on season-s0), so then not even two thirds of one fit. On ``season``, 1
+#: worker: at 1 s 0.0-0.3 s are left after a 0.5-0.6 s coarse pass; at 3 s 1.5-2.0 s
+#: after 0.24-0.5 s, and there the middle stage cost 0.1-0.14 points (98.78 /
+#: 99.14-99.20 / 99.26 % against 98.92 / 99.14-99.27 / 99.32-99.37 %, two runs each).
+MIDDLE_TIME_FACTOR = 2.0
 #: Longest time one block's model may take; most are proven optimal far sooner.
 BLOCK_TIME_LIMIT = 2.0
 
@@ -509,7 +516,8 @@ def improve_by_cohort(
 
     ``coarse`` (hosts per participant) runs one quick pass over the single cohorts with
     that shortlist first (see COARSE_SHORTLIST); ``middle`` then re-solves them with that
-    shortlist until none gains (see MIDDLE_SHORTLIST).
+    shortlist until none gains, when little time is left for a full pass (see
+    MIDDLE_TIME_FACTOR; this choice depends on the clock).
 
     ``plan`` must be valid; the answer is valid and at least as good. ``deadline`` is a
     :class:`Deadline` (or a ``time.perf_counter()`` value). ``threads`` blocks are solved
@@ -528,8 +536,10 @@ def improve_by_cohort(
         sweeper = BlockRunner(sweep, pool, clock, threads, on_improvement)
         if coarse is not None and coarse < keep:
             sweep.keep = coarse
+            started = time.perf_counter()
             sweeper.run(singles, once=True)
-            if middle is not None and coarse < middle < keep:
+            short = clock.remaining() < MIDDLE_TIME_FACTOR * (time.perf_counter() - started)
+            if middle is not None and coarse < middle < keep and short:
                 sweep.keep = middle
                 sweeper.run(singles)
             sweep.keep = keep
