@@ -130,6 +130,22 @@ def tiny_problem(**overrides: Any) -> Problem:
     return Problem.model_validate(problem_data(**overrides))
 
 
+def far_or_near(*extra_hosts: dict[str, Any]) -> Problem:
+    """Cohort C1 based in Stockholm, P1-P4 all on theme 'a' (one team of two to four):
+    H1 in Malmö fits 1.0, H2 in Stockholm 0.9, then ``extra_hosts``. A member's share of
+    a team's trip to Malmö costs more than the 0.1 of fit it adds."""
+    stockholm = {"lat": 59.33, "lon": 18.07}
+    return tiny_problem(
+        cohorts=[cohort(base={"name": "Stockholm", **stockholm})],
+        participants=[participant(f"P{i}", themes={"a": 1.0}) for i in range(1, 5)],
+        hosts=[
+            host("H1", themes={"a": 1.0}, location={"lat": 55.6, "lon": 13.0}),
+            host("H2", themes={"a": 0.9}, location=stockholm),
+            *extra_hosts,
+        ],
+    )
+
+
 # --------------------------------------------------------------------------------------
 # Allocation builders
 # --------------------------------------------------------------------------------------

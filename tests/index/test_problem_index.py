@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import cohort, host, participant, tiny_problem
+from conftest import far_or_near, participant, tiny_problem
 
 from icld_match.analysis.check import thematic_fit
 from icld_match.index.problem_index import ProblemIndex
@@ -66,16 +66,7 @@ def test_a_shortlist_ranks_hosts_with_a_teams_trip_shared_by_its_members() -> No
     """H1 fits a little better but lies in Malmö; H2 is in Stockholm, the cohort's base.
     A team of two to four (three on average) at H1 costs each member a third of its trip,
     more than the fit it adds: one host each, that is H2 (by fit alone it was H1)."""
-    stockholm = {"lat": 59.33, "lon": 18.07}
-    problem = tiny_problem(
-        cohorts=[cohort(base={"name": "Stockholm", **stockholm})],
-        participants=[participant(f"P{i}", themes={"a": 1.0}) for i in range(1, 5)],
-        hosts=[
-            host("H1", themes={"a": 1.0}, location={"lat": 55.6, "lon": 13.0}),
-            host("H2", themes={"a": 0.9}, location=stockholm),
-        ],
-    )
-    index = ProblemIndex.build(problem)
+    index = ProblemIndex.build(far_or_near())
     trip = -index.team_value[0]  # per team, weighted
     assert trip[0] > 3 * (index.fit[0, 0] - index.fit[0, 1]) > 0
     assert index.team_share[:, 0] == pytest.approx(-trip[0] / 3)

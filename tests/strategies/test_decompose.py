@@ -11,7 +11,7 @@ from typing import Any
 
 import exhaustive
 import pytest
-from conftest import cohort, examples, host, participant, tiny_problem
+from conftest import examples, far_or_near, host
 from generators import feasible_problems, hidden_teams, planted, problems
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
@@ -411,16 +411,7 @@ def test_a_block_keeps_the_hosts_best_with_a_teams_trip_counted() -> None:
     """One host per member (and the team's own, H3): H1 fits a little better but lies in
     Malmö, H2 in Stockholm, the cohort's base; a member's share of a trip to Malmö costs
     more than the fit it adds, so the block keeps H2 (by fit alone it kept H1)."""
-    stockholm = {"lat": 59.33, "lon": 18.07}
-    problem = tiny_problem(
-        cohorts=[cohort(base={"name": "Stockholm", **stockholm})],
-        participants=[participant(f"P{i}", themes={"a": 1.0}) for i in range(1, 5)],
-        hosts=[
-            host("H1", themes={"a": 1.0}, location={"lat": 55.6, "lon": 13.0}),
-            host("H2", themes={"a": 0.9}, location=stockholm),
-            host("H3", themes={"a": 0.2}, location=stockholm),
-        ],
-    )
+    problem = far_or_near(host("H3", themes={"a": 0.2}, location={"lat": 59.33, "lon": 18.07}))
     start = plan(problem, [("C1", "H3", ["P1", "P2", "P3", "P4"])])
     sweep = CohortSweep(ProblemIndex.build(problem), start, seed=0, keep=1)
     assert sorted(h.id for h in sweep.block_problem([0]).hosts) == ["H2", "H3"]

@@ -351,11 +351,8 @@ def test_the_bound_module_keeps_only_its_setup_where_its_lp_cannot_pay() -> None
     assert kept(10_000, 10.0) is None  # not even the setup: the search keeps it all
 
 
-def test_only_a_short_run_refines_with_the_middle_shortlist(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """At 1 s decompose has all the time: after its coarse pass it refines every cohort
-    with the middle shortlist. In a longer run (LNS and the exact model follow) it does not."""
+def middle_shortlists(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """The ``middle`` shortlist of each decompose sweep of the solves that follow."""
     from icld_match.strategies import decompose
 
     middles: list[int | None] = []
@@ -366,6 +363,17 @@ def test_only_a_short_run_refines_with_the_middle_shortlist(
         return improve(*args, **kwargs)
 
     monkeypatch.setattr(decompose, "improve_by_cohort", spy)
+    return middles
+
+
+def test_only_a_short_run_refines_with_the_middle_shortlist(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At 1 s decompose has all the time: after its coarse pass it refines every cohort
+    with the middle shortlist. In a longer run (LNS and the exact model follow) it does not."""
+    from icld_match.strategies import decompose
+
+    middles = middle_shortlists(monkeypatch)
     generate = pytest.importorskip("benchmarks.generate").generate
     solve(generate("season", seed=1), workers=1, time_limit=1)
     assert middles[:1] == [decompose.MIDDLE_SHORTLIST]
@@ -382,14 +390,7 @@ def test_the_fixed_days_before_the_joint_model_keep_the_plain_decompose(
     limit scaled down) the fixed-days search does not."""
     from icld_match.strategies import decompose, portfolio
 
-    middles: list[int | None] = []
-    improve = decompose.improve_by_cohort
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        middles.append(kwargs.get("middle"))
-        return improve(*args, **kwargs)
-
-    monkeypatch.setattr(decompose, "improve_by_cohort", spy)
+    middles = middle_shortlists(monkeypatch)
     generate = pytest.importorskip("benchmarks.generate").generate
     problem = generate("season-full", seed=1)
     solve(problem, workers=1, time_limit=1)
