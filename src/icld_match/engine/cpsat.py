@@ -435,11 +435,11 @@ class VisitsModel:
     """The visits-only model of one problem, built once and solved for many team sets.
 
     Why: the portfolio plans visits for every plan it accepts; building the model took
-    about 50 of the 45-70 ms each call cost on ``season-full`` (1,250-1,560 options),
-    three times in a 1 s run. The teams enter only through parameters: a literal per
-    (cohort, host, day) of a visit option (a team of the cohort is there) and each
-    cohort's teams' travel spend, all fixed to 0 in the built model and set per solve in
-    a copy of it.
+    about 50 ms of the 43-75 ms each call cost on ``season-full`` (1,250-1,560 options),
+    three times in a 1 s run; a call now takes 18-24 ms. The teams enter only through
+    parameters: a literal per (cohort, host, day) of a visit option (a team of the cohort
+    is there) and each cohort's teams' travel spend, all fixed to 0 in the built model
+    and set per solve in a copy of it.
     """
 
     ctx: ModelContext
@@ -460,6 +460,8 @@ class VisitsModel:
 
     @classmethod
     def build(cls, index: ProblemIndex) -> VisitsModel:
+        """The model with its parameters: every visit option's (cohort, host, day) and
+        every cohort's spend, the rules reading them as the given teams."""
         model = cp_model.CpModel()
         triples = {
             (c, option.host, option.day)

@@ -53,7 +53,8 @@ from .exact import solve_block
 IntArray = npt.NDArray[np.int64]
 GroupT = TypeVar("GroupT", KeepTogether, KeepApart)
 
-#: Hosts each participant keeps in a block's model (best fit and wishes, plus their host).
+#: Hosts each participant keeps in a block's model (best by their value there with their
+#: share of a team's trip, ``ProblemIndex.team_share``), plus their current host.
 BLOCK_SHORTLIST = 14
 #: Hosts per participant in a first, coarse sweep over single cohorts: about twice as
 #: fast per cohort (season, seed 0, 1 worker: 1.6-2.2 s against 4.1-4.3 s a sweep) for
