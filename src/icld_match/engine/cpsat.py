@@ -411,16 +411,6 @@ _TEAM_RULES = frozenset(
 )
 
 
-def _team_travel(index: ProblemIndex, teams: list[Team]) -> dict[int, int]:
-    """Cohort -> whole öre the given teams' trips cost (what the budgets have spent)."""
-    spent: dict[int, int] = {}
-    for t in teams:
-        if t.cohort in index.cohort_pos and t.host in index.host_pos:
-            c = index.cohort_pos[t.cohort]
-            spent[c] = spent.get(c, 0) + int(index.travel_units[c, index.host_pos[t.host]])
-    return spent
-
-
 def run_visits(index: ProblemIndex, teams: list[Team], *, deadline: Deadline) -> Outcome:
     """The best study visits given the teams: a small model of the visits alone.
 
@@ -500,7 +490,8 @@ class VisitsModel:
                     i = self.present.get((c, h, day))
                     if i is not None:
                         variables[i].domain[0] = variables[i].domain[1] = 1
-        for c, spend in _team_travel(index, teams).items():
+        trips = ((t.cohort, t.host) for t in teams)  # what the budgets have spent
+        for c, spend in index.spent_per_cohort(trips, index.travel_units).items():
             domain = variables[self.spent[c]].domain
             domain[0] = domain[1] = spend
         solver = cp_model.CpSolver()

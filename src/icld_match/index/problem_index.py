@@ -542,6 +542,17 @@ class ProblemIndex:
     def members(self, cohort: int) -> IntArray:
         return np.flatnonzero(self.cohort_of == cohort)
 
+    def spent_per_cohort(self, trips: Iterable[tuple[str, str]], units: IntArray) -> dict[int, int]:
+        """Cohort position -> öre the (cohort id, host id) trips cost by ``units`` (cohort x
+        host: ``travel_units`` for teams, ``visit_travel_units`` for study visits); trips
+        naming an unknown cohort or host are skipped."""
+        spent: dict[int, int] = {}
+        for cohort, host in trips:
+            c, h = self.cohort_pos.get(cohort), self.host_pos.get(host)
+            if c is not None and h is not None:
+                spent[c] = spent.get(c, 0) + int(units[c, h])
+        return spent
+
     def participant_rows(self, ids: Iterable[str]) -> list[int]:
         return [self.participant_pos[i] for i in ids]
 

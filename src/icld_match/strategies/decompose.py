@@ -213,12 +213,8 @@ def _without_visits(cohort: Cohort, spent: int) -> Cohort:
 
 def visit_spending(index: ProblemIndex, plan: Allocation) -> dict[int, int]:
     """Cohort -> what the plan's study visits' trips cost it (öre)."""
-    spent: dict[int, int] = defaultdict(int)
-    for visit in plan.visits:
-        c, h = index.cohort_pos.get(visit.cohort), index.host_pos.get(visit.host)
-        if c is not None and h is not None:
-            spent[c] += int(index.visit_travel_units[c, h])
-    return spent
+    trips = ((visit.cohort, visit.host) for visit in plan.visits)
+    return index.spent_per_cohort(trips, index.visit_travel_units)
 
 
 def _kept_hosts(

@@ -290,7 +290,9 @@ FINISH_SHARE = 0.1
 def finish_time(index: ProblemIndex) -> float:
     """Seconds kept after the search for the answer and, with study visits, for planning
     the final plan's visits: on ``season-full`` that model took 19 ms with 520 (host,
-    day) options and 41 ms with 1,560."""
+    day) options and 41 ms with 1,560 when it was built for each plan; built once
+    (``VisitsModel``) a plan takes 18-24 ms, and the final plan usually keeps the visits
+    it has (a 5 ms check), so this is now an upper bound, kept as measured."""
     answer = ANSWER_TIME_PER_PERSON * index.n_participants
     if not needs_visits(index):
         return answer
