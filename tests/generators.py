@@ -7,6 +7,7 @@ Problems are kept tiny (<= 8 participants, <= 4 hosts) so the exhaustive optimum
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,6 +24,9 @@ COUNTRIES = ["Kenya", "Serbia", "Indonesia"]
 ORGANISATIONS = [None, None, "City A", "City B"]
 STARTS = [date(2026, 5, 4), date(2026, 5, 5), date(2026, 9, 7)]
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+Pick = Callable[[Any, st.SearchStrategy[Any]], Any]
 
 
 @st.composite
@@ -44,100 +48,18 @@ def problems(
     def pick(plain_value: Any, strategy: st.SearchStrategy[Any]) -> Any:
         return plain_value if plain else draw(strategy)
 
-    cohorts = []
-    for c in range(n_cohorts):
-        start = draw(st.sampled_from(STARTS))
-        low = draw(st.sampled_from([1, 2, 2, 3]))
-        high = draw(st.integers(low, 4))
-        cohorts.append(
-            {
-                "id": f"C{c}",
-                "name": f"Cohort {c}",
-                "internship": {"start": start, "end": start + timedelta(days=1)},
-                "team_size": {"min": low, "max": high},
-            }
-        )
-
+    cohorts = [_random_cohort(draw, c) for c in range(n_cohorts)]
     n_hosts = draw(st.integers(1 if not plain else min(2, max_hosts), max_hosts))
     host_ids = [f"H{h}" for h in range(n_hosts)]
-    hosts = []
-    for hid in host_ids:
-        hosts.append(
-            {
-                "id": hid,
-                "name": f"Host {hid}",
-                "municipality": hid,
-                "themes": draw(
-                    st.dictionaries(
-                        st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=3
-                    )
-                ),
-                "languages": pick(
-                    ["en"], st.sampled_from([["en"], ["en"], ["en", "fr"], ["sw", "en"], ["fr"]])
-                ),
-                "accessibility": pick([], st.sampled_from([[], ["step-free"], ["step-free"]])),
-                "capacity": {
-                    "max_teams": draw(st.integers(1, 2)),
-                    "max_participants": draw(st.integers(2, 6)),
-                },
-                "available": pick(
-                    None,
-                    st.sampled_from(
-                        [
-                            None,
-                            None,
-                            [{"start": date(2026, 5, 1), "end": date(2026, 5, 31)}],
-                            [{"start": date(2026, 9, 1), "end": date(2026, 9, 30)}],
-                        ]
-                    ),
-                ),
-                "season_max_teams": pick(None, st.sampled_from([None, None, 1, 2])),
-                "closed_weekdays": pick([], st.sampled_from([[], [], ["sat", "sun"], ["tue"]])),
-                "blackout": pick(
-                    [], st.sampled_from([[], [], [{"start": STARTS[1], "end": STARTS[1]}]])
-                ),
-            }
-        )
-
+    hosts = [_random_host(draw, pick, hid) for hid in host_ids]
     n_participants = draw(st.integers(min(2 * n_cohorts, max_participants), max_participants))
     # every cohort gets at least one member
     cohort_of = [f"C{i % n_cohorts}" for i in range(n_participants)]
-    participants = []
-    for i in range(n_participants):
-        wishes = draw(st.lists(st.sampled_from(host_ids), max_size=2, unique=True))
-        free = [h for h in host_ids if h not in wishes]
-        blocked = [draw(st.sampled_from(free))] if free and pick(1, st.integers(0, 2)) == 0 else []
-        participants.append(
-            {
-                "id": f"P{i}",
-                "name": f"Person {i}",
-                "cohort": cohort_of[i],
-                "country": draw(st.sampled_from(COUNTRIES)),
-                "organisation": draw(st.sampled_from(ORGANISATIONS)),
-                "languages": pick(["en"], st.sampled_from([["en"]] * 6 + [["en", "fr"], ["sw"]])),
-                "themes": draw(
-                    st.dictionaries(
-                        st.sampled_from(THEMES), st.sampled_from([0.5, 1.0]), max_size=2
-                    )
-                ),
-                "access_needs": pick([], st.sampled_from([[], [], ["step-free"]])),
-                "wishes": wishes,
-                "blocked_hosts": blocked,
-            }
-        )
-
-    ids = [p["id"] for p in participants]
+    participants = [
+        _random_participant(draw, pick, i, cohort_of[i], host_ids) for i in range(n_participants)
+    ]
     data: dict[str, Any] = {"cohorts": cohorts, "participants": participants, "hosts": hosts}
-    if not plain and draw(st.booleans()):
-        pid = draw(st.sampled_from(ids))
-        data["pins"] = [{"participant": pid, "host": draw(st.sampled_from(host_ids))}]
-    if n_participants >= 2 and draw(st.booleans()):
-        a, b = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))
-        if cohort_of[ids.index(a)] == cohort_of[ids.index(b)]:
-            data["keep_together"] = [{"members": [a, b]}]
-    if n_participants >= 2 and draw(st.booleans()):
-        pair = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))
-        data["keep_apart"] = [{"members": pair}]
+    data.update(_random_groups(draw, plain, cohort_of, [p["id"] for p in participants], host_ids))
     data["rules"] = {
         "mixed_countries": draw(st.sampled_from(["off", "soft", "soft", "hard"])),
         "organisation": draw(st.sampled_from(["apart", "together", "neutral"])),
@@ -157,6 +79,90 @@ def problems(
             data["rules"]["objective"] = draw(st.sampled_from(["sum", "sum", "lexicographic"]))
         _tie_wishes(draw, data["participants"])
     return Problem.model_validate(data)
+
+
+def _random_cohort(draw: st.DrawFn, c: int) -> dict[str, Any]:
+    start = draw(st.sampled_from(STARTS))
+    low = draw(st.sampled_from([1, 2, 2, 3]))
+    high = draw(st.integers(low, 4))
+    return {
+        "id": f"C{c}",
+        "name": f"Cohort {c}",
+        "internship": {"start": start, "end": start + timedelta(days=1)},
+        "team_size": {"min": low, "max": high},
+    }
+
+
+#: Host calendars a non-plain problem draws from: open always, in May or in September.
+_AVAILABLE = [
+    None,
+    None,
+    [{"start": date(2026, 5, 1), "end": date(2026, 5, 31)}],
+    [{"start": date(2026, 9, 1), "end": date(2026, 9, 30)}],
+]
+
+
+def _random_host(draw: st.DrawFn, pick: Pick, hid: str) -> dict[str, Any]:
+    return {
+        "id": hid,
+        "name": f"Host {hid}",
+        "municipality": hid,
+        "themes": draw(
+            st.dictionaries(st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=3)
+        ),
+        "languages": pick(
+            ["en"], st.sampled_from([["en"], ["en"], ["en", "fr"], ["sw", "en"], ["fr"]])
+        ),
+        "accessibility": pick([], st.sampled_from([[], ["step-free"], ["step-free"]])),
+        "capacity": {
+            "max_teams": draw(st.integers(1, 2)),
+            "max_participants": draw(st.integers(2, 6)),
+        },
+        "available": pick(None, st.sampled_from(_AVAILABLE)),
+        "season_max_teams": pick(None, st.sampled_from([None, None, 1, 2])),
+        "closed_weekdays": pick([], st.sampled_from([[], [], ["sat", "sun"], ["tue"]])),
+        "blackout": pick([], st.sampled_from([[], [], [{"start": STARTS[1], "end": STARTS[1]}]])),
+    }
+
+
+def _random_participant(
+    draw: st.DrawFn, pick: Pick, i: int, cohort: str, host_ids: list[str]
+) -> dict[str, Any]:
+    wishes = draw(st.lists(st.sampled_from(host_ids), max_size=2, unique=True))
+    free = [h for h in host_ids if h not in wishes]
+    blocked = [draw(st.sampled_from(free))] if free and pick(1, st.integers(0, 2)) == 0 else []
+    return {
+        "id": f"P{i}",
+        "name": f"Person {i}",
+        "cohort": cohort,
+        "country": draw(st.sampled_from(COUNTRIES)),
+        "organisation": draw(st.sampled_from(ORGANISATIONS)),
+        "languages": pick(["en"], st.sampled_from([["en"]] * 6 + [["en", "fr"], ["sw"]])),
+        "themes": draw(
+            st.dictionaries(st.sampled_from(THEMES), st.sampled_from([0.5, 1.0]), max_size=2)
+        ),
+        "access_needs": pick([], st.sampled_from([[], [], ["step-free"]])),
+        "wishes": wishes,
+        "blocked_hosts": blocked,
+    }
+
+
+def _random_groups(
+    draw: st.DrawFn, plain: bool, cohort_of: list[str], ids: list[str], host_ids: list[str]
+) -> dict[str, Any]:
+    """A pin (not in plain problems), a keep-together pair of one cohort, a keep-apart pair."""
+    groups: dict[str, Any] = {}
+    if not plain and draw(st.booleans()):
+        pid = draw(st.sampled_from(ids))
+        groups["pins"] = [{"participant": pid, "host": draw(st.sampled_from(host_ids))}]
+    if len(ids) >= 2 and draw(st.booleans()):
+        a, b = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))
+        if cohort_of[ids.index(a)] == cohort_of[ids.index(b)]:
+            groups["keep_together"] = [{"members": [a, b]}]
+    if len(ids) >= 2 and draw(st.booleans()):
+        pair = draw(st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True))
+        groups["keep_apart"] = [{"members": pair}]
+    return groups
 
 
 def _tie_wishes(draw: st.DrawFn, participants: list[dict[str, Any]]) -> None:
@@ -383,15 +389,7 @@ def planted(
     data: dict[str, Any] = {"cohorts": cohorts, "participants": participants, "hosts": hosts}
     data.update(_planted_groups(draw, plan, host_of))
     data["rules"] = _planted_rules(draw, plan, participants)
-    data["weights"] = {
-        name: draw(st.sampled_from([0.0, 0.3, 1.0, 1.0]))
-        for name in ("thematic_fit", "country_mix", "organisation", "wishes", "host_spread")
-    }
-    if draw(st.integers(0, 5)) == 0:
-        p = draw(st.sampled_from(participants))
-        data["affinities"] = [
-            {"participant": p["id"], "host": draw(st.sampled_from(host_ids)), "value": 0.9}
-        ]
+    data.update(_planted_weights(draw, participants, host_ids))
     if not core_only and _season_fields(draw, data, host_of):
         _season_rules(draw, data, plan)
     for h in hosts:  # closures drawn last
@@ -404,6 +402,24 @@ def planted(
     if fairness:
         problem = _with_fairness(draw, problem, plan)
     return problem, plan
+
+
+def _planted_weights(
+    draw: st.DrawFn, participants: list[dict[str, Any]], host_ids: list[str]
+) -> dict[str, Any]:
+    """The weights (mostly on), and sometimes one affinity."""
+    drawn: dict[str, Any] = {
+        "weights": {
+            name: draw(st.sampled_from([0.0, 0.3, 1.0, 1.0]))
+            for name in ("thematic_fit", "country_mix", "organisation", "wishes", "host_spread")
+        }
+    }
+    if draw(st.integers(0, 5)) == 0:
+        p = draw(st.sampled_from(participants))
+        drawn["affinities"] = [
+            {"participant": p["id"], "host": draw(st.sampled_from(host_ids)), "value": 0.9}
+        ]
+    return drawn
 
 
 def _with_fairness(
@@ -655,37 +671,7 @@ def planted_windows(
             plan.append((cid, draw(st.sampled_from(host_ids)), members, start))
             n += size
     length_of = {c["id"]: c["internship_days"] for c in cohorts}
-    hosts = []
-    for hid in host_ids:
-        load: dict[date, list[int]] = {}
-        for cid, h, members, start in plan:
-            if h == hid:
-                for k in range(length_of[cid]):
-                    cell = load.setdefault(start + timedelta(k), [0, 0])
-                    cell[0] += 1
-                    cell[1] += len(members)
-        free_weekdays = [w for i, w in enumerate(WEEKDAYS) if i not in {d.weekday() for d in load}]
-        hosts.append(
-            {
-                "id": hid,
-                "name": f"Host {hid}",
-                "municipality": hid,
-                "themes": draw(
-                    st.dictionaries(
-                        st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=2
-                    )
-                ),
-                "languages": ["en"],
-                "capacity": {
-                    "max_teams": max((t for t, _ in load.values()), default=0)
-                    + draw(st.sampled_from([0, 0, 1])),
-                    "max_participants": max((p for _, p in load.values()), default=0)
-                    + draw(st.sampled_from([0, 1])),
-                },
-                "available": draw(st.sampled_from([None, _day_ranges(set(load))])),
-                "closed_weekdays": draw(st.sampled_from([[], free_weekdays[:3]])),
-            }
-        )
+    hosts = [_dated_host(draw, hid, _daily_load(hid, plan, length_of)) for hid in host_ids]
     participants = [
         {
             "id": m,
@@ -708,6 +694,43 @@ def planted_windows(
         "rules": {"internship_dates": policy},
     }
     return Problem.model_validate(data), plan
+
+
+def _daily_load(
+    hid: str, plan: list[tuple[str, str, list[str], date]], length_of: dict[str, int]
+) -> dict[date, list[int]]:
+    """[teams, people] the hidden plan puts at host ``hid`` on each day."""
+    load: dict[date, list[int]] = {}
+    for cid, h, members, start in plan:
+        if h == hid:
+            for k in range(length_of[cid]):
+                cell = load.setdefault(start + timedelta(k), [0, 0])
+                cell[0] += 1
+                cell[1] += len(members)
+    return load
+
+
+def _dated_host(draw: st.DrawFn, hid: str, load: dict[date, list[int]]) -> dict[str, Any]:
+    """A host whose capacity is the hidden per-day load (or one more) and whose calendar
+    is open on the hidden days."""
+    free_weekdays = [w for i, w in enumerate(WEEKDAYS) if i not in {d.weekday() for d in load}]
+    return {
+        "id": hid,
+        "name": f"Host {hid}",
+        "municipality": hid,
+        "themes": draw(
+            st.dictionaries(st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=2)
+        ),
+        "languages": ["en"],
+        "capacity": {
+            "max_teams": max((t for t, _ in load.values()), default=0)
+            + draw(st.sampled_from([0, 0, 1])),
+            "max_participants": max((p for _, p in load.values()), default=0)
+            + draw(st.sampled_from([0, 1])),
+        },
+        "available": draw(st.sampled_from([None, _day_ranges(set(load))])),
+        "closed_weekdays": draw(st.sampled_from([[], free_weekdays[:3]])),
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -740,9 +763,6 @@ def planted_visits(
     problem, plan = draw(planted(max_participants, max_hosts, max_cohorts))
     data = problem.model_dump()
     hosts = {h["id"]: h for h in data["hosts"]}
-    size = {
-        c["id"]: sum(p["cohort"] == c["id"] for p in data["participants"]) for c in data["cohorts"]
-    }
     hidden: list[tuple[str, str, str, date]] = []
     for c in data["cohorts"]:
         first, last = c["internship"]["start"], c["internship"]["end"]
@@ -764,30 +784,43 @@ def planted_visits(
             c["study_visits"].append(visit)
             hidden.append((c["id"], visit["id"], host["id"], day))
     for hid, host in hosts.items():
-        mine = [v for v in hidden if v[2] == hid]
-        if not mine:
-            if draw(st.integers(0, 2)) == 0 and hidden:  # a decoy, too small for a cohort
-                smallest = min(size[c] for c, *_ in hidden)
-                host["group_visits"] = {"capacity": smallest - 1, "themes": {"waste": 1.0}}
-            continue
-        load = Counter(v[3] for v in mine)
-        team_there = {cid for cid, h, _ in plan if h == hid}
-        together = any(v[0] in team_there and data_day_in(data, v[0], v[3]) for v in mine)
-        host["group_visits"] = {
-            "capacity": max(size[v[0]] for v in mine) + draw(st.integers(0, 1)),
-            "themes": {draw(st.sampled_from(THEMES)): draw(st.sampled_from([0.3, 1.0]))},
-            "max_per_day": max(load.values()) + draw(st.sampled_from([0, 0, 1])),
-            "with_teams": together or draw(st.booleans()),
-            "days": None
-            if draw(st.booleans())
-            else [{"start": v[3], "end": v[3]} for v in sorted(mine, key=lambda v: v[3])],
-        }
+        _offer_group_visits(draw, data, host, [v for v in hidden if v[2] == hid], hidden, plan)
     data["weights"]["visit_fit"] = draw(st.sampled_from([0.0, 0.5, 1.0, 2.0]))
     # Any cohort with a base pays for its visits' trips (its budget must grow), not only
     # when the first cohort has one.
     if any(c.get("base") is not None for c in data["cohorts"]) or draw(st.booleans()):
         _visits_travel(draw, data, plan, hidden)
     return Problem.model_validate(data), plan, hidden
+
+
+def _offer_group_visits(
+    draw: st.DrawFn,
+    data: dict[str, Any],
+    host: dict[str, Any],
+    mine: list[tuple[str, str, str, date]],
+    hidden: list[tuple[str, str, str, date]],
+    plan: list[tuple[str, str, list[str]]],
+) -> None:
+    """The host's group offer around its hidden visits ``mine``; a host without any is
+    sometimes a decoy, one person too small for the smallest visiting cohort."""
+    size = Counter(p["cohort"] for p in data["participants"])
+    if not mine:
+        if draw(st.integers(0, 2)) == 0 and hidden:
+            smallest = min(size[c] for c, *_ in hidden)
+            host["group_visits"] = {"capacity": smallest - 1, "themes": {"waste": 1.0}}
+        return
+    load = Counter(v[3] for v in mine)
+    team_there = {cid for cid, h, _ in plan if h == host["id"]}
+    together = any(v[0] in team_there and data_day_in(data, v[0], v[3]) for v in mine)
+    host["group_visits"] = {
+        "capacity": max(size[v[0]] for v in mine) + draw(st.integers(0, 1)),
+        "themes": {draw(st.sampled_from(THEMES)): draw(st.sampled_from([0.3, 1.0]))},
+        "max_per_day": max(load.values()) + draw(st.sampled_from([0, 0, 1])),
+        "with_teams": together or draw(st.booleans()),
+        "days": None
+        if draw(st.booleans())
+        else [{"start": v[3], "end": v[3]} for v in sorted(mine, key=lambda v: v[3])],
+    }
 
 
 def _visits_travel(
