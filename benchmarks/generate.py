@@ -101,7 +101,7 @@ from typing import Any
 
 import numpy as np
 
-from icld_match import Allocation, Problem, Status, check, fit_matrix
+from icld_match import Allocation, Cohort, Host, Problem, Status, check, fit_matrix
 
 from .common import BoolMatrix, IntArray, build_teams, open_hosts
 
@@ -1091,57 +1091,65 @@ def _season_full(seed: int) -> Instance:
     """
     base = _season(seed)
     rng = random.Random(f"season-full:{seed}")
-    hosts = []
-    for h in base.problem.hosts:
-        update: dict[str, Any] = {
-            "location": {
-                "lat": round(rng.uniform(55.5, 63.5), 3),
-                "lon": round(rng.uniform(12.0, 19.5), 3),
-            },
-            "closed_weekdays": ["sat", "sun"],  # all: see _season_full docstring
-        }
-        if rng.random() < 0.3:
-            update["group_visits"] = {
-                "capacity": 30,
-                "themes": dict.fromkeys(rng.sample(THEMES, 3), 1.0),
-                "max_per_day": 1,
-                "with_teams": rng.random() < 0.5,
-            }
-        hosts.append(h.model_dump(mode="json", exclude_none=True) | update)
-    settings = base.problem.travel
-    cohorts = []
-    for c in base.problem.cohorts:
-        assert c.internship is not None
-        name, lat, lon = rng.choice(FULL_BASES)
-        members = [p for p in base.problem.participants if p.cohort == c.id]
-        km = [_km(lat, lon, h["location"]["lat"], h["location"]["lon"]) for h in hosts]
-        trip = settings.cost_per_trip + settings.cost_per_km * settings.road_factor * 2 * (
-            sum(km) / len(km)
-        )
-        teams = math.ceil(len(members) / c.team_size.min)
-        themes = sorted({t for p in members for t in p.themes})
-        visits = [
-            {
-                "id": f"visit-{k + 1}",
-                "themes": dict.fromkeys(rng.sample(themes, min(3, len(themes))), 1.0),
-            }
-            for k in range(rng.randint(1, 2))
-        ]
-        record = c.model_dump(mode="json", exclude_none=True)
-        del record["internship"]
-        record |= {
-            "window": {
-                "start": (c.internship.start - timedelta(days=2)).isoformat(),
-                "end": (c.internship.end + timedelta(days=2)).isoformat(),
-            },
-            "internship_days": 2,
-            "base": {"name": name, "lat": lat, "lon": lon},
-            "travel_budget": round(1.5 * teams * trip),
-            "study_visits": visits,
-        }
-        cohorts.append(record)
+    hosts = [_full_host(rng, h) for h in base.problem.hosts]
+    cohorts = [_full_cohort(rng, base.problem, c, hosts) for c in base.problem.cohorts]
     data = base.problem.model_dump(mode="json", exclude_none=True)
     data |= {"cohorts": cohorts, "hosts": hosts}
     data["rules"] = dict(data.get("rules", {})) | {"internship_dates": "per_cohort"}
     problem = Problem.model_validate(data)
     return Instance("season-full", 0, seed, problem, base.repaired)
+
+
+def _full_host(rng: random.Random, host: Host) -> dict[str, Any]:
+    """The host with a location, closed at weekends, and a group offer three times in ten."""
+    update: dict[str, Any] = {
+        "location": {
+            "lat": round(rng.uniform(55.5, 63.5), 3),
+            "lon": round(rng.uniform(12.0, 19.5), 3),
+        },
+        "closed_weekdays": ["sat", "sun"],  # all: see _season_full docstring
+    }
+    if rng.random() < 0.3:
+        update["group_visits"] = {
+            "capacity": 30,
+            "themes": dict.fromkeys(rng.sample(THEMES, 3), 1.0),
+            "max_per_day": 1,
+            "with_teams": rng.random() < 0.5,
+        }
+    return host.model_dump(mode="json", exclude_none=True) | update
+
+
+def _full_cohort(
+    rng: random.Random, problem: Problem, c: Cohort, hosts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The cohort with a window around its internship, a base, a budget and study visits."""
+    assert c.internship is not None
+    settings = problem.travel
+    name, lat, lon = rng.choice(FULL_BASES)
+    members = [p for p in problem.participants if p.cohort == c.id]
+    km = [_km(lat, lon, h["location"]["lat"], h["location"]["lon"]) for h in hosts]
+    trip = settings.cost_per_trip + settings.cost_per_km * settings.road_factor * 2 * (
+        sum(km) / len(km)
+    )
+    teams = math.ceil(len(members) / c.team_size.min)
+    themes = sorted({t for p in members for t in p.themes})
+    visits = [
+        {
+            "id": f"visit-{k + 1}",
+            "themes": dict.fromkeys(rng.sample(themes, min(3, len(themes))), 1.0),
+        }
+        for k in range(rng.randint(1, 2))
+    ]
+    record = c.model_dump(mode="json", exclude_none=True)
+    del record["internship"]
+    record |= {
+        "window": {
+            "start": (c.internship.start - timedelta(days=2)).isoformat(),
+            "end": (c.internship.end + timedelta(days=2)).isoformat(),
+        },
+        "internship_days": 2,
+        "base": {"name": name, "lat": lat, "lon": lon},
+        "travel_budget": round(1.5 * teams * trip),
+        "study_visits": visits,
+    }
+    return record
