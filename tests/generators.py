@@ -102,14 +102,23 @@ _AVAILABLE = [
 ]
 
 
-def _random_host(draw: st.DrawFn, pick: Pick, hid: str) -> dict[str, Any]:
+def _host_head(draw: st.DrawFn, hid: str, max_themes: int) -> dict[str, Any]:
+    """A host's id, names and themes (up to ``max_themes``, strengths 0.2-1)."""
     return {
         "id": hid,
         "name": f"Host {hid}",
         "municipality": hid,
         "themes": draw(
-            st.dictionaries(st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=3)
+            st.dictionaries(
+                st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=max_themes
+            )
         ),
+    }
+
+
+def _random_host(draw: st.DrawFn, pick: Pick, hid: str) -> dict[str, Any]:
+    return {
+        **_host_head(draw, hid, 3),
         "languages": pick(
             ["en"], st.sampled_from([["en"], ["en"], ["en", "fr"], ["sw", "en"], ["fr"]])
         ),
@@ -506,12 +515,7 @@ def _planted_host(
     people = max((p for _, p in load.values()), default=0)
     used = [starts[c] for c, _ in mine]
     return {
-        "id": hid,
-        "name": f"Host {hid}",
-        "municipality": hid,
-        "themes": draw(
-            st.dictionaries(st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=3)
-        ),
+        **_host_head(draw, hid, 3),
         "languages": draw(st.sampled_from(LANGUAGES)),
         "accessibility": draw(st.sampled_from([[], ["step-free"], ["Step-Free", "loop"]])),
         "capacity": {
@@ -715,12 +719,7 @@ def _dated_host(draw: st.DrawFn, hid: str, load: dict[date, list[int]]) -> dict[
     is open on the hidden days."""
     free_weekdays = [w for i, w in enumerate(WEEKDAYS) if i not in {d.weekday() for d in load}]
     return {
-        "id": hid,
-        "name": f"Host {hid}",
-        "municipality": hid,
-        "themes": draw(
-            st.dictionaries(st.sampled_from(THEMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=2)
-        ),
+        **_host_head(draw, hid, 2),
         "languages": ["en"],
         "capacity": {
             "max_teams": max((t for t, _ in load.values()), default=0)
