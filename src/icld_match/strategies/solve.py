@@ -24,6 +24,7 @@ from ..analysis.diagnose import diagnose_index, diagnose_visits
 from ..analysis.precheck import explain_unplaced, precheck
 from ..engine.clock import Deadline, StopFlag
 from ..engine.cpsat import RunSpec, default_workers, run_model
+from ..engine.heap import long_lived_frozen
 from ..engine.model import ModelContext
 from ..index.problem_index import ProblemIndex
 from ..records.result import Allocation, Status, problem_sha256
@@ -81,7 +82,9 @@ def solve(
         # the hash first, inside the time limit (0.2 s at 10,000 participants)
         digest = problem_sha256(problem)
         index = ProblemIndex.build(problem)
-        return solve_objective(index, options, deadline, relay, hint).stamped(problem, digest)
+        with long_lived_frozen():
+            answer = solve_objective(index, options, deadline, relay, hint)
+        return answer.stamped(problem, digest)
 
     return _interruptible(work, deadline, relay)
 
@@ -108,9 +111,10 @@ def solve_index(
     deadline = Deadline(_positive(time_limit))
     options = _options(seed, workers, log, allow_unplaced, strategy)
     if not (skip_rules or primary):
-        return _interruptible(
-            lambda: solve_objective(index, options, deadline, on_progress, hint), deadline
-        )
+        with long_lived_frozen():
+            return _interruptible(
+                lambda: solve_objective(index, options, deadline, on_progress, hint), deadline
+            )
     spec = RunSpec(
         seed=options.seed,
         workers=options.workers,
