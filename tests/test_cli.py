@@ -406,6 +406,19 @@ def test_file_that_is_not_utf8_is_bad_input(
     )
 
 
+def test_a_workbook_given_where_json_is_read_is_named_as_such(
+    capsys: pytest.CaptureFixture[str], problem_file: Path, tmp_path: Path
+) -> None:
+    alloc = solve_to_file(capsys, problem_file, tmp_path / "alloc.json")
+    workbook = EXAMPLE.with_suffix(".xlsx")
+    (line,) = assert_bad_input(*run(capsys, "validate", problem_file, workbook))
+    assert (
+        line == f"error: {workbook}: this is a workbook (.xlsx) or another zip file, not JSON text"
+    )
+    (line,) = assert_bad_input(*run(capsys, "replan", problem_file, alloc, workbook))
+    assert line.startswith(f"error: {workbook}: this is a workbook")
+
+
 @pytest.mark.parametrize(
     ("option", "value"),
     [
@@ -610,6 +623,23 @@ def test_what_if_reports_the_objective_change(
         "new.json",
         "problem.json",
     ]
+
+
+@pytest.mark.parametrize("verb", ["replan", "what-if"])
+def test_replan_and_what_if_read_the_problem_from_a_workbook(
+    capsys: pytest.CaptureFixture[str], verb: str, tmp_path: Path
+) -> None:
+    """Like every verb that takes a problem, they accept the coordinator's workbook."""
+    workbook = EXAMPLE.with_suffix(".xlsx")
+    alloc = solve_to_file(capsys, workbook, tmp_path / "alloc.json")
+    changes = write_json(tmp_path / "changes.json", [{"kind": "dropout", "participant": "p07"}])
+    new = tmp_path / "new.json"
+
+    code, out, err = run(capsys, verb, workbook, alloc, changes, "--out", new, *FAST)
+
+    assert (code, err) == (0, ""), out
+    assert "p07" not in hosts_of(new)
+    assert set(hosts_of(new)) == set(hosts_of(alloc)) - {"p07"}
 
 
 @pytest.mark.parametrize(

@@ -167,7 +167,7 @@ def _replan_parsers(commands: Any) -> None:
             ],
             ["0  a valid plan after the changes", "1  no valid plan after the changes", _BAD_INPUT],
         )
-        sub.add_argument("problem", help="Problem JSON file.")
+        sub.add_argument("problem", help="Problem JSON file, workbook or CSV folder.")
         sub.add_argument("allocation", help="The current allocation JSON file.")
         sub.add_argument("changes", help="JSON list of changes (see the README).")
         sub.add_argument(
@@ -532,11 +532,12 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _replan(args: argparse.Namespace) -> int:
-    from .io.json_files import load_allocation, load_changes, load_problem, write_text_atomic
+    from .io.json_files import load_allocation, load_changes, write_text_atomic
+    from .io.problem_files import load_problem_any
     from .planning.replan import replan, what_if
 
     options = _checked_options(args)
-    problem = load_problem(args.problem)
+    problem = load_problem_any(args.problem)
     allocation = load_allocation(args.allocation)
     changes = load_changes(args.changes)
     _check_outputs(args.out, args.problem_out)

@@ -52,6 +52,10 @@ def decode(raw: bytes, source: str) -> str:
     for mark, name in _BOMS.items():
         if raw.startswith(mark):
             raise ProblemError.single(source, "", f"the file is {name} text; save it as UTF-8")
+    if raw.startswith(b"PK\x03\x04"):  # a zip archive: a workbook where JSON is read
+        raise ProblemError.single(
+            source, "", "this is a workbook (.xlsx) or another zip file, not JSON text"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
