@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the type checker sees plain imports; the interpreter loads 
     from .analysis.check import Violation, check, score
     from .analysis.diagnose import CoreRule, Diagnosis, diagnose
     from .analysis.explain import Explanation, explain
+    from .engine.clock import StopFlag
     from .index.problem_index import fit_matrix
     from .io.json_files import (
         allocation_from_json,
@@ -80,6 +81,7 @@ _EXPORTS: dict[str, str] = {
     "diagnose": ".analysis.diagnose",
     "Explanation": ".analysis.explain",
     "explain": ".analysis.explain",
+    "StopFlag": ".engine.clock",
     "fit_matrix": ".index.problem_index",
     "allocation_from_json": ".io.json_files",
     "changes_from_json": ".io.json_files",
@@ -181,6 +183,7 @@ __all__ = [
     "Rules",
     "SetCapacity",
     "Status",
+    "StopFlag",
     "StudyVisit",
     "Team",
     "TeamSize",
