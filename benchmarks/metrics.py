@@ -93,7 +93,7 @@ def overshoot_ok(wall: float | None, budget: float | None) -> bool:
 #: Best objectives known from earlier runs, per instance: "best known" is never below them,
 #: so that a run whose peers all fall short is not measured against its own best.
 #: season: optima proven in earlier sessions (exact model, long runs; README).
-#: season-full: 60 s, 2 workers, 2026-11-29 09:10 UTC (s1 proven optimal), README.
+#: season-full: 120 s, 2 workers, 2026-11-29 18:10 UTC (s1 and s2 proven optimal; generate.py).
 RECORDED_BEST: dict[str, float] = {
     "season-s0": 240.721,
     "season-s1": 158.106,

@@ -221,7 +221,12 @@ def _parser() -> argparse.ArgumentParser:
     add("--family", choices=[*FAMILIES, "all"], default="all")
     sizes = sorted({n for table in SIZED.values() for n in table})
     add("--sizes", type=int, nargs="+", choices=sizes, help="scarce / stress sizes")
-    add("--budgets", type=float, nargs="+", help="seconds; every peer runs at each")
+    add(
+        "--budgets",
+        type=float,
+        nargs="+",
+        help="seconds; icld and highs run at each (greedy once, the LP at --lp-time-limit)",
+    )
     add("--workers", type=int, nargs="+", default=[2], help="CP-SAT workers / HiGHS threads")
     add("--seeds", type=int, help="instances (seeds 0..N-1) per family and size")
     add("--peers", nargs="+", choices=ALL_PEERS, default=list(ALL_PEERS))
