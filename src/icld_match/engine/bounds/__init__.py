@@ -16,11 +16,11 @@ How each bound is obtained (``upper_bound`` reports each better one to ``on_boun
    rest are merged into a pseudo-host OUT with team rows (no capacity, no shared row):
    lists per cohort never split a team, see ``lp``'s docstring; column generation adds
    hosts to cohort lists by their units' positive reduced costs and re-solves
-   (from scratch: GLOP through the proto API keeps no basis), keeping the lowest bound.
-   GLOP (dual simplex) solves it; the bound is recomputed in numpy from the dual vector
+   (from scratch), keeping the lowest bound and stopping when a round does not lower it.
+   HiGHS (dual simplex) solves it; the bound is recomputed in numpy from the dual vector
    (``LinearBound``): for rows lo <= Ax <= hi, 0 <= x <= u and any duals d of the right
    signs, ``max cx <= sum d_i * (hi_i or lo_i) + sum_j u_j * max(0, (c - A'd)_j)``. This
-   holds for *any* d, so GLOP's tolerances or a time-limited solve cannot make it
+   holds for *any* d, so the LP solver's tolerances cannot make it
    invalid (only looser). Its shared-row part is ``lam * limit``; the rest splits by
    cohort, so ``LinearBound.parts(lam)`` bounds each cohort's Lagrangian term at any
    prices ``lam`` (own-row duals kept).

@@ -1,8 +1,9 @@
 """The global LP relaxation: every cohort aggregated per host, shared limits as rows.
 
 Why: one LP over all cohorts is the Lagrangian dual of the per-cohort LPs solved at once
-(its shared-row duals are the best prices for them), GLOP solves it in seconds at 1,000
-participants, and its dual gives a bound that is valid whatever GLOP's tolerances were:
+(its shared-row duals are the best prices for them), HiGHS solves it in about a second at
+1,000 participants, and its dual gives a bound that is valid whatever the LP solver's
+tolerances were:
 the bound is recomputed in numpy from the dual vector (see ``LinearBound``).
 
 Variables (cohort ``c``, host ``h`` of some unit's list, or the cohort's pseudo-host OUT):
@@ -46,12 +47,17 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import highspy
 import numpy as np
 import numpy.typing as npt
-from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 if TYPE_CHECKING:
     from .cohorts import Setup
+
+try:  # the bare solver: ``highspy.Highs()`` prints a banner on standard output (fd 1)
+    from highspy._core import _Highs  # before output can be turned off
+except ImportError:  # pragma: no cover - other highspy layouts
+    _Highs = highspy.Highs  # type: ignore[misc]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -65,15 +71,23 @@ SHORTLIST_LP = 1
 ADD_PER_COHORT = 8
 #: Pricing rounds at most (each re-solves the LP from scratch).
 ROUNDS = 8
-#: Dual simplex: 6-8 s against 18-26 s for GLOP's default primal simplex at stress-1000.
-GLOP_PARAMETERS = "use_dual_simplex: true"
-#: Seconds the first LP took at 1,000 participants (stress-1000, 2 cores, 2026-11-29);
-#: it grows about as the participants to the power LP_GROWTH (season-s0, 246: 0.16 s;
-#: stress-2500: 18 s; stress-10000: not within 20 s).
-LP_SECONDS_AT_1000, LP_GROWTH = 4.2, 1.6
-#: Share of that time the LP needs at least: GLOP stopped early still gives duals, and
-#: any duals give a valid (looser) bound; with less, the LP is not even built.
-LP_MIN_SHARE = 0.25
+#: A round whose bound is not lower by this share ends the pricing: on ``season-s0`` the
+#: bound reached 246.082 in round 4 and rounds 5-8 (half the LP time) left it there.
+STALL = 1e-6
+#: HiGHS's dual simplex, one thread, quiet (``_highs``).
+HIGHS_OPTIONS: dict[str, bool | int | str] = {
+    "output_flag": False,
+    "solver": "simplex",
+    "simplex_strategy": 1,
+    "threads": 1,
+}
+#: Seconds HiGHS took for the first LP at 1,000 participants (stress-1000-s0, 2026-11-29,
+#: 2 cores); it grows about as the participants to the power LP_GROWTH (season-s0, 246
+#: people: 0.11 s; stress-2500: 5.8 s). GLOP took 4.2 s, 0.16 s and 18 s.
+LP_SECONDS_AT_1000, LP_GROWTH = 1.2, 1.7
+#: Share of that time the LP needs at least. HiGHS stopped early has no usable duals
+#: (their bound was 13-32x the LP's on stress-1000), so the LP must finish.
+LP_MIN_SHARE = 1.0
 
 
 def lp_pays(participants: int, seconds: float) -> bool:
@@ -441,46 +455,48 @@ def _dual_bound(built: Built, dual: FloatArray, n_cohorts: int) -> LinearBound:
     )
 
 
-def _glop(built: Built, deadline: float) -> FloatArray | None:
-    """GLOP's dual vector (None when infeasible, without duals, or out of time).
+def _highs(built: Built, deadline: float) -> FloatArray | None:
+    """HiGHS's row duals (dual simplex; None when infeasible, without duals, or out of
+    time). For this maximisation they have the signs ``LinearBound`` reads (> 0 where a
+    row's upper bound binds): their dual bound equals the LP's optimum (253.362 on
+    season-s0's first LP, as with GLOP's duals). Any duals keep the bound valid.
 
-    Copying a large model into the request is Python work (seconds at 10,000
-    participants), so the deadline is checked while copying, and GLOP gets what is left.
+    Why HiGHS: on ``season-s0``'s LPs (4,400-10,400 rows) its dual simplex took 0.09-0.40 s
+    where GLOP's took 0.23-1.88 s (2026-11-29, same machine), so the pricing rounds fit in
+    the bound's share of a 10 s run.
     """
     coo = built.coo
-    request = linear_solver_pb2.MPModelRequest()
-    request.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
-    request.solver_specific_parameters = GLOP_PARAMETERS
-    model = request.model
-    model.maximize = True
-    add = model.variable.add
-    for ub, obj in zip(
-        np.concatenate(coo.ub).tolist(), np.concatenate(coo.obj).tolist(), strict=True
-    ):
-        add(lower_bound=0.0, upper_bound=ub, objective_coefficient=obj)
+    n_vars, n_rows = coo.n_vars, coo.n_rows
     rows, cols, coefs = built.matrix
-    cuts = np.searchsorted(rows, np.arange(coo.n_rows + 1)).tolist()
-    cols_list, coefs_list = cols.tolist(), coefs.tolist()
-    lo, hi = np.concatenate(coo.lo).tolist(), np.concatenate(coo.hi).tolist()
-    constraint = model.constraint.add
-    for i in range(coo.n_rows):
-        if i % 20_000 == 0 and time.perf_counter() >= deadline:
-            return None
-        a, b = cuts[i], cuts[i + 1]
-        row = constraint(lower_bound=lo[i], upper_bound=hi[i])
-        row.var_index.extend(cols_list[a:b])
-        row.coefficient.extend(coefs_list[a:b])
+    order = np.lexsort((rows, cols))  # column-wise, as HiGHS takes it
+    lo, hi = np.concatenate(coo.lo), np.concatenate(coo.hi)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_vars, n_rows
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_cost_ = np.concatenate(coo.obj)
+    lp.col_lower_, lp.col_upper_ = np.zeros(n_vars), np.concatenate(coo.ub)
+    lp.row_lower_ = np.where(np.isfinite(lo), lo, -highspy.kHighsInf)
+    lp.row_upper_ = np.where(np.isfinite(hi), hi, highspy.kHighsInf)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(cols[order], np.arange(n_vars + 1))
+    lp.a_matrix_.index_ = rows[order]
+    lp.a_matrix_.value_ = coefs[order]
     left = deadline - time.perf_counter()
     if left <= 0:
         return None
-    request.solver_time_limit_seconds = left
-    response = linear_solver_pb2.MPSolutionResponse()
-    pywraplp.Solver.SolveWithProto(request, response)
-    if response.status == linear_solver_pb2.MPSOLVER_INFEASIBLE:
+    solver = _Highs()
+    for option, value in HIGHS_OPTIONS.items():
+        solver.setOptionValue(option, value)
+    solver.setOptionValue("time_limit", left)
+    solver.passModel(lp)
+    solver.run()
+    status = solver.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
         return None
-    if len(response.dual_value) != coo.n_rows:
+    solution = solver.getSolution()
+    if not solution.dual_valid or len(solution.row_dual) != n_rows:
         return None
-    return np.array(response.dual_value)
+    return np.asarray(solution.row_dual, dtype=np.float64)
 
 
 def _priced(
@@ -533,16 +549,17 @@ def build_and_solve(setup: Setup, deadline: float) -> tuple[LinearBound, FloatAr
         built = _build(setup, units, cols)
         if time.perf_counter() >= deadline:
             break
-        dual = _glop(built, deadline)
+        dual = _highs(built, deadline)
         if dual is None:
             break
         linear = _dual_bound(built, dual, setup.shape[0])
         lam = np.maximum(dual[built.first_shared :], 0.0)
         value = linear.value(lam, limit)
+        stalled = best is not None and value > best[0] - STALL * max(1.0, abs(best[0]))
         if best is None or value < best[0]:
             best = (value, linear, lam)
         grown = _priced(setup, units, cols, built, dual, lists)
-        if not grown.any():
+        if stalled or not grown.any():
             break
         lists |= grown
     return None if best is None else (best[1], best[2])
