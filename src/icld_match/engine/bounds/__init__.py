@@ -64,14 +64,26 @@ models: 2 per member; ``upper_bound(..., workers=1)``, deadline = B)::
     stress-2500 B=15 3024.044 lp 15.0 s 19.8 %   (10,000-host lists: stress-1000 closed
     form only, 1227.145, 20.3 %; season the same as above)
 
+With HiGHS for the LP and pricing stopped once a round does not lower it (2026-11-29,
+``upper_bound(..., workers=1)``, deadline = B; gap against the proven optima)::
+
+    season-s0  B=3   245.579 lagrangian  2.02 %   B=10  242.620 lagrangian  0.79 %
+    season-s1  B=3   159.538 lagrangian  0.91 %   B=10  159.008 lagrangian  0.57 %
+    season-s2  B=3   215.249 lp          1.06 %   B=10  214.024 lagrangian  0.48 %
+    stress-1000 B=8  1124.423 lp (GLOP: 1151.291)   stress-2500 B=15  2997.935 lp (3024.044)
+
+(GLOP at B=10: season-s0 246.083 lp, s1 158.931, s2 215.249 lp: the LP's eight rounds
+took 11 s on s0, rounds 5-8 without gain; HiGHS reaches the same LP bound in 1.0 s.)
+
 (n/m: the 60 s reference plans for scarce were not run. "previous LP": before the
 vectorised build and column generation; not re-measured.) The LP is
 where the bound comes from at scale: the CP-SAT cohort models do not prove their
 optimum within SOLVE_LIMIT at 25-person stress cohorts, so their term falls back to the
 LP share. ``SHORTLIST_LP`` trades tightness for LP time (stress-1000: 6 hosts 1132.4 in
-1.8 s, 12 hosts 1085.1 in 2.2 s, 20 hosts 1062.3 in 22 s); GLOP's dual simplex was 3x
-slower. The targets (<= 1 % at 1,000 in 30 s) are NOT met yet: the LP build (Python
-loops per cohort) and a looser LP at 2,500+ (fixed shortlist) are what is left.
+1.8 s, 12 hosts 1085.1 in 2.2 s, 20 hosts 1062.3 in 22 s; GLOP); GLOP's primal simplex
+was 3x slower than its dual. The targets (<= 1 % at 1,000 in 30 s) are NOT met yet: the
+LP build (Python loops per cohort) and a looser LP at 2,500+ (fixed shortlist) are what
+is left.
 """
 
 from .cohorts import Bound, upper_bound
