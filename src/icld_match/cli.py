@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_NO_SOLUTION, EXIT_BAD_INPUT = 0, 1, 2
 #: Exit codes after an interrupt: 128 + the signal number, as shells report it.
 _SIGNAL_EXIT = {"SIGINT": 130, "SIGTERM": 143}
-_INT32_MAX = 2**31 - 1  # CP-SAT's seed and worker count are 32-bit parameters
 #: ``diagnose``'s time limit: the same as :func:`icld_match.diagnose`'s default (a test
 #: holds them equal), so the CLI and the Python API give the same answer.
 DIAGNOSE_TIME_LIMIT = 10.0
@@ -389,6 +388,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from .io.json_files import write_text_atomic
     from .io.workbook import read_problem_tables
 
+    _check_outputs({"--out": args.out}, [args.source])
     problem, warnings = read_problem_tables(args.source)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -407,6 +407,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from .io.tables import write_csv_tables, write_xlsx_tables
     from .io.workbook import problem_to_tables
 
+    _check_outputs({"--out": args.out}, [args.problem, args.allocation], files=False)
     problem = load_problem_any(args.problem)
     if args.allocation:
         allocation = load_allocation(args.allocation)
@@ -427,6 +428,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .io.problem_files import load_problem_any
     from .io.report import render_report
 
+    _check_outputs({"--out": args.out}, [args.problem, args.allocation])
     problem = load_problem_any(args.problem)
     html = render_report(problem, load_allocation(args.allocation))
     write_text_atomic(args.out, html)
@@ -459,17 +461,14 @@ def _solver_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
-    from .records.errors import ProblemError
+_OPTION_NAMES = {"time_limit": "--time-limit", "seed": "--seed", "workers": "--workers"}
 
-    if not args.time_limit > 0:  # also rejects nan, which `<= 0` lets through
-        raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
-    if args.workers is not None and not 1 <= args.workers <= _INT32_MAX:
-        raise ProblemError.single("--workers", "", f"must be between 1 and {_INT32_MAX}")
-    if not -_INT32_MAX - 1 <= args.seed <= _INT32_MAX:
-        raise ProblemError.single(
-            "--seed", "", f"must be between {-_INT32_MAX - 1} and {_INT32_MAX}"
-        )
+
+def _checked_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The run options, refused as the Python API refuses them (``records.options``)."""
+    from .records.options import check_options
+
+    check_options(args.time_limit, args.seed, args.workers, _OPTION_NAMES)
     return {"time_limit": args.time_limit, "seed": args.seed, "workers": args.workers}
 
 
@@ -481,8 +480,8 @@ def _solve(args: argparse.Namespace) -> int:
     from .strategies.solve import solve
 
     options = _checked_options(args)
+    _check_outputs({"--out": args.out}, [args.problem])
     problem = load_problem_any(args.problem)
-    _check_outputs(args.out)
     stop = StopFlag()
     allocation = solve(
         problem,
@@ -537,10 +536,11 @@ def _replan(args: argparse.Namespace) -> int:
     from .planning.replan import replan, what_if
 
     options = _checked_options(args)
+    outputs = {"--out": args.out, "--problem-out": args.problem_out}
+    _check_outputs(outputs, [args.problem, args.allocation, args.changes])
     problem = load_problem_any(args.problem)
     allocation = load_allocation(args.allocation)
     changes = load_changes(args.changes)
-    _check_outputs(args.out, args.problem_out)
     run = replan if args.command == "replan" else what_if
     outcome = run(problem, allocation, changes, **options)
     saved = (
@@ -559,10 +559,9 @@ def _replan(args: argparse.Namespace) -> int:
 def _diagnose(args: argparse.Namespace) -> int:
     from .analysis.diagnose import diagnose
     from .io.problem_files import load_problem_any
-    from .records.errors import ProblemError
+    from .records.options import check_options
 
-    if not args.time_limit > 0:
-        raise ProblemError.single("--time-limit", "", "must be a positive number of seconds")
+    check_options(args.time_limit, 0, None, _OPTION_NAMES)
     diagnosis = diagnose(load_problem_any(args.problem), time_limit=args.time_limit)
     if diagnosis.feasible:
         print("feasible: an allocation satisfying every hard rule exists")
@@ -584,25 +583,60 @@ def _force_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _check_outputs(*paths: str | None) -> None:
-    """Every output must be writable before a long solve starts (exit 2 naming it)."""
+def _check_outputs(
+    outputs: dict[str, Any], inputs: Sequence[str | None] = (), *, files: bool = True
+) -> None:
+    """Before any work, each output (option -> path; None: not asked for) must be named,
+    none of the command's inputs and no other output (a plan written over its problem
+    destroys it), and with ``files`` a new or regular file in a writable folder (not a
+    device: ``--out /dev/full`` used to be read whole). Exit 2 naming every path at once."""
     from .io.json_files import check_writable
-    from .records.errors import ProblemError
+    from .records.errors import ProblemError, ProblemIssue
 
-    issues = []
-    for path in filter(None, paths):
+    issues: list[ProblemIssue] = []
+    named: dict[str, str] = {}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        if not isinstance(path, str) or not path.strip():
+            issues.append(ProblemIssue(option, "", "needs a file name"))
+            continue
         try:
-            check_writable(path)
+            if files:
+                check_writable(path)
+                if Path(path).exists() and not Path(path).is_file():
+                    raise ProblemError.single(path, "", "is not a regular file")
         except ProblemError as error:
             issues += error.issues
+            continue
+        clashes = [f"the input {s}" for s in inputs if s and _same_path(path, s)]
+        clashes += [other for other, seen in named.items() if _same_path(path, seen)]
+        if clashes:
+            message = f"is also {', '.join(clashes)}; give {option} another file name"
+            issues.append(ProblemIssue(path, "", message))
+        named[option] = path
     if issues:
         raise ProblemError(issues)
+
+
+def _same_path(a: str, b: str) -> bool:
+    """Whether two paths name one file (links and ``./`` included)."""
+    try:
+        if Path(a).exists() and Path(b).exists():
+            return Path(a).samefile(b)
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, ValueError):
+        return False
 
 
 def rejected_path(out: str | Path) -> Path:
     """``plan.json`` -> ``plan.rejected.json``: where a result goes that must not replace it."""
     target = Path(out)
     return target.with_name(f"{target.stem}.rejected{target.suffix or '.json'}")
+
+
+#: Larger files are not read as plans (a 10,000-person plan is about 3 MB).
+_MAX_PLAN_BYTES = 256 * 2**20
 
 
 def _existing_plan(out: Path, problem: Problem) -> Allocation | None:
@@ -612,6 +646,8 @@ def _existing_plan(out: Path, problem: Problem) -> Allocation | None:
     from .records.result import Allocation, problem_sha256
 
     try:
+        if out.stat().st_size > _MAX_PLAN_BYTES:
+            return None
         existing = Allocation.from_json(out.read_bytes())
     except (OSError, ProblemError):
         return None
@@ -643,17 +679,27 @@ def save_allocation(
     result goes to ``NAME.rejected.json`` and ``out`` is left as it was.
     """
     from .io.json_files import write_text_atomic
+    from .records.errors import ProblemError
 
     target = Path(out)
     text = allocation.to_json() + "\n"
-    if force or not target.exists():
-        write_text_atomic(target, text)
-        return f"wrote: {target}"
-    existing = _existing_plan(target, problem)
-    if allocation.is_feasible() and (existing is None or _not_worse(problem, allocation, existing)):
-        write_text_atomic(target, text)
-        return f"wrote: {target}"
+    existing = None if force or not target.exists() else _existing_plan(target, problem)
+    replace = (
+        force
+        or not target.exists()
+        or (
+            allocation.is_feasible()
+            and (existing is None or _not_worse(problem, allocation, existing))
+        )
+    )
     aside = rejected_path(target)
+    if replace:
+        try:
+            write_text_atomic(target, text)
+            return f"wrote: {target}"
+        except ProblemError as error:  # the plan is not lost: it goes beside the target
+            write_text_atomic(aside, text)
+            return f"could not write {target} ({error.issues[0].message}); wrote {aside}"
     write_text_atomic(aside, text)
     why = (
         f"it holds a better plan ({_objective(problem, existing):.3f})"

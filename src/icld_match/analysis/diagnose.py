@@ -20,6 +20,7 @@ from ..engine.model import Assumption, ModelContext, build_context, visits_conte
 from ..engine.rules import RULES, apply_all
 from ..index.problem_index import ProblemIndex
 from ..records.catalogue import MODELLED_PAIR_RULES, SOFT_ONLY, VISIT_RULES
+from ..records.options import check_options
 from ..records.schema import Problem
 from .precheck import precheck
 
@@ -329,4 +330,5 @@ def _core(ctx: ModelContext, index: ProblemIndex, deadline: float, minimise: boo
 
 def diagnose(problem: Problem, *, time_limit: float = 10.0, minimise: bool = True) -> Diagnosis:
     """Explain why no allocation exists (or confirm that one does)."""
+    check_options(time_limit, 0, None)
     return diagnose_index(ProblemIndex.build(problem), time_limit=time_limit, minimise=minimise)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..planning.changes import CHANGES_ADAPTER, Change, parse_changes
-from ..records.errors import ProblemError
+from ..records.errors import ProblemError, ProblemIssue
 from ..records.result import Allocation
 from ..records.schema import Problem
 
@@ -75,8 +76,9 @@ def loads(text: str | bytes, source: str = "input") -> Any:
     if isinstance(text, bytes | bytearray):
         text = decode(bytes(text), source)
     text = text.removeprefix("\ufeff")
+    repeated: list[tuple[str, list[str]]] = []
     try:
-        return json.loads(text, parse_int=_bounded_int)
+        data = json.loads(text, parse_int=_bounded_int, object_pairs_hook=_once(repeated))
     except json.JSONDecodeError as error:
         where = f"line {error.lineno} column {error.colno}"
         raise ProblemError.single(source, "", f"not valid JSON at {where}: {error.msg}") from None
@@ -90,6 +92,41 @@ def loads(text: str | bytes, source: str = "input") -> Any:
         ) from None
     except RecursionError:
         raise ProblemError.single(source, "", "not valid JSON: nested too deeply") from None
+    if repeated:
+        raise ProblemError(
+            [
+                ProblemIssue(
+                    source,
+                    "",
+                    f"key {key!r} is given twice in one object ({_keys(keys)}); "
+                    "JSON would keep only the last",
+                )
+                for key, keys in repeated
+            ]
+        )
+    return data
+
+
+def _once(repeated: list[tuple[str, list[str]]]) -> Callable[[list[tuple[str, Any]]], Any]:
+    """An ``object_pairs_hook`` that builds the dict and notes every key given twice:
+    ``json`` itself keeps the last silently (a second ``"weights"`` would replace them)."""
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        built = dict(pairs)
+        if len(built) < len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    repeated.append((key, list(built)))
+                seen.add(key)
+        return built
+
+    return build
+
+
+def _keys(keys: list[str]) -> str:
+    shown = ", ".join(repr(k) for k in keys[:4])
+    return f"its keys: {shown}{', ...' if len(keys) > 4 else ''}"
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -205,10 +242,17 @@ def write_text_atomic(path: str | Path, text: str) -> None:
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write a temporary file beside the target, then rename: readers never see half a file."""
+    """Write a temporary file beside the target, then rename: readers never see half a file.
+
+    A failure is a ProblemError naming the target (not the temporary file), and the target
+    is left as it was."""
     target = Path(path)
-    mode = _mode_for(target)  # mkstemp creates 0600; give the file the usual permissions
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        mode = _mode_for(target)  # mkstemp creates 0600; give the file the usual permissions
+        folder = target.parent or "."
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except (OSError, ValueError) as error:
+        raise _unwritable(target, error) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             os.chmod(tmp, mode)
@@ -216,6 +260,13 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _unwritable(target, error) from None
         raise
+
+
+def _unwritable(target: Path, error: Exception) -> ProblemError:
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return ProblemError.single(str(target), "", f"cannot write the file: {reason}")

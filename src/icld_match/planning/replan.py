@@ -18,10 +18,20 @@ from ..engine.model import ModelContext
 from ..index.problem_index import ProblemIndex
 from ..records.base import cached_index
 from ..records.errors import ProblemError, ProblemIssue
+from ..records.options import check_options
 from ..records.result import Allocation, Visit
 from ..records.schema import Problem
 from ..strategies.solve import solve_index
-from .changes import Change, Dropout, Forbid, Force, HostCancels, SetCapacity, apply_changes
+from .changes import (
+    Change,
+    Dropout,
+    Forbid,
+    Force,
+    HostCancels,
+    SetCapacity,
+    apply_changes,
+    parse_changes,
+)
 
 
 class Move(BaseModel):
@@ -258,6 +268,11 @@ def _resolve(
     seed: int,
     workers: int | None,
 ) -> PlanChange:
+    check_options(time_limit, seed, workers)
+    if not isinstance(changes, list | tuple):
+        kind = type(changes).__name__
+        raise ProblemError.single("changes", "", f"expected a list of changes, not {kind}")
+    changes = parse_changes(list(changes))  # a ProblemError naming the change, not a crash
     _check_base(problem, before)
     changed = apply_changes(problem, changes, before)
     after = solve_index(
@@ -280,8 +295,13 @@ def _check_base(problem: Problem, before: Allocation) -> None:
     hosts = {h.id for h in problem.hosts}
     people = {p.id for p in problem.participants}
     issues = []
+    first: dict[str, int] = {}
     for i, team in enumerate(before.teams):
         record = f"allocation.teams[{i}] (id {team.id!r})"
+        if team.id in first:  # a change naming the team would reach only one of them
+            message = f"duplicate team id (also teams[{first[team.id]}])"
+            issues.append(ProblemIssue(record, "id", message))
+        first.setdefault(team.id, i)
         if team.host not in hosts:
             issues.append(ProblemIssue(record, "host", f"unknown host {team.host!r}"))
         issues += [

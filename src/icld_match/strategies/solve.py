@@ -27,6 +27,7 @@ from ..engine.cpsat import RunSpec, default_workers, run_model
 from ..engine.heap import long_lived_frozen
 from ..engine.model import ModelContext
 from ..index.problem_index import ProblemIndex
+from ..records.options import check_options
 from ..records.result import Allocation, Status, problem_sha256
 from ..records.schema import Problem
 from ..records.validation import raise_for_objective_range
@@ -72,7 +73,8 @@ def solve(
     better plan (with the strategy that found it); ``on_tick(elapsed, limit)`` is called
     at the start and every second until the first plan, so a caller can show the clock.
     """
-    deadline = Deadline(_positive(time_limit), stop=stop or StopFlag())
+    check_options(time_limit, seed, workers)
+    deadline = Deadline(time_limit, stop=stop or StopFlag())
     options = _options(seed, workers, log, allow_unplaced, strategy)
     raise_for_objective_range(problem)  # a ProblemError naming the weight, not CP-SAT's
     relay = _Relay(on_progress, on_tick)
@@ -108,7 +110,8 @@ def solve_index(
     ``skip_rules`` drops named rules (tests); ``primary`` is maximised first, then the
     weighted objective without letting it drop (re-planning). Both use the exact model.
     """
-    deadline = Deadline(_positive(time_limit))
+    check_options(time_limit, seed, workers)
+    deadline = Deadline(time_limit)
     options = _options(seed, workers, log, allow_unplaced, strategy)
     if not (skip_rules or primary):
         with long_lived_frozen():
@@ -329,18 +332,10 @@ def _interrupted(deadline: Deadline) -> str:
     )
 
 
-def _positive(time_limit: float) -> float:
-    if not time_limit > 0:
-        raise ValueError(f"time_limit must be positive, got {time_limit}")
-    return time_limit
-
-
 def _options(
     seed: int, workers: int | None, log: bool, allow_unplaced: bool, strategy: str
 ) -> SolveOptions:
     workers = default_workers() if workers is None else workers
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; expected one of {', '.join(STRATEGIES)}")
     return SolveOptions(seed, workers, log, allow_unplaced, strategy)  # type: ignore[arg-type]
