@@ -215,3 +215,26 @@ def test_replan_what_if_and_diagnose_refuse_bad_input_with_a_problem_error(
     assert str(raised.value.issues[0]).startswith(
         f"allocation.teams[1] (id {twice.id!r}).id: duplicate team id (also teams[0])"
     )
+
+
+def test_rosters_of_a_plan_for_another_problem_or_a_broken_one_come_with_a_warning(
+    capsys: pytest.CaptureFixture[str], files: Path, tmp_path: Path
+) -> None:
+    other = ROOT / "examples" / "data" / "may-2026-two-cohorts.json"
+    code, _, err = run(capsys, "export", other, files / "a.json", "-o", tmp_path / "r.xlsx")
+    assert code == 0, err
+    assert f"warning: {files / 'a.json'} was made for another problem (problem_sha256)" in err
+    assert f"warning: {files / 'a.json'} breaks " in err
+    code, _, err = run(
+        capsys, "export", files / "p.json", files / "a.json", "-o", tmp_path / "s.xlsx"
+    )
+    assert (code, err) == (0, "")  # its own plan: no warning
+
+
+def test_a_capacity_change_that_changes_nothing_is_bad_input(
+    capsys: pytest.CaptureFixture[str], files: Path, tmp_path: Path
+) -> None:
+    changes = tmp_path / "c.json"
+    changes.write_text('[{"kind": "set_capacity", "host": "umea"}]', encoding="utf-8")
+    (line,) = bad_input(capsys, "replan", files / "p.json", files / "a.json", changes, *FAST)
+    assert line.startswith("error: changes[0]: give max_teams and/or max_participants")

@@ -411,6 +411,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     problem = load_problem_any(args.problem)
     if args.allocation:
         allocation = load_allocation(args.allocation)
+        _warn_if_not_a_plan_of(problem, allocation, args.allocation)
         tables = roster_tables(problem, allocation, args.audience)
     else:
         tables = problem_to_tables(problem)
@@ -421,6 +422,23 @@ def _cmd_export(args: argparse.Namespace) -> int:
         write_csv_tables(args.out, tables)
     print(f"wrote {len(tables)} sheet(s) to {args.out}")
     return EXIT_OK
+
+
+def _warn_if_not_a_plan_of(problem: Problem, allocation: Allocation, source: str) -> None:
+    """Rosters are printed and handed out: say so when they come from a plan made for
+    another problem or one that breaks a hard rule (``report`` shows the breaches)."""
+    from .analysis.check import check
+    from .records.result import problem_sha256
+
+    if allocation.problem_sha256 and allocation.problem_sha256 != problem_sha256(problem):
+        print(f"warning: {source} was made for another problem (problem_sha256)", file=sys.stderr)
+    broken = check(problem, allocation)
+    if broken:
+        print(
+            f"warning: {source} breaks {len(broken)} hard rule(s) of this problem "
+            f"(icld-match validate lists them)",
+            file=sys.stderr,
+        )
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

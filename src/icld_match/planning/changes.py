@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from ..records.errors import ProblemError, ProblemIssue, field_path, issues_from_validation_error
 from ..records.result import Allocation
@@ -51,6 +51,12 @@ class SetCapacity(Record):
     max_participants: Count | None = Field(
         default=None, description="New max_participants; null keeps it."
     )
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> SetCapacity:
+        if self.max_teams is None and self.max_participants is None:
+            raise ValueError("give max_teams and/or max_participants: this change changes nothing")
+        return self
 
 
 class Force(Record):
