@@ -112,9 +112,8 @@ def test_host_cancels_makes_the_host_unavailable_on_every_date() -> None:
         ({"max_teams": 3}, {"max_teams": 3, "max_participants": 6}),
         ({"max_participants": 5}, {"max_teams": 2, "max_participants": 5}),
         ({"max_teams": 0, "max_participants": 0}, {"max_teams": 0, "max_participants": 0}),
-        ({}, {"max_teams": 2, "max_participants": 6}),
     ],
-    ids=["teams only", "participants only", "both, to zero", "neither"],
+    ids=["teams only", "participants only", "both, to zero"],
 )
 def test_set_capacity_changes_only_the_fields_given(
     fields: dict[str, int], capacity: dict[str, int]
@@ -126,6 +125,11 @@ def test_set_capacity_changes_only_the_fields_given(
 
     expected = tiny_problem(hosts=[host("H1", capacity=capacity), host("H2")])
     assert changed.model_dump() == expected.model_dump()
+
+
+def test_set_capacity_that_sets_neither_field_is_bad_input() -> None:
+    with pytest.raises(ProblemError, match="give max_teams and/or max_participants"):
+        SetCapacity(host="H1")
 
 
 def test_force_a_participant_replaces_their_pin_and_unblocks_the_host() -> None:
