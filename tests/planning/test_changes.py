@@ -127,6 +127,15 @@ def test_set_capacity_changes_only_the_fields_given(
     assert changed.model_dump() == expected.model_dump()
 
 
+def test_changes_that_leave_nobody_are_named_as_such() -> None:
+    everyone = [Dropout(participant=p) for p in ("P1", "P2", "P3", "P4")]
+    with pytest.raises(ProblemError) as caught:
+        apply_changes(tiny_problem(), everyone)
+    assert [str(i) for i in caught.value.issues] == [
+        "changes: they leave no participant in the problem"
+    ]
+
+
 def test_set_capacity_that_sets_neither_field_is_bad_input() -> None:
     with pytest.raises(ProblemError, match="give max_teams and/or max_participants"):
         SetCapacity(host="H1")

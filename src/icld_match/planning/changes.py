@@ -101,6 +101,36 @@ def parse_changes(data: Any) -> list[Change]:
         raise ProblemError(issues) from None
 
 
+def _force_or_forbid(
+    data: dict[str, Any], change: Force | Forbid, base: Allocation | None, label: str
+) -> list[ProblemIssue]:
+    """Pin (force) or block (forbid) the host for the change's participant or team."""
+    try:
+        members = _who(change, base, label)
+    except ProblemError as error:
+        return list(error.issues)
+    issues = []
+    for pid in members:
+        record = next((p for p in data["participants"] if p["id"] == pid), None)
+        if record is None:
+            if change.team is None:  # a team's member who left is skipped
+                issues.append(ProblemIssue(label, "participant", f"unknown {pid!r}"))
+            continue
+        # a force replaces the participant's pin; a forbid drops a pin to that host
+        data["pins"] = [
+            x
+            for x in data["pins"]
+            if x["participant"] != pid or (isinstance(change, Forbid) and x["host"] != change.host)
+        ]
+        if isinstance(change, Force):
+            data["pins"].append({"participant": pid, "host": change.host})
+            record["blocked_hosts"] = [h for h in record["blocked_hosts"] if h != change.host]
+        elif change.host not in record["blocked_hosts"]:
+            record["blocked_hosts"].append(change.host)
+            record["wishes"] = _without_wish(record["wishes"], change.host)
+    return issues
+
+
 def _who(change: Force | Forbid, base: Allocation | None, label: str) -> list[str]:
     if (change.participant is None) == (change.team is None):
         raise ProblemError.single(label, "participant", "give exactly one of participant, team")
@@ -141,32 +171,9 @@ def apply_changes(
                     if getattr(change, name) is not None:
                         hosts[change.host]["capacity"][name] = getattr(change, name)
             case Force() | Forbid():
-                try:
-                    members = _who(change, base, label)
-                except ProblemError as error:
-                    issues.extend(error.issues)
-                    continue
-                for pid in members:
-                    record = next((p for p in participants if p["id"] == pid), None)
-                    if record is None:
-                        if change.team is None:  # a team's member who left is skipped
-                            issues.append(ProblemIssue(label, "participant", f"unknown {pid!r}"))
-                        continue
-                    # a force replaces the participant's pin; a forbid drops a pin to that host
-                    data["pins"] = [
-                        x
-                        for x in data["pins"]
-                        if x["participant"] != pid
-                        or (isinstance(change, Forbid) and x["host"] != change.host)
-                    ]
-                    if isinstance(change, Force):
-                        data["pins"].append({"participant": pid, "host": change.host})
-                        record["blocked_hosts"] = [
-                            h for h in record["blocked_hosts"] if h != change.host
-                        ]
-                    elif change.host not in record["blocked_hosts"]:
-                        record["blocked_hosts"].append(change.host)
-                        record["wishes"] = _without_wish(record["wishes"], change.host)
+                issues += _force_or_forbid(data, change, base, label)
+    if not participants and changes:
+        issues.append(ProblemIssue("changes", "", "they leave no participant in the problem"))
     if issues:
         raise ProblemError(issues)
     # A participant added by a change is reported as participants[N] of the new problem.
