@@ -16,6 +16,7 @@ from typing import Any
 
 __all__ = [
     "CellError",
+    "Unreadable",
     "format_bool",
     "format_date",
     "format_days",
@@ -50,6 +51,21 @@ _MAX_DAYS = 366
 
 class CellError(ValueError):
     """A cell that cannot be read as its column's kind; the message is for coordinators."""
+
+
+class Unreadable:
+    """A cell whose value the file does not hold (a formula never computed): the reader
+    reports ``message`` at the cell instead of taking the cell as blank."""
+
+    def __init__(self, text: str, message: str) -> None:
+        self.text = text
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Unreadable({self.text!r})"
 
 
 def is_blank(value: Any) -> bool:

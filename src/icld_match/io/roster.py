@@ -98,6 +98,8 @@ def roster_tables(
     for host in problem.hosts:
         if host.id in by_host:
             tables.append(_host_sheet(host, by_host[host.id], people, fits))
+    for table in tables:  # read by people, never imported: no live formulas in CSV
+        table.guard_formulas = True
     return tables
 
 

@@ -568,13 +568,14 @@ class _Reader:
         for number, values in table.rows:
             if all(cells.is_blank(v) for v in values):
                 continue
+            self.stray_cells(table, number, values)
             record: dict[str, Any] = {}
             for column in sheet.columns:
                 if column.name not in positions:
                     continue
                 i = positions[column.name]
                 value = values[i] if i < len(values) else None
-                if cells.is_blank(value):
+                if cells.is_blank(value) or self.unreadable(table, number, i, value):
                     continue
                 try:
                     parsed = _PARSERS[column.kind](value)
@@ -589,6 +590,39 @@ class _Reader:
             records.append(record)
             origins.append((table, number, positions))
         return records
+
+    def unreadable(self, table: Table, row: int, col: int, value: Any) -> bool:
+        """Report a cell the file holds no value for (a formula never computed)."""
+        if not isinstance(value, cells.Unreadable):
+            return False
+        where = self.cell(table, row, col)
+        self.failed_cells.add(where)
+        self.issue(where, value.message)
+        return True
+
+    def stray_cells(self, table: Table, row: int, values: list[Any]) -> None:
+        """Values in columns without a header (past the header's end, as an extra
+        ``,extra`` in a CSV row, or under a blank header cell) are reported, not dropped."""
+        width = max((i + 1 for i, h in enumerate(table.header) if h), default=0)
+        for i, value in enumerate(values[:width]):
+            if not table.header[i] and not cells.is_blank(value):
+                self.issue(
+                    f"{table.source}{SEP}row {row}{SEP}column {column_letter(i)}",
+                    f"{_shown(value)} is in a column without a header; "
+                    "name the column or clear the cell",
+                )
+        extra = [(i, v) for i, v in enumerate(values) if i >= width and not cells.is_blank(v)]
+        if extra:
+            count, last = len(extra), column_letter(width - 1) if width else "none"
+            shown = ", ".join(_shown(v) for _, v in extra[:5]) + (", …" * (count > 5))
+            tip = "clear them"
+            if table.source.casefold().endswith(".csv"):
+                tip = "remove them, or put quotes around a value that holds the separator"
+            self.issue(
+                f"{table.source}{SEP}row {row}{SEP}column {column_letter(extra[0][0])}",
+                f"{count} cell{'s' * (count > 1)} past the last column of the header "
+                f"({last}): {shown}; {tip}",
+            )
 
     def attach(self, sheet: Sheet, records: list[dict[str, Any]], data: dict[str, Any]) -> None:
         """Give each nested record (a study visit) to the parent its id column names."""
@@ -634,9 +668,25 @@ class _Reader:
 
     def read_settings(self, table: Table) -> dict[str, Any]:
         settings: dict[str, Any] = {}
+        seen: dict[str, int] = {}
         for number, values in table.rows:
-            key = cells.parse_text(values[0]) if values and not cells.is_blank(values[0]) else ""
+            if all(cells.is_blank(v) for v in values):
+                continue
+            self.stray_cells(table, number, values)
+            first = values[0] if values else None
+            if self.unreadable(table, number, 0, first):
+                continue
+            key = "" if cells.is_blank(first) else cells.parse_text(first)
             if not key:
+                continue
+            if key in seen:
+                self.issue(
+                    self.cell(table, number, 0),
+                    f"setting '{key}' given twice (also row {seen[key]}); keep one row",
+                )
+                continue
+            seen[key] = number
+            if len(values) > 1 and self.unreadable(table, number, 1, values[1]):
                 continue
             if key == _SEASON_BUDGET:
                 self.read_season_budget(table, number, values, settings)
@@ -756,6 +806,12 @@ def _field_names(field: str) -> list[str]:
     positions dropped, so the field names the column."""
     plain = re.sub(r"\[(?:'[^']*'|\"[^\"]*\"|[^\]]*)\]", "", field)
     return [part for part in re.split(r"[.\s]", plain) if part][:2] if plain else []
+
+
+def _shown(value: Any) -> str:
+    """A cell's value, quoted and cut short, for a message."""
+    text = cells.parse_text(value)
+    return repr(text if len(text) <= 30 else text[:29] + "\N{HORIZONTAL ELLIPSIS}")
 
 
 def _put(record: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
