@@ -179,3 +179,32 @@ def allocation(*teams: Team) -> Allocation:
 def pytest_configure(config: Any) -> None:
     """``fuzz``: tests/test_fuzz.py (fast by default; ICLD_FUZZ_EXAMPLES=10000 for long)."""
     config.addinivalue_line("markers", "fuzz: mutation fuzzing of CLI and API inputs")
+
+
+# --------------------------------------------------------------------------------------
+# The command line, run in-process
+# --------------------------------------------------------------------------------------
+
+#: Words of the libraries underneath that no error message may show a coordinator.
+JARGON = ("instance of", "after validation", "utf-8-sig", "Unable to parse", "Input should")
+
+
+def run_cli(capsys: Any, *argv: Any) -> tuple[int, str, str]:
+    """``icld-match ARGV`` in this process: exit code, stdout, stderr."""
+    from icld_match.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def cli_bad_input(capsys: Any, *argv: Any) -> list[str]:
+    """Runs the CLI, asserts exit 2 / no traceback / clean stdout / no library jargon;
+    returns the error lines."""
+    code, out, err = run_cli(capsys, *argv)
+    assert (code, out) == (2, ""), (code, out, err)
+    assert "Traceback" not in err
+    lines: list[str] = err.splitlines()
+    assert lines and all(line.startswith("error: ") for line in lines), lines
+    assert not any(word in err for word in JARGON), err
+    return lines

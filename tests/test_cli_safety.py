@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import tiny_problem
+from conftest import cli_bad_input, run_cli, tiny_problem
 
 from icld_match import (
     Dropout,
@@ -30,19 +30,7 @@ EXAMPLE = ROOT / "examples" / "data" / "itp-local-democracy-2026.json"
 FAST = ["--workers", "1", "--time-limit", "5"]
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def bad_input(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> list[str]:
-    code, out, err = run(capsys, *argv)
-    assert (code, out) == (2, ""), (code, out, err)
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert lines and all(line.startswith("error: ") for line in lines), lines
-    return lines
+run, bad_input = run_cli, cli_bad_input
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import cohort, host, participant, problem_data
+from conftest import cli_bad_input, cohort, host, participant, problem_data, run_cli
 
 from icld_match import (
     Allocation,
@@ -30,7 +30,7 @@ from icld_match import (
     replan,
     solve,
 )
-from icld_match.cli import main, rejected_path
+from icld_match.cli import rejected_path
 from icld_match.engine.model import SCALE
 from icld_match.io.json_files import allocation_from_json, changes_from_json, load_allocation
 from icld_match.planning.changes import Forbid, Force
@@ -39,24 +39,9 @@ from icld_match.records.validation import OBJECTIVE_SCALE
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "data" / "itp-local-democracy-2026.json"
 FAST = ["--workers", "1", "--time-limit", "20"]
-JARGON = ("instance of", "after validation", "utf-8-sig", "Unable to parse", "Input should")
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def bad_input(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> list[str]:
-    """Runs the CLI, asserts exit 2 / no traceback / clean stdout; the error lines."""
-    code, out, err = run(capsys, *argv)
-    assert (code, out) == (2, ""), (code, out, err)
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert lines and all(line.startswith("error: ") for line in lines), lines
-    assert not any(word in err for word in JARGON), err
-    return lines
+run, bad_input = run_cli, cli_bad_input
 
 
 def example_data() -> dict[str, Any]:
