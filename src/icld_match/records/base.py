@@ -9,38 +9,94 @@ it: ``ProblemError`` is a ``ValueError``, which pydantic would wrap again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Self, TypeVar
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError, ValidationInfo, field_validator
 
-from .errors import ProblemError, issues_from_validation_error
+from .errors import ProblemError, issues_from_validation_error, shorten
+
+#: C0 controls, DEL and C1 controls (U+0000-U+001F, U+007F-U+009F).
+_CONTROLS = "\x00-\x1f\x7f-\x9f"
+#: Halves of surrogate pairs ("\\ud800" in JSON), which no UTF-8 file can store.
+_SURROGATES = "\ud800-\udfff"
+#: A character no text may hold.
+_UNSTORABLE = re.compile(f"[{_CONTROLS}{_SURROGATES}]")
+#: The same but tab, line feed and carriage return, which a multi-line text may hold.
+_UNSTORABLE_IN_PROSE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SURROGATES}]")
+
+
+def _holds(value: Any, unstorable: re.Pattern[str]) -> bool:
+    """Whether any text in a field's value (list items and dict keys and values, nested
+    too) holds a character matching ``unstorable``: the fast check every field passes."""
+    if isinstance(value, str):
+        return unstorable.search(value) is not None
+    if isinstance(value, list | tuple):
+        for item in value:
+            if _holds(item, unstorable):
+                return True
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _holds(key, unstorable) or _holds(item, unstorable):
+                return True
+    return False
+
+
+def _texts(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every text in a field's value with where it sits (``"[1][0]"`` for an item of a
+    nested list, ``"key 'x'"`` for a dict key, ``""`` for the value itself)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _texts(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key, f"{path} key {shorten(key)}".lstrip())
+            yield from _texts(item, f"{path}[{shorten(key)}]")
+
+
+def _where(path: str) -> str:
+    """How a message names the place of a text inside a field: ``"item [1][0] "``."""
+    if not path:
+        return ""
+    return f"item {path} " if path.startswith("[") else f"{path} "
 
 
 class Checked(BaseModel):
     """A pydantic model whose constructors raise :class:`ProblemError` on bad input."""
 
+    #: Fields of free prose (a reason, an explanation) that may hold line breaks and
+    #: tabs; every other text field is one line. Set by the subclasses that have some.
+    multiline_fields: ClassVar[frozenset[str]] = frozenset()
+
     @field_validator("*", mode="after")
     @classmethod
-    def _encodable_text(cls, value: Any) -> Any:
-        """Text must survive being written as UTF-8: a lone surrogate (``"\\ud800"`` in
-        JSON) would otherwise be accepted and crash the output long after the input."""
-        texts: list[Any] = []
-        if isinstance(value, str):
-            texts = [value]
-        elif isinstance(value, list):
-            texts = [v for v in value if isinstance(v, str)]
-        elif isinstance(value, dict):
-            texts = [k for k in value if isinstance(k, str)]
-        for text in texts:
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError as error:
-                bad = text[error.start : error.end]
+    def _storable_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every text of every record, once and in one place: it must survive being
+        written as UTF-8 (a lone surrogate, ``"\\ud800"`` in JSON, would otherwise be
+        accepted and crash the output long after the input), and it holds no control
+        character (U+0000-U+001F, U+007F-U+009F), which the spreadsheet export cannot
+        store and a report would print raw. Tab and line breaks are allowed only in the
+        ``multiline_fields`` of a record (a reason typed over several lines); a name, id
+        or tag is one line. Runs before the records' own validators, so nothing such as
+        stripping a tag can hide a control character first."""
+        multiline = info.field_name in cls.multiline_fields
+        unstorable = _UNSTORABLE_IN_PROSE if multiline else _UNSTORABLE
+        if not _holds(value, unstorable):
+            return value
+        for path, text in _texts(value):  # name the first bad character and its place
+            found = unstorable.search(text)
+            if found is None:
+                continue
+            bad = found.group()
+            if "\ud800" <= bad <= "\udfff":
                 raise ValueError(
                     f"text holds {bad!r}, half of a surrogate pair, which no UTF-8 file "
                     "can store; fix the escape sequence"
-                ) from None
+                )
+            raise ValueError(f"{_where(path)}contains a control character (U+{ord(bad):04X})")
         return value
 
     def __init__(self, /, **data: Any) -> None:

@@ -73,6 +73,7 @@ class Unplaced(Checked):
     """A participant left out in relaxed mode, and why."""
 
     model_config = ConfigDict(frozen=True)
+    multiline_fields = frozenset({"why"})
 
     participant: str = Field(description="Participant id.")
     open_hosts: list[str] = Field(description="Hosts every pair rule allows for them.")
@@ -83,6 +84,7 @@ class Allocation(Checked):
     """A solver answer; check it with :func:`icld_match.analysis.check` against its problem."""
 
     model_config = ConfigDict(frozen=True)
+    multiline_fields = frozenset({"reasons"})
 
     status: Status = Field(description="optimal, feasible, infeasible, unknown or invalid.")
     teams: list[Team] = Field(default_factory=list, description="Teams in id order.")

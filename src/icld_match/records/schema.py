@@ -13,6 +13,7 @@ never the other way round.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal, Self
 
@@ -20,20 +21,26 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     StringConstraints,
+    TypeAdapter,
+    ValidationError,
     field_validator,
     model_validator,
 )
 
 from .base import Checked, cached_index
+from .errors import ProblemError, issues_from_validation_error
 from .normalise import canonical_language, normalise_country
-from .validation import raise_for_problem_issues
+from .validation import Records, raise_for_problem_issues, record_issues
 
 Id = Annotated[
     str,
     StringConstraints(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$"),
     Field(description="A stable identifier: non-empty, no leading or trailing spaces."),
 ]
+#: A language, theme or access tag. Tags are compared ignoring case and are stored without
+#: spaces at either end (see :func:`_stripped_tags`), so ' water ' and 'Water' are 'water'.
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Strictness = Literal["off", "soft", "hard"]
 
@@ -86,9 +93,10 @@ _WEEKDAY_NAMES = {
 
 def _weekday(value: Any) -> Any:
     """'sat', 'Sat' and 'Saturday' are one weekday, stored as 'sat'; anything else is an
-    error naming the spellings (a typo must not silently open a closed day)."""
-    if isinstance(value, str) and value.strip().casefold() in _WEEKDAY_NAMES:
-        return _WEEKDAY_NAMES[value.strip().casefold()]
+    error naming the spellings (a typo must not silently open a closed day). Only spaces
+    are stripped: a control character, even one Python counts as space, is refused."""
+    if isinstance(value, str) and value.strip(" ").casefold() in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES[value.strip(" ").casefold()]
     raise ValueError(f"expected a weekday: one of {', '.join(WEEKDAYS)}")
 
 
@@ -163,6 +171,37 @@ class Base(Record):
 
 ThemeWeight = Annotated[float, Field(strict=True, ge=0, le=MAX_WEIGHT)]
 
+#: Said in the description of every tag field.
+_TAGS_NOTE = "Tags ignore case; spaces at either end are removed."
+
+
+def _stripped_tags(tags: list[str]) -> list[str]:
+    """The tags without spaces at either end, as language tags always were: tags are
+    compared ignoring case, so ' step-free' must match 'step-free' rather than silently
+    nothing. A tag written twice stays twice (validation reports it); a blank one is an
+    error."""
+    stripped = [tag.strip() for tag in tags]
+    if "" in stripped:
+        raise ValueError(f"item [{stripped.index('')}] is blank: a tag needs a letter")
+    return stripped
+
+
+def _stripped_themes(themes: dict[str, float]) -> dict[str, float]:
+    """Theme keys without spaces at either end (see :func:`_stripped_tags`). Two keys that
+    become one ('water' and ' water') are an error naming the tag: neither weight may be
+    dropped silently."""
+    stripped: dict[str, float] = {}
+    for tag, weight in themes.items():
+        key = tag.strip()
+        if not key:
+            raise ValueError(f"key {tag!r} is blank: a theme needs a letter")
+        if key in stripped:
+            raise ValueError(
+                f"tag {key!r} listed twice (tags ignore case and spaces at either end)"
+            )
+        stripped[key] = weight
+    return stripped
+
 
 class StudyVisit(Record):
     """A visit the whole cohort makes together to one host (a municipality or operation)."""
@@ -171,7 +210,8 @@ class StudyVisit(Record):
     themes: dict[Tag, ThemeWeight] = Field(
         default_factory=dict,
         description="What the cohort wants to see, each theme with a weight (>= 0, at most "
-        "1e6); the visit's fit with a host is computed like a participant's thematic fit.",
+        "1e6); the visit's fit with a host is computed like a participant's thematic fit. "
+        + _TAGS_NOTE,
     )
     days: list[Day] | None = Field(
         default=None,
@@ -179,6 +219,11 @@ class StudyVisit(Record):
         description="Days the visit may take place (YYYY-MM-DD); null means any day of the "
         "cohort's visit window (its internship days).",
     )
+
+    @field_validator("themes")
+    @classmethod
+    def _tags_stripped(cls, themes: dict[str, float]) -> dict[str, float]:
+        return _stripped_themes(themes)
 
 
 class Cohort(Record):
@@ -270,8 +315,9 @@ def study_visit_days(cohort: Cohort, visit: StudyVisit) -> list[date]:
 
 def _language_codes(languages: list[str]) -> list[str]:
     """ISO 639-1 codes ('English' -> 'en'), so that a participant writing 'English' and a
-    host writing 'en' share a language; unknown tags are kept as written."""
-    codes = [canonical_language(tag) or tag for tag in languages]
+    host writing 'en' share a language; unknown tags are kept as written (without spaces
+    at either end)."""
+    codes = [canonical_language(tag) or tag for tag in _stripped_tags(languages)]
     return codes  # a tag written twice stays twice: validation reports it
 
 
@@ -305,16 +351,19 @@ class Participant(Record):
     )
     gender: str | None = Field(default=None, description="Optional; used only in reports.")
     languages: list[Tag] = Field(
-        min_length=1, description="Working languages, ISO 639-1 codes such as 'en', 'fr', 'sw'."
+        min_length=1,
+        description="Working languages, ISO 639-1 codes such as 'en', 'fr', 'sw' (language "
+        "names such as 'English' are stored as their code). " + _TAGS_NOTE,
     )
     themes: dict[Tag, Annotated[float, Field(strict=True, le=MAX_WEIGHT)]] = Field(
         default_factory=dict,
         description="Fields of work and how much each matters to the participant (>= 0, "
-        "at most 1e6).",
+        "at most 1e6). " + _TAGS_NOTE,
     )
     access_needs: list[Tag] = Field(
         default_factory=list,
-        description="Accessibility needs; a host must offer every one, e.g. 'step-free'.",
+        description="Accessibility needs; a host must offer every one, e.g. 'step-free'. "
+        + _TAGS_NOTE,
     )
     wishes: list[Id | WishTie] = Field(
         default_factory=list,
@@ -364,7 +413,12 @@ class Participant(Record):
         bad = [tag for tag, weight in themes.items() if weight < 0]
         if bad:
             raise ValueError(f"theme weights must be >= 0 (negative: {', '.join(bad)})")
-        return themes
+        return _stripped_themes(themes)
+
+    @field_validator("access_needs")
+    @classmethod
+    def _tags_stripped(cls, tags: list[str]) -> list[str]:
+        return _stripped_tags(tags)
 
 
 class Capacity(Record):
@@ -386,7 +440,7 @@ class GroupVisits(Record):
     themes: dict[Tag, Annotated[float, Field(strict=True)]] = Field(
         default_factory=dict,
         description="Operations and themes shown to visiting groups, each with a strength "
-        "in [0, 1].",
+        "in [0, 1]. " + _TAGS_NOTE,
     )
     days: list[DateRange] | None = Field(
         default=None,
@@ -409,7 +463,7 @@ class GroupVisits(Record):
         bad = [tag for tag, s in themes.items() if not 0 <= s <= 1]
         if bad:
             raise ValueError(f"theme strengths must lie in [0, 1] (out of range: {', '.join(bad)})")
-        return themes
+        return _stripped_themes(themes)
 
     def offers(self, day: date) -> bool:
         """Whether group visits are offered on this day (its own ranges only)."""
@@ -425,13 +479,15 @@ class Host(Record):
     region: str | None = Field(default=None, description="County/region, for reports.")
     themes: dict[Tag, Annotated[float, Field(strict=True)]] = Field(
         default_factory=dict,
-        description="Operations and themes offered, each with a strength in [0, 1].",
+        description="Operations and themes offered, each with a strength in [0, 1]. " + _TAGS_NOTE,
     )
     languages: list[Tag] = Field(
-        min_length=1, description="Languages the host's officials can work in (ISO 639-1)."
+        min_length=1,
+        description="Languages the host's officials can work in (ISO 639-1). " + _TAGS_NOTE,
     )
     accessibility: list[Tag] = Field(
-        default_factory=list, description="Accessibility features the host offers."
+        default_factory=list,
+        description="Accessibility features the host offers. " + _TAGS_NOTE,
     )
     capacity: Capacity = Field(default_factory=Capacity, description="Simultaneous capacity.")
     available: list[DateRange] | None = Field(
@@ -484,7 +540,12 @@ class Host(Record):
         bad = [tag for tag, s in themes.items() if not 0 <= s <= 1]
         if bad:
             raise ValueError(f"theme strengths must lie in [0, 1] (out of range: {', '.join(bad)})")
-        return themes
+        return _stripped_themes(themes)
+
+    @field_validator("accessibility")
+    @classmethod
+    def _tags_stripped(cls, tags: list[str]) -> list[str]:
+        return _stripped_tags(tags)
 
     def open_on(self, day: date) -> bool:
         """Whether the host can receive a team on this day: inside an available range
@@ -519,15 +580,27 @@ class Pin(Record):
 class KeepTogether(Record):
     """Participants who must travel in the same team, e.g. colleagues on one change project."""
 
+    multiline_fields = frozenset({"reason"})
+
     members: list[Id] = Field(min_length=2, description="Participant ids.")
-    reason: str | None = Field(default=None, description="Why, for reports.")
+    reason: str | None = Field(
+        default=None,
+        description="Why, for reports; may run over several lines (tabs and line breaks "
+        "are the only control characters a reason may hold).",
+    )
 
 
 class KeepApart(Record):
     """Participants of whom no two may be in the same team."""
 
+    multiline_fields = frozenset({"reason"})
+
     members: list[Id] = Field(min_length=2, description="Participant ids.")
-    reason: str | None = Field(default=None, description="Why, for reports.")
+    reason: str | None = Field(
+        default=None,
+        description="Why, for reports; may run over several lines (tabs and line breaks "
+        "are the only control characters a reason may hold).",
+    )
 
 
 class Affinity(Record):
@@ -748,10 +821,23 @@ class Problem(Record):
         "null: no limit.",
     )
 
-    @model_validator(mode="after")
-    def _cross_record_checks(self) -> Self:
-        raise_for_problem_issues(self)
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _cross_record_checks(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """Field checks, then cross-record checks, all reported in one error: when some
+        records fail their field checks, the cross-record checks still run over the
+        records that pass theirs (skipping only what needs a failed record), so a
+        coordinator sees every problem in one run instead of one layer at a time."""
+        try:
+            problem = handler(data)
+        except ValidationError as error:
+            issues = issues_from_validation_error(error, data, "problem")
+            if isinstance(data, Mapping):
+                issues += record_issues(_records_that_validate(data))
+            raise ProblemError(issues) from None
+        if problem is not data:  # an existing Problem passes through as it is
+            raise_for_problem_issues(problem)
+        return problem
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, exclude_defaults=False)
@@ -779,3 +865,81 @@ class Problem(Record):
         """The participant with this id, in O(1); ``KeyError`` naming the id if none."""
         result: Participant = self._lookup("participants", participant_id, "participant")
         return result
+
+
+#: The record lists of a problem and the type of their items, for :func:`_records_that_validate`.
+_RECORD_LISTS: dict[str, Any] = {
+    "cohorts": Cohort,
+    "participants": Participant,
+    "hosts": Host,
+    "pins": Pin,
+    "keep_together": KeepTogether,
+    "keep_apart": KeepApart,
+    "affinities": Affinity,
+    "history": PastVisit,
+    "hosts_in_use": Id,
+    "travel_costs": TravelCost,
+}
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _each_record(data: Mapping[str, Any], name: str) -> tuple[list[Any], list[Any]] | None:
+    """The items of ``data[name]`` as written and as validated (None where an item fails
+    its field checks); None when the list is not a list."""
+    written = data.get(name, [])
+    if not isinstance(written, list):
+        return None
+    if name not in _ADAPTERS:
+        _ADAPTERS[name] = TypeAdapter(_RECORD_LISTS[name])
+    adapter = _ADAPTERS[name]
+    validated: list[Any] = []
+    for item in written:
+        try:
+            validated.append(adapter.validate_python(item))
+        except (ValidationError, ValueError):
+            validated.append(None)
+    return written, validated
+
+
+def _written(item: Any, field: str) -> str | None:
+    """A field of a record as written, when it is text (the id of a record that failed)."""
+    value = item.get(field) if isinstance(item, Mapping) else getattr(item, field, None)
+    return value if isinstance(value, str) else None
+
+
+def _records_that_validate(data: Mapping[str, Any]) -> Records:
+    """The records of a problem that failed its field checks, each validated on its own
+    (None where it fails), for the cross-record checks that can still run."""
+    lists: dict[str, list[Any]] = {}
+    ids: dict[str, list[str | None]] = {}
+    cohorts_of: list[str | None] = [None]
+    for name in _RECORD_LISTS:
+        items = _each_record(data, name)
+        lists[name] = items[1] if items else []
+        if name not in ("cohorts", "participants", "hosts"):
+            continue
+        # An empty list is an error of its own: calling every reference to it unknown
+        # (or every cohort empty) would only repeat it, once per reference.
+        written = items[0] if items and items[0] else [None]
+        ids[name] = [_written(item, "id") if item else None for item in written]
+        if name == "participants":
+            cohorts_of = [_written(item, "cohort") if item else None for item in written]
+    try:
+        rules: Rules | None = Rules.model_validate(data.get("rules", {}))
+    except ProblemError:
+        rules = None
+    return Records(
+        cohorts=lists["cohorts"],
+        participants=lists["participants"],
+        hosts=lists["hosts"],
+        pins=lists["pins"],
+        keep_together=lists["keep_together"],
+        keep_apart=lists["keep_apart"],
+        affinities=lists["affinities"],
+        history=lists["history"],
+        hosts_in_use=lists["hosts_in_use"],
+        travel_costs=lists["travel_costs"],
+        rules=rules,
+        ids=ids,
+        participant_cohorts=cohorts_of,
+    )

@@ -1,20 +1,35 @@
 """Cross-record validation: gathers every inconsistency between records into one error.
 
-Imported by :mod:`icld_match.records.schema` (which runs it after the field checks);
-it refers to the schema for types only, so the import goes one way.
+Imported by :mod:`icld_match.records.schema`, which runs it after the field checks, and,
+when some records fail those, over the records that passed them (:class:`Records`), so
+that one run reports every problem. It refers to the schema for types only, so the
+import goes one way.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import ProblemError, ProblemIssue, label
 from .travel import UNITS_PER_SEK, travel_cost_matrix, uses_travel
 
 if TYPE_CHECKING:
-    from .schema import Problem
+    from .schema import (
+        Affinity,
+        Cohort,
+        Host,
+        KeepApart,
+        KeepTogether,
+        Participant,
+        PastVisit,
+        Pin,
+        Problem,
+        Rules,
+        TravelCost,
+    )
 
 #: Objective coefficients are weight x value x SCALE rounded to integers; CP-SAT sums
 #: them in 64 bits. A problem whose largest possible objective exceeds this is refused
@@ -25,33 +40,101 @@ OBJECTIVE_SCALE = 1000  # mirrors icld_match.engine.model.SCALE (asserted in the
 _label = label
 
 
+_R = TypeVar("_R")
+
+
 def _duplicates(ids: Iterable[str]) -> set[str]:
     return {i for i, n in Counter(ids).items() if n > 1}
+
+
+@dataclass(frozen=True)
+class Records:
+    """What the cross-record checks read: the records of a problem, by their place in the
+    input (messages name ``participants[4]`` as the user numbers it).
+
+    A record that failed its own field checks is ``None`` in its list, and every check
+    that needs it is skipped; its id (and a participant's cohort) as written, when that is
+    text, stays in ``ids`` (``participant_cohorts``), so that references to it are not
+    reported as unknown and duplicate ids are still found. A ``None`` there (an id that
+    is not text, or a list that is not a list) means no reference to that kind of record
+    can be called unknown, and no cohort empty. ``rules`` is ``None`` when the rules
+    failed their checks. :meth:`of` gives the records of a valid problem.
+    """
+
+    cohorts: Sequence[Cohort | None]
+    participants: Sequence[Participant | None]
+    hosts: Sequence[Host | None]
+    pins: Sequence[Pin | None]
+    keep_together: Sequence[KeepTogether | None]
+    keep_apart: Sequence[KeepApart | None]
+    affinities: Sequence[Affinity | None]
+    history: Sequence[PastVisit | None]
+    hosts_in_use: Sequence[str | None]
+    travel_costs: Sequence[TravelCost | None]
+    rules: Rules | None
+    #: "cohorts", "participants", "hosts" -> the id of each record (None: not text).
+    ids: Mapping[str, Sequence[str | None]]
+    #: The cohort of each participant (None: not text).
+    participant_cohorts: Sequence[str | None]
+
+    @classmethod
+    def of(cls, problem: Problem) -> Records:
+        return cls(
+            cohorts=problem.cohorts,
+            participants=problem.participants,
+            hosts=problem.hosts,
+            pins=problem.pins,
+            keep_together=problem.keep_together,
+            keep_apart=problem.keep_apart,
+            affinities=problem.affinities,
+            history=problem.history,
+            hosts_in_use=problem.hosts_in_use,
+            travel_costs=problem.travel_costs,
+            rules=problem.rules,
+            ids={
+                "cohorts": [c.id for c in problem.cohorts],
+                "participants": [p.id for p in problem.participants],
+                "hosts": [h.id for h in problem.hosts],
+            },
+            participant_cohorts=[p.cohort for p in problem.participants],
+        )
+
+
+def _valid(records: Sequence[_R | None]) -> Iterable[tuple[int, _R]]:
+    """(index in the input, record) for each record that passed its field checks."""
+    return ((i, r) for i, r in enumerate(records) if r is not None)
 
 
 class _Issues:
     """The issues found so far, and the id look-ups every check shares."""
 
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
+    def __init__(self, records: Records) -> None:
+        self.records = records
         self.found: list[ProblemIssue] = []
-        self.cohort_ids = {c.id for c in problem.cohorts}
-        self.host_ids = {h.id for h in problem.hosts}
-        self.participant_cohort = {p.id: p.cohort for p in problem.participants}
+        #: "cohorts", "hosts", "participants" -> the ids of those records (broken ones too).
+        self.ids = {kind: {i for i in ids if i is not None} for kind, ids in records.ids.items()}
+        self.participant_cohort = {p.id: p.cohort for _, p in _valid(records.participants)}
+        #: Kinds of record of which some id cannot be read: no reference to them is unknown.
+        self.unreadable = {kind for kind, ids in records.ids.items() if None in ids}
+
+    def unknown(self, kind: str, record_id: str) -> bool:
+        """Whether ``record_id`` names no record of ``kind`` ("cohorts", "hosts" or
+        "participants"); False when that cannot be told."""
+        return kind not in self.unreadable and record_id not in self.ids[kind]
 
     def add(self, record: str, field: str, message: str) -> None:
         self.found.append(ProblemIssue(record, field, message))
 
     def unknown_hosts(self, record: str, field: str, ids: Sequence[str]) -> None:
         for h in ids:
-            if h not in self.host_ids:
+            if self.unknown("hosts", h):
                 self.add(record, field, f"unknown host {h!r}")
         for h in _duplicates(ids):
             self.add(record, field, f"host {h!r} listed twice")
 
     def unknown_participants(self, record: str, field: str, ids: Sequence[str]) -> None:
         for p in ids:
-            if p not in self.participant_cohort:
+            if self.unknown("participants", p):
                 self.add(record, field, f"unknown participant {p!r}")
         for p in _duplicates(ids):
             self.add(record, field, f"participant {p!r} listed twice")
@@ -59,41 +142,42 @@ class _Issues:
 
 def problem_issues(problem: Problem) -> list[ProblemIssue]:
     """Every cross-record problem: unknown or duplicate ids, empty cohorts, double pins."""
-    issues = _Issues(problem)
+    return record_issues(Records.of(problem))
+
+
+def record_issues(records: Records) -> list[ProblemIssue]:
+    """Every cross-record problem among ``records``, skipping the checks that need a
+    record which failed its field checks."""
+    issues = _Issues(records)
     _duplicate_ids(issues)
     _participant_issues(issues)
     _host_tag_issues(issues)
     _cohort_issues(issues)
-    issues.found += study_visit_issues(problem)
+    issues.found += study_visit_issues(records)
     _pin_issues(issues)
     _group_issues(issues)
     _rule_issues(issues)
     _affinity_issues(issues)
-    for i, visit in enumerate(problem.history):
+    for i, visit in _valid(records.history):
         issues.unknown_hosts(_label("history", i), "host", [visit.host])
-    issues.unknown_hosts("problem", "hosts_in_use", problem.hosts_in_use)
-    issues.found += _travel_cost_issues(problem, issues.cohort_ids, issues.host_ids)
+    in_use = [h for h in records.hosts_in_use if h is not None]
+    issues.unknown_hosts("problem", "hosts_in_use", in_use)
+    _travel_cost_issues(issues)
     return issues.found
 
 
 def _duplicate_ids(issues: _Issues) -> None:
-    problem = issues.problem
-    id_lists: dict[str, list[str]] = {
-        "cohorts": [c.id for c in problem.cohorts],
-        "participants": [p.id for p in problem.participants],
-        "hosts": [h.id for h in problem.hosts],
-    }
-    for name, ids in id_lists.items():
-        dup = _duplicates(ids)
+    for name, ids in issues.records.ids.items():
+        dup = _duplicates(i for i in ids if i is not None)
         for i, record_id in enumerate(ids):
             if record_id in dup:
                 issues.add(_label(name, i, record_id), "id", f"duplicate id {record_id!r}")
 
 
 def _participant_issues(issues: _Issues) -> None:
-    for i, p in enumerate(issues.problem.participants):
+    for i, p in _valid(issues.records.participants):
         label = _label("participants", i, p.id)
-        if p.cohort not in issues.cohort_ids:
+        if issues.unknown("cohorts", p.cohort):
             issues.add(label, "cohort", f"unknown cohort {p.cohort!r}")
         wished = [h for entry in p.wishes for h in ([entry] if isinstance(entry, str) else entry)]
         issues.unknown_hosts(label, "wishes", wished)
@@ -106,7 +190,7 @@ def _participant_issues(issues: _Issues) -> None:
 
 
 def _host_tag_issues(issues: _Issues) -> None:
-    for i, host in enumerate(issues.problem.hosts):
+    for i, host in _valid(issues.records.hosts):
         for field in ("languages", "themes", "accessibility"):
             for tag in _duplicates(t.casefold() for t in getattr(host, field)):
                 message = f"tag {tag!r} listed twice (tags ignore case)"
@@ -114,15 +198,18 @@ def _host_tag_issues(issues: _Issues) -> None:
 
 
 def _cohort_issues(issues: _Issues) -> None:
-    head_count = Counter(p.cohort for p in issues.problem.participants)
-    for i, c in enumerate(issues.problem.cohorts):
+    cohorts = issues.records.participant_cohorts
+    if None in cohorts:  # a participant of unknown cohort might belong to any of them
+        return
+    head_count = Counter(cohorts)
+    for i, c in _valid(issues.records.cohorts):
         if head_count[c.id] == 0:
             issues.add(_label("cohorts", i, c.id), "id", "cohort has no participants")
 
 
 def _pin_issues(issues: _Issues) -> None:
     pinned: dict[str, str] = {}
-    for i, pin in enumerate(issues.problem.pins):
+    for i, pin in _valid(issues.records.pins):
         label = _label("pins", i)
         issues.unknown_participants(label, "participant", [pin.participant])
         issues.unknown_hosts(label, "host", [pin.host])
@@ -133,12 +220,12 @@ def _pin_issues(issues: _Issues) -> None:
 
 
 def _group_issues(issues: _Issues) -> None:
-    problem = issues.problem
+    records = issues.records
     for name, member_lists in (
-        ("keep_together", [g.members for g in problem.keep_together]),
-        ("keep_apart", [g.members for g in problem.keep_apart]),
+        ("keep_together", [g.members if g else None for g in records.keep_together]),
+        ("keep_apart", [g.members if g else None for g in records.keep_apart]),
     ):
-        for i, members in enumerate(member_lists):
+        for i, members in _valid(member_lists):
             label = _label(name, i)
             issues.unknown_participants(label, "members", members)
             known = issues.participant_cohort
@@ -153,7 +240,9 @@ def _group_issues(issues: _Issues) -> None:
 
 
 def _rule_issues(issues: _Issues) -> None:
-    rules = issues.problem.rules
+    rules = issues.records.rules
+    if rules is None:
+        return
     soft_floor = rules.fit_floor is not None and rules.fit_floor_strictness == "soft"
     if rules.objective == "lexicographic" and soft_floor:
         issues.add(
@@ -166,7 +255,7 @@ def _rule_issues(issues: _Issues) -> None:
 
 def _affinity_issues(issues: _Issues) -> None:
     seen_pairs: set[tuple[str, str]] = set()
-    for i, a in enumerate(issues.problem.affinities):
+    for i, a in _valid(issues.records.affinities):
         label = _label("affinities", i)
         issues.unknown_participants(label, "participant", [a.participant])
         issues.unknown_hosts(label, "host", [a.host])
@@ -175,26 +264,19 @@ def _affinity_issues(issues: _Issues) -> None:
         seen_pairs.add((a.participant, a.host))
 
 
-def _travel_cost_issues(
-    problem: Problem, cohort_ids: set[str], host_ids: set[str]
-) -> list[ProblemIssue]:
+def _travel_cost_issues(issues: _Issues) -> None:
     """Supplied trip costs name known cohorts and hosts, at most once per pair."""
-    issues: list[ProblemIssue] = []
     seen: set[tuple[str, str]] = set()
-    for i, given in enumerate(problem.travel_costs):
+    for i, given in _valid(issues.records.travel_costs):
         label = _label("travel_costs", i)
-        if given.cohort not in cohort_ids:
-            issues.append(ProblemIssue(label, "cohort", f"unknown cohort {given.cohort!r}"))
-        if given.host not in host_ids:
-            issues.append(ProblemIssue(label, "host", f"unknown host {given.host!r}"))
+        if issues.unknown("cohorts", given.cohort):
+            issues.add(label, "cohort", f"unknown cohort {given.cohort!r}")
+        if issues.unknown("hosts", given.host):
+            issues.add(label, "host", f"unknown host {given.host!r}")
         if (given.cohort, given.host) in seen:
-            issues.append(
-                ProblemIssue(
-                    label, "host", f"second travel cost for ({given.cohort!r}, {given.host!r})"
-                )
-            )
+            message = f"second travel cost for ({given.cohort!r}, {given.host!r})"
+            issues.add(label, "host", message)
         seen.add((given.cohort, given.host))
-    return issues
 
 
 def latest_season_teams(problem: Problem) -> dict[str, int]:
@@ -210,11 +292,11 @@ def latest_season_teams(problem: Problem) -> dict[str, int]:
     return dict(teams)
 
 
-def study_visit_issues(problem: Problem) -> list[ProblemIssue]:
+def study_visit_issues(records: Records) -> list[ProblemIssue]:
     """Study visits: ids unique within a cohort, no day or theme given twice; a host's
     group-visit themes listed once each (tags ignore case)."""
     issues: list[ProblemIssue] = []
-    for i, cohort in enumerate(problem.cohorts):
+    for i, cohort in _valid(records.cohorts):
         label = _label("cohorts", i, cohort.id)
         ids = [v.id for v in cohort.study_visits]
         for k, visit in enumerate(cohort.study_visits):
@@ -230,7 +312,7 @@ def study_visit_issues(problem: Problem) -> list[ProblemIssue]:
                         label, f"{field}.themes", f"tag {tag!r} listed twice (tags ignore case)"
                     )
                 )
-    for i, host in enumerate(problem.hosts):
+    for i, host in _valid(records.hosts):
         offer = host.group_visits
         for tag in _duplicates(t.casefold() for t in (offer.themes if offer else {})):
             issues.append(
