@@ -98,6 +98,22 @@ def test_csv_quoted_cell_over_several_lines_is_still_fine(tmp_path: Path) -> Non
 # --------------------------------------------------------------------------------------
 
 
+def test_csv_in_another_encoding_names_the_line_of_the_first_bad_byte(
+    tmp_path: Path, problem: Problem
+) -> None:
+    folder = _csv_folder(tmp_path, problem)
+    people = folder / "participants.csv"
+    lines = people.read_bytes().split(b"\r\n")
+    line = next(n for n, row in enumerate(lines, 1) if b"Wanjiru" in row)
+    # that one row saved by an older spreadsheet program, in Windows-1252
+    lines[line - 1] = lines[line - 1].decode().replace("Wanjiru", "Wanjirü").encode("cp1252")
+    people.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(ProblemError) as raised:
+        read_csv_tables(folder)
+    (message,) = _errors(raised)
+    assert message.startswith(f"participants.csv: not UTF-8 text: byte 0xfc at line {line} ")
+
+
 def _set_cell(book_path: Path, sheet: str, cell: str, value: object, out: Path) -> None:
     book = openpyxl.load_workbook(book_path)
     book[sheet][cell] = value

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..records.errors import ProblemError, ProblemIssue
 from .cells import Unreadable
-from .json_files import write_bytes_atomic
+from .json_files import decode, write_bytes_atomic
 
 __all__ = [
     "SEP",
@@ -197,9 +197,12 @@ def read_csv_tables(directory: Path) -> dict[str, Table]:
     tables, issues = {}, []
     for path in paths:
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            text = decode(path.read_bytes(), path.name)  # names the line of a bad byte
+        except OSError as error:
             issues.append(_unreadable(path, error).issues[0])
+            continue
+        except ProblemError as error:
+            issues += error.issues
             continue
         try:
             rows = _csv_rows(text, path.name)
