@@ -58,11 +58,12 @@ Families
     form at the average host's trip cost. Drawn from ``random.Random(f"season-full:{seed}")``.
     The peers model none of this: the harness reports them as n/a on this family.
 
-    Best known (icld, every plan accepted by ``check``; 120 s, 2 workers, measured
-    2026-11-29 18:10 UTC on the quiet 2-core machine, once the search kept the visits on
-    every day of their windows): s0 206.147 (bound 206.383), s1 136.309 (proven
-    optimal), s2 183.090 (proven optimal). A lower bound on the optimum for s0's %
-    figures. (Before, 60 s: 203.608 / 136.309 / 180.250.)
+    Best known (icld, every plan accepted by ``check``; 120 s, 2 workers, on the quiet
+    2-core machine, ``benchmarks/results/reference/``, 2026-11-29 23:48-23:52 UTC): s0
+    206.319 (bound 206.405), s1 136.308 (proven optimal in 49 s), s2 183.090 (proven
+    optimal in 89 s). A lower bound on the optimum for s0's % figures. (Earlier: 120 s at
+    18:10 UTC 206.147 / 136.309 / 183.090; 60 s before the visits kept every window day
+    203.608 / 136.309 / 180.250.)
 
 Feasible by construction
 ========================

@@ -93,14 +93,15 @@ def overshoot_ok(wall: float | None, budget: float | None) -> bool:
 #: Best objectives known from earlier runs, per instance: "best known" is never below them,
 #: so that a run whose peers all fall short is not measured against its own best.
 #: season: optima proven in earlier sessions (exact model, long runs; README).
-#: season-full: 120 s, 2 workers, 2026-11-29 18:10 UTC (s1 and s2 proven optimal; generate.py).
+#: season-full: 120 s, 2 workers, 2026-11-29 23:48-23:52 UTC (``results/reference/``: s1
+#: and s2 proven optimal, s0 within 0.04 % of its bound), to three decimals, rounded down.
 RECORDED_BEST: dict[str, float] = {
     "season-s0": 240.721,
     "season-s1": 158.106,
     "season-s2": 213.000,
-    "season-full-s0": 206.147,
-    "season-full-s1": 136.309,
-    "season-full-s2": 183.090,
+    "season-full-s0": 206.318,
+    "season-full-s1": 136.308,
+    "season-full-s2": 183.089,
 }
 
 

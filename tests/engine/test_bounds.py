@@ -266,7 +266,7 @@ def test_days_apart_couples_only_cohorts_with_fixed_dates() -> None:
 
 
 def test_bound_on_season_full_is_at_least_the_proven_optimum_and_counts_travel() -> None:
-    """season-full-s1 was proven optimal at 136.309 (benchmarks/README.md, 2 workers).
+    """season-full-s1 was proven optimal at 136.308 (benchmarks/results/reference/).
     Teams' and visits' trips are priced in the bound: without them it was 164.9 (+21 %)."""
     index = ProblemIndex.build(generate("season-full", seed=1)).days_apart()
     bound = upper_bound(index, deadline=time.perf_counter() + 8, target=136.0)
