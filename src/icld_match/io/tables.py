@@ -198,6 +198,7 @@ def read_csv_tables(directory: Path) -> dict[str, Table]:
     for path in paths:
         try:
             text = decode(path.read_bytes(), path.name)  # names the line of a bad byte
+            text = text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads
         except OSError as error:
             issues.append(_unreadable(path, error).issues[0])
             continue
