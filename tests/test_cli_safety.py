@@ -10,7 +10,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import cli_bad_input, run_cli, tiny_problem
+from conftest import cli_bad_input as bad_input
+from conftest import run_cli as run
+from conftest import tiny_problem
 
 from icld_match import (
     Dropout,
@@ -28,9 +30,6 @@ from icld_match.io.json_files import loads
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "data" / "itp-local-democracy-2026.json"
 FAST = ["--workers", "1", "--time-limit", "5"]
-
-
-run, bad_input = run_cli, cli_bad_input
 
 
 def digest(folder: Path) -> dict[str, str]:

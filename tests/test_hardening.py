@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import cli_bad_input, cohort, host, participant, problem_data, run_cli
+from conftest import cli_bad_input as bad_input
+from conftest import cohort, host, participant, problem_data
+from conftest import run_cli as run
 
 from icld_match import (
     Allocation,
@@ -39,9 +41,6 @@ from icld_match.records.validation import OBJECTIVE_SCALE
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "data" / "itp-local-democracy-2026.json"
 FAST = ["--workers", "1", "--time-limit", "20"]
-
-
-run, bad_input = run_cli, cli_bad_input
 
 
 def example_data() -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..records.errors import ProblemError, ProblemIssue
 from .cells import Unreadable
-from .json_files import decode, write_bytes_atomic
+from .json_files import current_umask, decode, write_bytes_atomic
 
 __all__ = [
     "SEP",
@@ -376,7 +376,7 @@ def write_csv_tables(directory: str | Path, tables: Sequence[Table]) -> list[Pat
     except OSError as error:
         raise _unwritable(folder, error) from None
     try:
-        os.chmod(staging, 0o777 & ~_umask())
+        os.chmod(staging, 0o777 & ~current_umask())
         for file, data in files:
             try:
                 write_bytes_atomic(staging / file, data)
@@ -407,12 +407,6 @@ def _titles(tables: Sequence[Table], file_names: bool) -> list[str]:
 def _unwritable(target: Path, error: OSError) -> ProblemError:
     reason = error.strerror or str(error)
     return ProblemError.single(str(target), "", f"cannot write: {reason}")
-
-
-def _umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
 
 
 def _csv_bytes(table: Table) -> bytes:
