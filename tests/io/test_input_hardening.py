@@ -3,6 +3,7 @@ change of the user's data or a partial output folder."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -381,6 +382,28 @@ def test_csv_export_that_fails_leaves_no_folder(
     assert _errors(error) == [
         "out > notes.csv > row 2 > column A (text): holds the lone surrogate U+D800, which a "
         "UTF-8 file cannot store; remove it from the input (the text: 'a\\ud800b')"
+    ]
+    assert not list(tmp_path.iterdir())
+
+
+def test_csv_export_whose_rename_fails_names_the_target_and_leaves_no_folder(
+    tmp_path: Path, problem: Problem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real writer's failure (a ProblemError naming the temporary file) is named by
+    the file the user asked for, and nothing is left behind."""
+    out = tmp_path / "out"
+    real = os.replace
+
+    def full_disk(src: str, dst: str) -> None:
+        if Path(dst).name == "study_visits.csv":
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(ProblemError) as error:
+        write_csv_tables(out, problem_to_tables(problem))
+    assert _errors(error) == [
+        f"{out / 'study_visits.csv'}: cannot write the file: No space left on device"
     ]
     assert not list(tmp_path.iterdir())
 
